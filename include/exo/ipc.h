@@ -1,0 +1,98 @@
+/*
+ * exo/ipc.h — the kernel calls: synchronous IPC, threads, spaces, the name
+ * registry and the kernel info page.
+ *
+ * IPC is a rendezvous: a send completes when the receiver has taken the
+ * message; nothing is queued in the kernel beyond the blocked sender. Each
+ * blocking phase has its own timeout (exo/types.h). A partner that dies while
+ * a thread waits on it ends that wait with EXO_EDEAD, never a hang.
+ *
+ * The message passed to a call is both input (tag, mr, items) and output
+ * (what was received, with string items rewritten to the receive buffers).
+ */
+#ifndef EXO_IPC_H
+#define EXO_IPC_H
+
+#include <exo/msg.h>
+#include <exo/types.h>
+
+/* Send m to `to`; returns when `to` has received it, or on error. */
+exo_err exo_send(exo_tid_t to, exo_msg_t *m, exo_timeout_t snd);
+
+/* Closed receive: accept a message from `from` only. */
+exo_err exo_recv(exo_tid_t from, exo_msg_t *m, exo_timeout_t rcv);
+
+/* Open receive: accept a message from any thread; *from names the sender. */
+exo_err exo_wait(exo_msg_t *m, exo_timeout_t rcv, exo_tid_t *from);
+
+/*
+ * Call: send m to `to`, then receive the reply from `to` only. The reply
+ * replaces m. `snd` bounds the wait for `to` to take the request, `rcv` the
+ * wait for the reply after that.
+ */
+exo_err exo_call(exo_tid_t to, exo_msg_t *m, exo_timeout_t snd, exo_timeout_t rcv);
+
+/* Reply: send m to `to` with a zero timeout (the caller waits in its call). */
+exo_err exo_reply(exo_tid_t to, exo_msg_t *m);
+
+/*
+ * The server loop: reply m to `to` (unless `to` is EXO_NILTHREAD) with a zero
+ * send timeout, then open-receive the next request into m. A failed reply
+ * (the client died or stopped waiting) does not stop the receive; its error is
+ * stored in *reply_err when that is not NULL.
+ */
+exo_err exo_reply_wait(exo_tid_t to, exo_msg_t *m, exo_timeout_t rcv, exo_tid_t *from,
+		       exo_err *reply_err);
+
+/* Abort the blocked IPC of a thread of the caller's own space: EXO_ECANCELED. */
+exo_err exo_ipc_abort(exo_tid_t t);
+
+/* The calling thread's id and space. */
+exo_tid_t exo_myself(void);
+exo_space_t exo_my_space(void);
+
+/* Start a thread in the caller's space running fn(arg). */
+exo_err exo_thread_create(void (*fn)(void *), void *arg, exo_tid_t *tid);
+
+/* End the calling thread (the space ends with its last thread). */
+_Noreturn void exo_thread_exit(void);
+
+/*
+ * Start a program as a new space. argv[0] is the program; the kernel starts it
+ * with its wrapper rules (sim: a host executable linked against libexo).
+ */
+exo_err exo_space_spawn(char *const argv[], exo_space_t *space);
+
+/* Name registry: a server registers a name, clients look it up. */
+#define EXO_NAME_MAX 31
+exo_err exo_register(const char *name);
+/* Waits up to `wait` for the name to be registered. */
+exo_err exo_lookup(const char *name, exo_tid_t *tid, exo_timeout_t wait);
+
+/*
+ * Take the kernel options out of a program's arguments before it parses its
+ * own. On the sim: `--exo-socket PATH` names the kernel socket to join (else
+ * $EXO_SOCKET, else the default path exosim uses). A no-op where there is
+ * nothing to choose.
+ */
+void exo_init_args(int *argc, char **argv);
+
+/* The kernel info page. */
+typedef struct exo_kinfo {
+	uint32_t abi_version;   /* EXO_ABI_VERSION of the kernel */
+	uint32_t threads;       /* living threads */
+	uint32_t spaces;        /* living spaces */
+	uint32_t names;         /* registered names */
+	uint64_t clock_ns;      /* monotonic clock, ns since boot */
+	uint64_t ipc_count;     /* messages delivered since boot */
+	uint64_t kernel_bytes;  /* heap bytes the kernel holds for threads/messages */
+	uint64_t phys_bytes;    /* physical memory size (0 until the memory model) */
+	int32_t cpu;            /* CPU every space is placed on, or -1 for any */
+	uint32_t reserved;
+} exo_kinfo_t;
+
+#define EXO_ABI_VERSION 1
+
+exo_err exo_kernel_info(exo_kinfo_t *ki);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * libexo/msg.c — checks on a message before it is sent.
+ *
+ * The kernel checks every message again (it trusts no sender); this check
+ * lets a client learn of its own mistake without a round trip.
+ */
+#include <exo/msg.h>
+
+exo_err exo_msg_check(const exo_msg_t *m)
+{
+	unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag), strings = 0;
+	uint64_t total = 0;
+
+	if (u + t > EXO_MR_COUNT || t % EXO_ITEM_WORDS != 0)
+		return EXO_EINVAL;
+	for (unsigned i = u; i < u + t; i += EXO_ITEM_WORDS) {
+		switch (exo_item_kind(m->mr[i])) {
+		case EXO_ITEM_STRING:
+			if (++strings > EXO_BR_COUNT)
+				return EXO_EBADITEM;
+			total += exo_string_len(m->mr[i]);
+			if (total > EXO_STRING_MAX)
+				return EXO_EMSGSIZE;
+			if (exo_string_len(m->mr[i]) && !m->mr[i + 1])
+				return EXO_EBADITEM;
+			break;
+		case EXO_ITEM_MAP:
+		case EXO_ITEM_GRANT:
+			if (!exo_fpage_valid(m->mr[i + 1]))
+				return EXO_EBADITEM;
+			break;
+		default:
+			return EXO_EBADITEM;
+		}
+	}
+	if (m->nbr > EXO_BR_COUNT)
+		return EXO_EINVAL;
+	return EXO_OK;
+}

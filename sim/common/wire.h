@@ -1,0 +1,73 @@
+/*
+ * sim/common/wire.h — the frames exchanged between exosim and libexo over one
+ * thread's SOCK_SEQPACKET channel. Private to the sim backend: programs see
+ * only the kernel ABI of include/exo.
+ *
+ * Every frame, in both directions, is one record:
+ *
+ *   struct sim_hdr                       72 bytes
+ *   uint64_t mr[u + t]                   the message registers in use
+ *   string item bytes                    each item's bytes, in item order
+ *
+ * A request names an operation (SIM_OP_*); the kernel answers each request
+ * with exactly one frame once the operation ends: SIM_OP_MSG when a message
+ * was received (the sender's frame, forwarded with its header rewritten), or
+ * SIM_OP_RESULT otherwise. The kernel never trusts a field of a request: the
+ * sender of a message is the thread bound to the channel it arrived on.
+ */
+#ifndef EXO_SIM_WIRE_H
+#define EXO_SIM_WIRE_H
+
+#include <stdint.h>
+
+#include <exo/msg.h>
+#include <exo/types.h>
+
+enum sim_op {
+	SIM_OP_HELLO = 1,   /* bind this channel: tid 0 = a new thread, or a THREAD_NEW tid */
+	SIM_OP_SEND,        /* tid = destination */
+	SIM_OP_RECV,        /* tid = source or EXO_ANYTHREAD */
+	SIM_OP_CALL,        /* tid = destination, then receive from it */
+	SIM_OP_REPLY_WAIT,  /* tid = client or EXO_NILTHREAD, then open receive */
+	SIM_OP_ABORT,       /* tid = a thread of the caller's space */
+	SIM_OP_REGISTER,    /* payload: the name */
+	SIM_OP_LOOKUP,      /* payload: the name; rcv_timeout bounds the wait */
+	SIM_OP_KINFO,       /* answer payload: exo_kinfo_t */
+	SIM_OP_THREAD_NEW,  /* answer tid: a thread slot for a new host thread */
+	SIM_OP_THREAD_DROP, /* tid = a THREAD_NEW slot that never started */
+	SIM_OP_SPAWN,       /* payload: argv, each string NUL-terminated */
+	SIM_OP_COUNT,
+
+	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */
+	SIM_OP_MSG,         /* answer: a received message from tid */
+};
+
+struct sim_hdr {
+	uint16_t op;
+	uint16_t nbuf;        /* request: receive buffers offered (<= EXO_BR_COUNT) */
+	int32_t err;          /* answer: exo_err of the operation */
+	uint32_t tid;         /* request: partner; answer: sender or result id */
+	uint32_t aux;         /* answer: reply error (reply-wait), space id (hello) */
+	uint64_t snd_timeout;
+	uint64_t rcv_timeout;
+	uint32_t buf_size[EXO_BR_COUNT];
+	uint64_t tag;         /* a message's tag; 0 for other operations */
+};
+
+_Static_assert(sizeof(struct sim_hdr) == 72, "sim_hdr is part of the wire format");
+
+/* The largest frame: header, all registers, all string bytes. */
+#define SIM_FRAME_MAX (sizeof(struct sim_hdr) + EXO_MR_COUNT * 8 + EXO_STRING_MAX)
+
+/* A payload that is not a message (names, argv, kinfo) is at most this long. */
+#define SIM_PAYLOAD_MAX 4096
+
+/* Answer to HELLO: tid = the thread's id, aux = its space, payload: sim_hello. */
+struct sim_hello {
+	uint32_t abi_version;
+	int32_t cpu;          /* the CPU the kernel places spaces on, -1 for any */
+};
+
+#define SIM_SOCKET_ENV "EXO_SOCKET"
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * sim/kernel/chan.c — the kernel socket: channels, frame decoding, dispatch.
+ *
+ * Each Exo thread owns one SOCK_SEQPACKET connection. A frame is read whole
+ * into k->rxbuf, checked (decode), and only then handed to its operation
+ * (invoke): a malformed frame changes no state and gets a SIM_OP_RESULT with
+ * an error. The sender of anything is the thread bound to the channel; no
+ * field of a frame can name another sender.
+ *
+ * A channel that closes, or that stops reading its answers, ends its thread:
+ * every thread waiting on it gets EXO_EDEAD.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "kernel.h"
+
+bool k_chan_send(struct ksim *k, struct kchan *c, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len)
+		return true;
+	/* The peer is gone or does not read its channel: end it on the next read. */
+	klog(k, "channel of pid %d: cannot answer (%s), closing it", (int)c->pid,
+	     n < 0 ? strerror(errno) : "short write");
+	shutdown(c->fd, SHUT_RDWR);
+	return false;
+}
+
+static void answer_chan(struct ksim *k, struct kchan *c, exo_err err, uint32_t tid, uint32_t aux,
+			const void *payload, size_t len)
+{
+	struct {
+		struct sim_hdr h;
+		unsigned char payload[SIM_PAYLOAD_MAX];
+	} f;
+
+	memset(&f.h, 0, sizeof(f.h));
+	f.h.op = SIM_OP_RESULT;
+	f.h.err = err;
+	f.h.tid = tid;
+	f.h.aux = aux;
+	if (len > sizeof(f.payload))
+		len = sizeof(f.payload);
+	if (len)
+		memcpy(f.payload, payload, len);
+	k_chan_send(k, c, &f, sizeof(f.h) + len);
+}
+
+void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint32_t aux,
+	      const void *payload, size_t len)
+{
+	if (t->chan)
+		answer_chan(k, t->chan, err, tid, aux, payload, len);
+}
+
+void k_timer_update(struct ksim *k)
+{
+	uint64_t d = ipc_next_deadline(&k->ipc), l = k_lookups_next_deadline(k);
+
+	if (l < d)
+		d = l;
+	if (d == k->armed)
+		return;
+	k->armed = d;
+	if (d == IPC_NEVER) {
+		evtimer_del(k->timer_ev);
+	} else {
+		uint64_t now = k_now(k), rel = d > now ? d - now : 0;
+		struct timeval tv = { .tv_sec = (time_t)(rel / 1000000000u),
+				      .tv_usec = (suseconds_t)((rel % 1000000000u + 999) / 1000) };
+
+		evtimer_add(k->timer_ev, &tv);
+	}
+}
+
+/* ---- decode: the checks every message-carrying frame passes ---- */
+
+/* Returns EXO_OK and fills m's string lengths, or the error for the sender. */
+static exo_err decode_msg(const unsigned char *buf, size_t len, struct kmsg *m)
+{
+	const struct sim_hdr *h = (const void *)buf;
+	unsigned u = exo_tag_untyped(h->tag), t = exo_tag_typed(h->tag);
+	size_t words = (size_t)u + t, total = 0;
+	uint64_t w0;
+
+	if (words > EXO_MR_COUNT || (t % EXO_ITEM_WORDS) != 0)
+		return EXO_EPROTO;
+	if (len < sizeof(*h) + words * 8)
+		return EXO_EPROTO;
+	m->nstrings = 0;
+	for (size_t i = u; i < words; i += EXO_ITEM_WORDS) {
+		memcpy(&w0, buf + sizeof(*h) + i * 8, 8);
+		switch (exo_item_kind(w0)) {
+		case EXO_ITEM_STRING:
+			if (m->nstrings == EXO_BR_COUNT)
+				return EXO_EBADITEM;
+			m->slen[m->nstrings++] = exo_string_len(w0);
+			total += exo_string_len(w0);
+			if (total > EXO_STRING_MAX)
+				return EXO_EMSGSIZE;
+			break;
+		case EXO_ITEM_MAP:
+		case EXO_ITEM_GRANT:
+			/* Declared in the ABI; the mapping database comes with the memory model. */
+			return EXO_EBADITEM;
+		default:
+			return EXO_EBADITEM;
+		}
+	}
+	if (len != sizeof(*h) + words * 8 + total)
+		return EXO_EPROTO;
+	return EXO_OK;
+}
+
+/* ---- invoke: one handler per operation ---- */
+
+typedef void (*op_fn)(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len);
+
+static void op_hello(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct sim_hello hello = { .abi_version = EXO_ABI_VERSION, .cpu = k->cpu };
+	struct kthread *t;
+	struct kspace *s;
+
+	(void)len;
+	if (h->tid == EXO_NILTHREAD) {
+		s = k_space_for_pid(k, c->pid, true);
+		t = s ? k_thread_new(k, s) : NULL;
+		if (!t) {
+			if (s)
+				k_space_maybe_free(k, s);
+			answer_chan(k, c, EXO_ENOMEM, 0, 0, NULL, 0);
+			return;
+		}
+	} else {
+		t = k_thread_get(k, h->tid);
+		if (!t || t->chan) {
+			answer_chan(k, c, EXO_ENOPARTNER, 0, 0, NULL, 0);
+			return;
+		}
+		if (t->space->pid != c->pid) {
+			answer_chan(k, c, EXO_EPERM, 0, 0, NULL, 0);
+			return;
+		}
+	}
+	t->chan = c;
+	c->thread = t;
+	kdebug(k, "thread %x joins space %u (%s)", t->ipc.tid, t->space->id, t->space->label);
+	answer_chan(k, c, EXO_OK, t->ipc.tid, t->space->id, &hello, sizeof(hello));
+}
+
+static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = c->thread;
+	uint64_t now = k_now(k);
+	struct kmsg *m = NULL;
+	exo_err err;
+
+	if (h->nbuf > EXO_BR_COUNT) {
+		k_answer(k, t, EXO_EPROTO, 0, 0, NULL, 0);
+		return;
+	}
+	if (h->op != SIM_OP_RECV) {
+		struct kmsg probe;
+
+		err = decode_msg((const unsigned char *)h, len, &probe);
+		if (err != EXO_OK) {
+			kdebug(k, "bad message from %x: %s", t->ipc.tid, exo_strerror(err));
+			k_answer(k, t, err, 0, 0, NULL, 0);
+			return;
+		}
+		m = k_alloc(k, sizeof(*m) + len);
+		if (!m) {
+			k_answer(k, t, EXO_ENOMEM, 0, 0, NULL, 0);
+			return;
+		}
+		m->len = len;
+		m->nstrings = probe.nstrings;
+		memcpy(m->slen, probe.slen, sizeof(m->slen));
+		memcpy(m->frame, h, len);
+	}
+	t->op = h->op;
+	t->nbuf = h->nbuf;
+	memcpy(t->buf_size, h->buf_size, sizeof(t->buf_size));
+	t->wait = KWAIT_IPC;
+	t->ipc.msg = m;
+	switch (h->op) {
+	case SIM_OP_SEND:
+		ipc_send(&k->ipc, &t->ipc, h->tid, h->snd_timeout, now);
+		break;
+	case SIM_OP_CALL:
+		ipc_call(&k->ipc, &t->ipc, h->tid, h->snd_timeout, h->rcv_timeout, now);
+		break;
+	case SIM_OP_RECV:
+		ipc_receive(&k->ipc, &t->ipc, h->tid, h->rcv_timeout, now);
+		break;
+	case SIM_OP_REPLY_WAIT:
+		t->reply_err = EXO_OK;
+		if (h->tid != EXO_NILTHREAD)
+			t->reply_err = ipc_reply(&k->ipc, &t->ipc, h->tid);
+		if (t->ipc.msg) { /* the reply was not taken */
+			k_free(k, m, sizeof(*m) + m->len);
+			t->ipc.msg = NULL;
+		}
+		if (t->reply_err != EXO_OK)
+			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, h->tid, exo_strerror(t->reply_err));
+		ipc_receive(&k->ipc, &t->ipc, EXO_ANYTHREAD, h->rcv_timeout, now);
+		break;
+	}
+}
+
+static bool valid_name(const char *p, size_t n)
+{
+	if (n == 0 || n > EXO_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '.' || ch == '_' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* The name in a REGISTER or LOOKUP payload, NUL-terminated into buf. */
+static bool payload_name(struct sim_hdr *h, size_t len, char buf[EXO_NAME_MAX + 1])
+{
+	size_t n = len - sizeof(*h);
+	const char *p = (const char *)(h + 1);
+
+	if (n > 0 && p[n - 1] == 0)
+		n--;
+	if (!valid_name(p, n))
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	return true;
+}
+
+static void op_register(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	char name[EXO_NAME_MAX + 1];
+
+	if (!payload_name(h, len, name)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	k_answer(k, c->thread, k_name_register(k, c->thread, name), 0, 0, NULL, 0);
+}
+
+static void op_lookup(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	char name[EXO_NAME_MAX + 1];
+
+	if (!payload_name(h, len, name)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	k_name_lookup(k, c->thread, name, h->rcv_timeout);
+}
+
+static void op_kinfo(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	exo_kinfo_t ki = {
+		.abi_version = EXO_ABI_VERSION,
+		.threads = k->nthreads,
+		.spaces = k->nspaces,
+		.names = k->nnames,
+		.clock_ns = k_now(k),
+		.ipc_count = k->ipc.delivered,
+		.kernel_bytes = k->kernel_bytes,
+		.cpu = k->cpu,
+	};
+
+	(void)h;
+	(void)len;
+	k_answer(k, c->thread, EXO_OK, 0, 0, &ki, sizeof(ki));
+}
+
+static void op_abort(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = k_thread_get(k, h->tid);
+
+	(void)len;
+	if (!t) {
+		k_answer(k, c->thread, EXO_ENOPARTNER, 0, 0, NULL, 0);
+		return;
+	}
+	if (t->space != c->thread->space) {
+		k_answer(k, c->thread, EXO_EPERM, 0, 0, NULL, 0);
+		return;
+	}
+	if (t->wait == KWAIT_LOOKUP) {
+		k_lookup_cancel(k, t);
+		k_answer(k, t, EXO_ECANCELED, 0, 0, NULL, 0);
+	} else if (t->wait == KWAIT_IPC) {
+		ipc_cancel(&k->ipc, &t->ipc);
+	}
+	k_answer(k, c->thread, EXO_OK, 0, 0, NULL, 0);
+}
+
+static void op_thread_new(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = k_thread_new(k, c->thread->space);
+
+	(void)h;
+	(void)len;
+	k_answer(k, c->thread, t ? EXO_OK : EXO_ENOMEM, t ? t->ipc.tid : 0, 0, NULL, 0);
+}
+
+static void op_thread_drop(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = k_thread_get(k, h->tid);
+	exo_err err = EXO_OK;
+
+	(void)len;
+	if (!t || t->chan)
+		err = EXO_ENOPARTNER;
+	else if (t->space != c->thread->space)
+		err = EXO_EPERM;
+	else
+		k_thread_die(k, t);
+	k_answer(k, c->thread, err, 0, 0, NULL, 0);
+}
+
+static void op_spawn(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	size_t n = len - sizeof(*h);
+	char *p = (char *)(h + 1), *argv[257];
+	unsigned argc = 0;
+	exo_space_t space = 0;
+
+	if (n == 0 || p[n - 1] != 0) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	for (size_t i = 0; i < n; i += strlen(p + i) + 1) {
+		if (argc == 256) {
+			k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+			return;
+		}
+		argv[argc++] = p + i;
+	}
+	argv[argc] = NULL;
+	if (argv[0][0] == 0) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	if (k_spawn(k, argv, NULL, NULL, &space) < 0) {
+		k_answer(k, c->thread, errno == ENOMEM ? EXO_ENOMEM : EXO_ENOENT, 0, 0, NULL, 0);
+		return;
+	}
+	k_answer(k, c->thread, EXO_OK, 0, space, NULL, 0);
+}
+
+/* The dispatch table: bounds, binding and busy checks happen once, in dispatch(). */
+static const struct {
+	op_fn fn;
+	size_t max_len;          /* the largest valid frame */
+} ops[SIM_OP_COUNT] = {
+	[SIM_OP_HELLO] = { op_hello, sizeof(struct sim_hdr) },
+	[SIM_OP_SEND] = { op_ipc, SIM_FRAME_MAX },
+	[SIM_OP_RECV] = { op_ipc, sizeof(struct sim_hdr) },
+	[SIM_OP_CALL] = { op_ipc, SIM_FRAME_MAX },
+	[SIM_OP_REPLY_WAIT] = { op_ipc, SIM_FRAME_MAX },
+	[SIM_OP_ABORT] = { op_abort, sizeof(struct sim_hdr) },
+	[SIM_OP_REGISTER] = { op_register, sizeof(struct sim_hdr) + EXO_NAME_MAX + 1 },
+	[SIM_OP_LOOKUP] = { op_lookup, sizeof(struct sim_hdr) + EXO_NAME_MAX + 1 },
+	[SIM_OP_KINFO] = { op_kinfo, sizeof(struct sim_hdr) },
+	[SIM_OP_THREAD_NEW] = { op_thread_new, sizeof(struct sim_hdr) },
+	[SIM_OP_THREAD_DROP] = { op_thread_drop, sizeof(struct sim_hdr) },
+	[SIM_OP_SPAWN] = { op_spawn, sizeof(struct sim_hdr) + SIM_PAYLOAD_MAX },
+};
+
+static void dispatch(struct ksim *k, struct kchan *c, size_t len)
+{
+	struct sim_hdr *h = (struct sim_hdr *)k->rxbuf;
+	exo_err err = EXO_OK;
+
+	if (len < sizeof(*h))
+		err = EXO_EPROTO;
+	else if (h->op >= SIM_OP_COUNT || !ops[h->op].fn)
+		err = EXO_ENOSYS;
+	else if (len > ops[h->op].max_len)
+		err = EXO_EMSGSIZE;
+	else if ((h->op == SIM_OP_HELLO) != (c->thread == NULL))
+		err = EXO_EPROTO;
+	else if (c->thread && c->thread->wait != KWAIT_NONE)
+		err = EXO_EPROTO; /* one operation at a time per thread */
+	if (err != EXO_OK) {
+		kdebug(k, "frame of %zu bytes from pid %d refused: %s", len, (int)c->pid, exo_strerror(err));
+		answer_chan(k, c, err, 0, 0, NULL, 0);
+		return;
+	}
+	ops[h->op].fn(k, c, h, len);
+}
+
+static void chan_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct kchan *c = arg;
+	struct ksim *k = c->k;
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, k->rxbuf, SIM_FRAME_MAX, MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		k_chan_close(k, c);
+	} else if ((size_t)n > SIM_FRAME_MAX) {
+		answer_chan(k, c, EXO_EMSGSIZE, 0, 0, NULL, 0);
+	} else {
+		dispatch(k, c, (size_t)n);
+	}
+	k_timer_update(k);
+}
+
+void k_chan_close(struct ksim *k, struct kchan *c)
+{
+	if (c->thread)
+		k_thread_die(k, c->thread);
+	event_free(c->ev);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		k->chans = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	k_free(k, c, sizeof(*c));
+}
+
+static void accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	struct ksim *k = arg;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	struct kchan *c;
+	int fd;
+
+	(void)what;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+	    !(c = k_alloc(k, sizeof(*c)))) {
+		close(fd);
+		return;
+	}
+	c->k = k;
+	c->fd = fd;
+	c->pid = cred.pid;
+	c->ev = event_new(k->base, fd, EV_READ | EV_PERSIST, chan_read, c);
+	if (!c->ev) {
+		close(fd);
+		k_free(k, c, sizeof(*c));
+		return;
+	}
+	event_add(c->ev, NULL);
+	c->next = k->chans;
+	if (k->chans)
+		k->chans->prev = c;
+	k->chans = c;
+}
+
+int k_listen(struct ksim *k)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(k->socket_path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "exosim: socket path too long: %s\n", k->socket_path);
+		return -1;
+	}
+	strcpy(sa.sun_path, k->socket_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int probe;
+
+		if (errno != EADDRINUSE)
+			goto fail;
+		/* A stale socket, or a live kernel? Ask it. */
+		probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			fprintf(stderr, "exosim: a kernel is already running on %s\n", k->socket_path);
+			close(probe);
+			close(fd);
+			return -1;
+		}
+		if (probe >= 0)
+			close(probe);
+		unlink(k->socket_path);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			goto fail;
+	}
+	if (listen(fd, 128) < 0)
+		goto fail;
+	k->listen_fd = fd;
+	k->accept_ev = event_new(k->base, fd, EV_READ | EV_PERSIST, accept_cb, k);
+	event_add(k->accept_ev, NULL);
+	return 0;
+fail:
+	fprintf(stderr, "exosim: cannot listen on %s: %s\n", k->socket_path, strerror(errno));
+	close(fd);
+	return -1;
+}

@@ -1,0 +1,81 @@
+/*
+ * sim/kernel/ipc.c — the mechanism under the IPC state machine: how exosim
+ * moves a message and tells a thread its operation ended.
+ *
+ * A blocked sender's frame is kept as it arrived (struct kmsg). On a
+ * rendezvous the frame's header is rewritten into a SIM_OP_MSG answer and the
+ * same bytes go to the receiver's channel: one copy in, one copy out.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "kernel.h"
+
+static struct ipc_thread *lookup(struct ipc *ipc, exo_tid_t tid)
+{
+	struct kthread *t = k_thread_get(ipc->priv, tid);
+
+	return t ? &t->ipc : NULL;
+}
+
+static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thread *to)
+{
+	struct ksim *k = ipc->priv;
+	struct kthread *s = from->priv, *r = to->priv;
+	struct kmsg *m = from->msg;
+	struct sim_hdr *h = (struct sim_hdr *)m->frame;
+	exo_err err = EXO_OK;
+
+	if (m->nstrings > r->nbuf)
+		err = EXO_EMSGSIZE;
+	for (unsigned i = 0; err == EXO_OK && i < m->nstrings; i++)
+		if (m->slen[i] > r->buf_size[i])
+			err = EXO_EMSGSIZE;
+	if (err == EXO_OK) {
+		h->op = SIM_OP_MSG;
+		h->nbuf = 0;
+		h->err = EXO_OK;
+		h->tid = s->ipc.tid;
+		h->aux = r->op == SIM_OP_REPLY_WAIT ? (uint32_t)r->reply_err : 0;
+		h->snd_timeout = h->rcv_timeout = 0;
+		memset(h->buf_size, 0, sizeof(h->buf_size));
+		r->wait = KWAIT_NONE;
+		if (!k_chan_send(k, r->chan, m->frame, m->len))
+			err = EXO_EDEAD;
+		else
+			r->ipc_count++;
+		kdebug(k, "%s(%x) -> %s(%x) label %#x u %u t %u: %s", s->space->label, s->ipc.tid,
+		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),
+		       exo_tag_typed(h->tag), exo_strerror(err));
+	}
+	k_free(k, m, sizeof(*m) + m->len);
+	from->msg = NULL;
+	return err;
+}
+
+static void complete(struct ipc *ipc, struct ipc_thread *it, exo_err err)
+{
+	struct ksim *k = ipc->priv;
+	struct kthread *t = it->priv;
+
+	if (it->msg) {
+		struct kmsg *m = it->msg;
+
+		k_free(k, m, sizeof(*m) + m->len);
+		it->msg = NULL;
+	}
+	t->wait = KWAIT_NONE;
+	if (t->chan)
+		k_answer(k, t, err, 0, t->op == SIM_OP_REPLY_WAIT ? (uint32_t)t->reply_err : 0, NULL, 0);
+}
+
+static const struct ipc_ops sim_ipc_ops = {
+	.lookup = lookup,
+	.deliver = deliver,
+	.complete = complete,
+};
+
+void k_ipc_setup(struct ksim *k)
+{
+	ipc_init(&k->ipc, &sim_ipc_ops, k);
+}

@@ -1,0 +1,168 @@
+/*
+ * sim/kernel/kernel.h — exosim's objects: the kernel context, threads (one per
+ * channel), spaces (one per host process) and boot entries.
+ *
+ * exosim is single-threaded: one libevent loop runs everything, so nothing
+ * here is locked. Request state travels in struct ksim and the objects, never
+ * in globals.
+ */
+#ifndef EXO_SIM_KERNEL_H
+#define EXO_SIM_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <event2/event.h>
+
+#include <exo/ipc.h>
+
+#include "../../kernel/ipc.h"
+#include "../common/wire.h"
+
+struct ksim;
+struct kspace;
+
+/* A connection to the kernel socket; bound to a thread by HELLO. */
+struct kchan {
+	struct ksim *k;
+	int fd;
+	pid_t pid;               /* the peer process (SO_PEERCRED) */
+	struct event *ev;
+	struct kthread *thread;  /* NULL until HELLO */
+	struct kchan *next, *prev;
+};
+
+/* A message a blocked sender holds: its whole frame, as it arrived. */
+struct kmsg {
+	size_t len;
+	unsigned nstrings;
+	uint32_t slen[EXO_BR_COUNT];
+	unsigned char frame[];   /* struct sim_hdr, mr[], string bytes */
+};
+
+enum kwait {
+	KWAIT_NONE = 0,
+	KWAIT_IPC,               /* in the IPC state machine */
+	KWAIT_LOOKUP,            /* in exo_lookup, waiting for a name */
+};
+
+struct kthread {
+	struct ipc_thread ipc;
+	struct kspace *space;
+	struct kchan *chan;      /* NULL for a THREAD_NEW slot not yet started */
+	enum kwait wait;
+	uint16_t op;             /* the operation in progress */
+	uint16_t nbuf;           /* receive buffers offered */
+	uint32_t buf_size[EXO_BR_COUNT];
+	exo_err reply_err;       /* reply-wait: the outcome of its reply */
+	char lookup[EXO_NAME_MAX + 1];
+	uint64_t lookup_deadline;
+	uint64_t ipc_count;
+	struct kthread *snext, *sprev; /* the space's threads */
+	struct kthread *lnext, *lprev; /* threads waiting in lookup */
+};
+
+struct kspace {
+	exo_space_t id;
+	pid_t pid;
+	char label[32];
+	bool spawned;            /* started by exosim: a host child to reap */
+	bool reaped;
+	bool is_exec;            /* the --exec program: its status ends exosim */
+	unsigned nthreads;
+	struct kthread *threads;
+	struct kspace *next, *prev;
+};
+
+struct kname {
+	char name[EXO_NAME_MAX + 1];
+	struct kthread *owner;
+	struct kname *next;
+};
+
+struct ksim {
+	struct event_base *base;
+	struct ipc ipc;
+	int listen_fd;
+	char *socket_path;
+	struct event *accept_ev, *timer_ev, *sigchld_ev, *sigint_ev, *sigterm_ev;
+	uint64_t armed;          /* deadline the timer is armed for */
+	uint64_t boot_ns;        /* monotonic time at boot */
+	int verbose;
+	int cpu;                 /* placement; -1 = unpinned */
+
+	/* thread table: slot i holds the thread with number i (slot 0 unused) */
+	struct kthread **slots;
+	uint16_t *versions;
+	uint32_t nslots, nthreads;
+
+	struct kchan *chans;
+	struct kspace *spaces;
+	exo_space_t next_space;
+	unsigned nspaces;
+	struct kname *names;
+	unsigned nnames;
+	struct kthread *lookups;
+	uint64_t kernel_bytes;
+
+	unsigned char *rxbuf;    /* one frame being decoded */
+
+	/* boot */
+	struct kboot *boot;
+	bool booted;
+	int exit_status;
+	bool shutting_down;
+	const char *wait_name;   /* the boot waits until this name is registered */
+	struct event *kill_ev;
+};
+
+/* thread.c */
+uint64_t k_now(struct ksim *k);
+struct kthread *k_thread_new(struct ksim *k, struct kspace *s);
+struct kthread *k_thread_get(struct ksim *k, exo_tid_t tid);
+void k_thread_free(struct ksim *k, struct kthread *t);
+struct kspace *k_space_for_pid(struct ksim *k, pid_t pid, bool create);
+struct kspace *k_space_find(struct ksim *k, exo_space_t id);
+struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label);
+void k_space_maybe_free(struct ksim *k, struct kspace *s);
+void k_thread_die(struct ksim *k, struct kthread *t);
+void k_ipc_setup(struct ksim *k);
+void *k_alloc(struct ksim *k, size_t n);
+void k_free(struct ksim *k, void *p, size_t n);
+
+/* chan.c */
+int k_listen(struct ksim *k);
+void k_chan_close(struct ksim *k, struct kchan *c);
+void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint32_t aux,
+	      const void *payload, size_t len);
+bool k_chan_send(struct ksim *k, struct kchan *c, const void *buf, size_t len);
+void k_timer_update(struct ksim *k);
+
+/* names.c */
+exo_err k_name_register(struct ksim *k, struct kthread *t, const char *name);
+struct kname *k_name_find(struct ksim *k, const char *name);
+void k_name_lookup(struct ksim *k, struct kthread *t, const char *name, exo_timeout_t wait);
+void k_lookup_cancel(struct ksim *k, struct kthread *t);
+void k_names_drop(struct ksim *k, struct kthread *t);
+void k_lookups_expire(struct ksim *k, uint64_t now);
+uint64_t k_lookups_next_deadline(struct ksim *k);
+
+/* boot.c */
+int k_boot_load(struct ksim *k, const char *path);
+int k_boot_wrap(struct ksim *k, const char *spec);
+void k_boot_continue(struct ksim *k);
+void k_boot_add_wait(struct ksim *k, const char *name);
+void k_boot_add_exec(struct ksim *k, char **argv);
+pid_t k_spawn(struct ksim *k, char *const argv[], const char *wrapper, const char *label,
+	      exo_space_t *space);
+void k_reap(struct ksim *k);
+void k_shutdown(struct ksim *k, int status);
+void k_boot_free(struct ksim *k);
+
+#define klog(k, ...) k_log((k), 1, __VA_ARGS__)
+#define kdebug(k, ...) k_log((k), 2, __VA_ARGS__)
+void k_log(struct ksim *k, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

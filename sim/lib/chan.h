@@ -1,0 +1,42 @@
+/*
+ * sim/lib/chan.h — a thread's channel to exosim, and one request/answer on it.
+ */
+#ifndef EXO_SIM_LIB_CHAN_H
+#define EXO_SIM_LIB_CHAN_H
+
+#include <exo/types.h>
+
+#include "../common/wire.h"
+#include "lx.h"
+
+struct exo_chan {
+	int fd;                  /* -1 until the thread joins the kernel */
+	exo_tid_t tid;
+	exo_space_t space;
+	exo_tid_t pending;       /* the id THREAD_NEW gave this thread, before HELLO */
+};
+
+/* The calling thread's channel, joining the kernel first if need be. */
+exo_err chan_get(struct exo_chan **c);
+
+/* The calling thread's answer buffer (one frame). */
+unsigned char *chan_rxbuf(void);
+
+/*
+ * Send one request (iov[0] is its struct sim_hdr) and wait for the answer,
+ * which lands in chan_rxbuf(); *len is its length. The answer's header is
+ * checked for size only.
+ */
+exo_err chan_rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len);
+
+/* A request with an optional payload; the answer's err, tid, aux and payload. */
+exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void *payload,
+		    size_t plen, uint32_t *out_tid, uint32_t *out_aux, void *out, size_t outlen);
+
+/* The id a thread started by exo_thread_create joins as. */
+void chan_set_pending(exo_tid_t tid);
+
+/* Leave the kernel: close the calling thread's channel. */
+void chan_drop(void);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * sim/lib/lx.h — the host shim: the only way libexo reaches Linux.
+ *
+ * Every function is a raw system call or a glibc symbol asked for by version,
+ * never a POSIX name that libposix also defines (ARCHITECTURE.md rule 2): an
+ * application's `read` or `pthread_create` may be Exo's, while libexo's
+ * channel to the kernel must stay Linux's.
+ */
+#ifndef EXO_SIM_LX_H
+#define EXO_SIM_LX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct lx_iov {
+	const void *base;
+	size_t len;
+};
+
+/* Connect a SOCK_SEQPACKET socket to the Unix socket at path: fd or -errno. */
+int lx_connect(const char *path);
+/* Send one record gathered from iov: bytes sent or -errno. */
+long lx_sendv(int fd, const struct lx_iov *iov, int n);
+/* Receive one record: its full length (may exceed len: truncated) or -errno. */
+long lx_recv(int fd, void *buf, size_t len);
+int lx_close(int fd);
+int lx_getpid(void);
+unsigned lx_getuid(void);
+/* Place the calling thread on one CPU. */
+int lx_set_cpu(int cpu);
+/* Start a detached host thread. 0 or -errno. */
+int lx_thread_start(void *(*fn)(void *), void *arg);
+_Noreturn void lx_thread_exit(void);
+/* Run child() in the child after every host fork. */
+int lx_atfork_child(void (*child)(void));
+
+#endif
