@@ -123,8 +123,8 @@ void ipc_receive(struct ipc *k, struct ipc_thread *t, exo_tid_t from, exo_timeou
 bool ipc_cancel(struct ipc *k, struct ipc_thread *t);
 
 /*
- * t dies: its own operation is dropped (its message completed with
- * EXO_EDEAD so the backend can free it), and every thread sending to it or
+ * t dies: its own operation is dropped without a completion (a message in
+ * t->msg is left for the backend to free), and every thread sending to it or
  * receiving from it alone completes with EXO_EDEAD.
  */
 void ipc_thread_exit(struct ipc *k, struct ipc_thread *t);

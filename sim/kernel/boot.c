@@ -387,10 +387,11 @@ void k_reap(struct ksim *k)
 		event_base_loopbreak(k->base);
 }
 
+/* Shutdown ends every space: those exosim started and those that joined. */
 static void kill_all(struct ksim *k, int sig)
 {
 	for (struct kspace *s = k->spaces; s; s = s->next)
-		if (s->spawned && !s->reaped)
+		if (!s->reaped && s->pid > 0 && s->pid != getpid())
 			kill(s->pid, sig);
 }
 
@@ -412,11 +413,11 @@ void k_shutdown(struct ksim *k, int status)
 		return;
 	k->shutting_down = true;
 	k->exit_status = status;
+	kill_all(k, SIGTERM);
 	if (!any_alive(k)) {
 		event_base_loopbreak(k->base);
 		return;
 	}
-	kill_all(k, SIGTERM);
 	k->kill_ev = evtimer_new(k->base, kill_cb, k);
 	evtimer_add(k->kill_ev, &tv);
 }

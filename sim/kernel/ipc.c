@@ -36,6 +36,8 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		h->nbuf = 0;
 		h->err = EXO_OK;
 		h->tid = s->ipc.tid;
+		/* Tag flags are the kernel's to set (EXO_TAGF_KERNEL): never the sender's. */
+		h->tag = exo_tag_with_flags(h->tag, 0);
 		h->aux = r->op == SIM_OP_REPLY_WAIT ? (uint32_t)r->reply_err : 0;
 		h->snd_timeout = h->rcv_timeout = 0;
 		memset(h->buf_size, 0, sizeof(h->buf_size));

@@ -140,9 +140,15 @@ static void teardown(struct ksim *k)
 	while (k->spaces) {
 		struct kspace *s = k->spaces;
 
+		/*
+		 * What is left are THREAD_NEW slots no thread started: free them
+		 * too (the space goes with its last one).
+		 */
 		s->reaped = true;
-		s->nthreads = 0;
-		k_space_maybe_free(k, s);
+		if (s->threads)
+			k_thread_die(k, s->threads);
+		else
+			k_space_maybe_free(k, s);
 	}
 	k_boot_free(k);
 	if (k->listen_fd >= 0) {

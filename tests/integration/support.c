@@ -1,0 +1,152 @@
+/*
+ * tests/integration/support.c — see support.h.
+ */
+#include "support.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+_Noreturn void t_echo_serve(const char *name)
+{
+	static char buf[EXO_BR_COUNT][4096];
+	exo_tid_t to = EXO_NILTHREAD, from = EXO_NILTHREAD, held = EXO_NILTHREAD;
+	exo_err last_reply_err = EXO_OK, rerr;
+	uint64_t served = 0;
+	exo_msg_t m;
+
+	if (exo_register(name) != EXO_OK) {
+		fprintf(stderr, "echo: cannot register %s\n", name);
+		exit(1);
+	}
+	memset(&m, 0, sizeof(m));
+	for (;;) {
+		exo_err err;
+
+		m.nbr = 0;
+		for (int i = 0; i < EXO_BR_COUNT; i++)
+			exo_msg_accept_string(&m, buf[i], sizeof(buf[i]));
+		err = exo_reply_wait(to, &m, EXO_TIMEOUT_NEVER, &from, &rerr);
+		if (to != EXO_NILTHREAD && rerr != EXO_OK)
+			last_reply_err = rerr;
+		to = EXO_NILTHREAD;
+		if (err != EXO_OK)
+			continue;
+		served++;
+		switch (exo_tag_label(m.tag)) {
+		case ECHO_ECHO:
+			m.tag = exo_tag(ECHO_ECHO + 1, exo_tag_untyped(m.tag), exo_tag_typed(m.tag));
+			to = from;
+			break;
+		case ECHO_HOLD:
+			held = from;
+			break;
+		case ECHO_RELEASE: {
+			exo_msg_t r = { .tag = exo_tag(ECHO_HOLD + 1, 1, 0), .mr = { 1 } };
+
+			rerr = held != EXO_NILTHREAD ? exo_reply(held, &r) : EXO_ENOPARTNER;
+			if (rerr != EXO_OK)
+				last_reply_err = rerr;
+			held = EXO_NILTHREAD;
+			m.tag = exo_tag(ECHO_RELEASE + 1, 1, 0);
+			m.mr[0] = rerr;
+			to = from;
+			break;
+		}
+		case ECHO_STATUS:
+			m.tag = exo_tag(ECHO_STATUS + 1, 2, 0);
+			m.mr[0] = last_reply_err;
+			m.mr[1] = served;
+			to = from;
+			break;
+		case ECHO_WHO:
+			m.tag = exo_tag(ECHO_WHO + 1, 1, 0);
+			m.mr[0] = from;
+			to = from;
+			break;
+		default:
+			m.tag = exo_tag(0xdead, 0, 0);
+			to = from;
+			break;
+		}
+	}
+}
+
+pid_t t_fork_echo(const char *name)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		t_echo_serve(name);
+	return pid;
+}
+
+pid_t t_fork(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+}
+
+int t_wait(pid_t pid)
+{
+	int st = 0;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int t_kill(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	return t_wait(pid);
+}
+
+exo_tid_t t_lookup(const char *name)
+{
+	exo_tid_t t = EXO_NILTHREAD;
+	exo_err err = exo_lookup(name, &t, exo_timeout_ms(5000));
+
+	if (err != EXO_OK) {
+		fprintf(stderr, "lookup %s: %s\n", name, exo_strerror(err));
+		abort();
+	}
+	return t;
+}
+
+uint64_t t_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+exo_err t_call(exo_tid_t to, uint32_t label, uint64_t a, uint64_t b, exo_msg_t *reply)
+{
+	exo_msg_t m = { .tag = exo_tag(label, 2, 0), .mr = { a, b } };
+	exo_err err = exo_call(to, &m, exo_timeout_ms(10000), exo_timeout_ms(10000));
+
+	if (reply)
+		*reply = m;
+	return err;
+}
+
+uint32_t t_wait_threads(uint32_t threads)
+{
+	exo_kinfo_t ki = { 0 };
+
+	for (int i = 0; i < 500; i++) {
+		if (exo_kernel_info(&ki) == EXO_OK && ki.threads == threads)
+			break;
+		usleep(10000);
+	}
+	return ki.threads;
+}
