@@ -39,7 +39,7 @@ struct kmsg {
 	size_t len;
 	unsigned nstrings;
 	uint32_t slen[EXO_BR_COUNT];
-	unsigned char frame[];   /* struct sim_hdr, mr[], string bytes */
+	_Alignas(8) unsigned char frame[]; /* struct sim_hdr, mr[], string bytes */
 };
 
 enum kwait {
