@@ -112,6 +112,7 @@ struct ksim {
 	/* boot */
 	struct kboot *boot;
 	bool booted;
+	bool execs;              /* --exec: the program's status is exosim's */
 	int exit_status;
 	bool shutting_down;
 	const char *wait_name;   /* the boot waits until this name is registered */

@@ -130,7 +130,8 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	klog(k, "signal %d: shutting down", (int)sig);
-	k_shutdown(k, sig == SIGINT ? 130 : 143);
+	/* Stopping `exosim` (./exo run) is a clean exit; a stopped --exec is not. */
+	k_shutdown(k, !k->execs ? 0 : sig == SIGINT ? 130 : 143);
 }
 
 static void teardown(struct ksim *k)
@@ -232,6 +233,7 @@ int main(int argc, char **argv)
 		k_boot_add_wait(k, waits[i]);
 	if (exec_argv)
 		k_boot_add_exec(k, exec_argv);
+	k->execs = exec_argv != NULL;
 
 	setenv(SIM_SOCKET_ENV, k->socket_path, 1);
 	signal(SIGPIPE, SIG_IGN);

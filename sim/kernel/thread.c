@@ -135,8 +135,7 @@ void k_thread_free(struct ksim *k, struct kthread *t)
 /* A thread ends: its channel closed, its slot never started, or its space died. */
 void k_thread_die(struct ksim *k, struct kthread *t)
 {
-	kdebug(k, "thread %u.%u of space %u (%s) ends", exo_tid_number(t->ipc.tid),
-	       exo_tid_version(t->ipc.tid), t->space->id, t->space->label);
+	kdebug(k, "thread %x of space %u (%s) ends", t->ipc.tid, t->space->id, t->space->label);
 	if (t->wait == KWAIT_LOOKUP)
 		k_lookup_cancel(k, t);
 	ipc_thread_exit(&k->ipc, &t->ipc);
