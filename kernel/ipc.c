@@ -246,6 +246,14 @@ void ipc_receive(struct ipc *k, struct ipc_thread *t, exo_tid_t from, exo_timeou
 	start_receive(k, t, from, rcv, now);
 }
 
+bool ipc_take_open_receiver(struct ipc *k, struct ipc_thread *t)
+{
+	if (t->state != IPC_RECEIVING || t->partner != EXO_ANYTHREAD)
+		return false;
+	unblock(k, t);
+	return true;
+}
+
 bool ipc_cancel(struct ipc *k, struct ipc_thread *t)
 {
 	if (t->state != IPC_SENDING && t->state != IPC_RECEIVING)

@@ -119,6 +119,12 @@ exo_err ipc_reply(struct ipc *k, struct ipc_thread *t, exo_tid_t to);
 void ipc_receive(struct ipc *k, struct ipc_thread *t, exo_tid_t from, exo_timeout_t rcv,
 		 uint64_t now);
 
+/*
+ * If t is in an open receive, end that receive without a callback and return
+ * true: the backend gives t a message of the kernel's own (a notification).
+ */
+bool ipc_take_open_receiver(struct ipc *k, struct ipc_thread *t);
+
 /* End a blocked operation of t with EXO_ECANCELED. False if t was not blocked. */
 bool ipc_cancel(struct ipc *k, struct ipc_thread *t);
 

@@ -77,6 +77,33 @@ exo_err exo_lookup(const char *name, exo_tid_t *tid, exo_timeout_t wait);
  */
 void exo_init_args(int *argc, char **argv);
 
+/*
+ * Memory. Map and grant items (exo/msg.h) carry pages from the sender to the
+ * receiver's rcv_window; the kernel records each mapping in its mapping
+ * database. Unmap takes the fpage's rights away from every mapping derived
+ * from the caller's pages in fpage, recursively in every space, and returns
+ * when they are gone. EXO_UNMAP_SELF takes them from the caller's pages too.
+ */
+#define EXO_UNMAP_SELF 1u
+exo_err exo_unmap(exo_fpage_t fpage, unsigned flags);
+
+/*
+ * Page faults. A fault in a space becomes a call from the faulting thread to
+ * its pager: label EXO_LABEL_PAGEFAULT, EXO_TAGF_KERNEL set, mr[0] the
+ * address, mr[1] the access (EXO_R, EXO_W or EXO_X), mr[2] the instruction
+ * pointer, and the whole space as receive window. A reply with a map item
+ * resolves it and the instruction restarts; any other reply refuses it and
+ * the space ends with a report. exo_set_pager is for sigma0 only; space 0
+ * sets the default pager of every space that has none of its own.
+ */
+#define EXO_LABEL_PAGEFAULT 0xfffffff0u
+/* Kernel notice to the default pager: mr[0] = a space that ended. */
+#define EXO_LABEL_SPACE_EXIT 0xfffffff1u
+exo_err exo_set_pager(exo_space_t space, exo_tid_t pager);
+
+/* Physical memory as sigma0 sees it: frame f is at base + f * EXO_PAGE_SIZE. */
+exo_err exo_sigma0_view(uint64_t *base, uint64_t *size);
+
 /* The kernel info page. */
 typedef struct exo_kinfo {
 	uint32_t abi_version;   /* EXO_ABI_VERSION of the kernel */

@@ -63,6 +63,7 @@ typedef uint64_t exo_fpage_t;
 #define EXO_RWX (EXO_R | EXO_W | EXO_X)
 
 #define EXO_FPAGE_NIL ((exo_fpage_t)0)
+/* The whole address space (log2 field 1), as a receive window. */
 #define EXO_FPAGE_COMPLETE ((exo_fpage_t)(1u << 4))
 
 static inline exo_fpage_t exo_fpage(uint64_t base, unsigned log2size, unsigned rights)
@@ -113,8 +114,19 @@ typedef struct exo_msg {
 	/* The acceptor, read when this thread receives. */
 	exo_buf_t br[EXO_BR_COUNT];
 	uint32_t nbr;
-	exo_fpage_t rcv_window;
+	exo_fpage_t rcv_window;  /* where map/grant items may land; nil refuses them */
+	/* Set on receipt: the sender's space, as the kernel knows it. */
+	exo_space_t sender_space;
 } exo_msg_t;
+
+/* Fill in a map (or grant) item at mr[idx], mr[idx+1]. Returns the next free index. */
+static inline unsigned exo_msg_put_map(exo_msg_t *m, unsigned idx, uint64_t snd_base, exo_fpage_t f,
+				       int grant)
+{
+	m->mr[idx] = (grant ? EXO_ITEM_GRANT : EXO_ITEM_MAP) | (snd_base & ~(uint64_t)0xfff);
+	m->mr[idx + 1] = f;
+	return idx + EXO_ITEM_WORDS;
+}
 
 /* Fill in a string item at mr[idx], mr[idx+1]. Returns the next free index. */
 static inline unsigned exo_msg_put_string(exo_msg_t *m, unsigned idx, const void *ptr, uint32_t len)

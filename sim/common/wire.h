@@ -36,10 +36,15 @@ enum sim_op {
 	SIM_OP_THREAD_NEW,  /* answer tid: a thread slot for a new host thread */
 	SIM_OP_THREAD_DROP, /* tid = a THREAD_NEW slot that never started */
 	SIM_OP_SPAWN,       /* payload: argv, each string NUL-terminated */
+	SIM_OP_UNMAP,       /* payload: struct sim_unmap; answered when every space has acked */
+	SIM_OP_FAULT,       /* payload: struct sim_fault; a call to the space's pager */
+	SIM_OP_SET_PAGER,   /* tid = pager, aux = space (0: the default pager); sigma0 only */
+	SIM_OP_CTL_ACK,     /* control channel: tid = the batch acknowledged */
 	SIM_OP_COUNT,
 
 	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */
 	SIM_OP_MSG,         /* answer: a received message from tid */
+	SIM_OP_CTL,         /* to a control channel: tid = batch, payload: sim_install[aux] */
 };
 
 struct sim_hdr {
@@ -52,20 +57,63 @@ struct sim_hdr {
 	uint64_t rcv_timeout;
 	uint32_t buf_size[EXO_BR_COUNT];
 	uint64_t tag;         /* a message's tag; 0 for other operations */
+	uint64_t rcv_window;  /* request: where map and grant items may land */
+	uint32_t space;       /* answer MSG: the sender's space */
+	uint32_t ninstall;    /* answer MSG: install records after the string bytes */
 };
 
-_Static_assert(sizeof(struct sim_hdr) == 72, "sim_hdr is part of the wire format");
+_Static_assert(sizeof(struct sim_hdr) == 88, "sim_hdr is part of the wire format");
+
+/*
+ * An install record: map npages frames from `frame` at vaddr with `rights`.
+ * In a SIM_OP_CTL batch, rights 0 means remove the pages, otherwise reduce
+ * them to `rights`.
+ */
+struct sim_install {
+	uint64_t vaddr;
+	uint64_t frame;
+	uint32_t npages;
+	uint32_t rights;
+};
+
+/* Install records one message may carry (map items of fragmented sources). */
+#define SIM_INSTALL_MAX 4096
+
+struct sim_unmap {
+	uint64_t fpage;       /* in the caller's space; its rights are the ones revoked */
+	uint32_t flags;       /* EXO_UNMAP_SELF */
+	uint32_t pad;
+};
+
+struct sim_fault {
+	uint64_t addr;
+	uint64_t access;      /* EXO_R, EXO_W or EXO_X */
+	uint64_t ip;
+};
 
 /* The largest frame: header, all registers, all string bytes. */
 #define SIM_FRAME_MAX (sizeof(struct sim_hdr) + EXO_MR_COUNT * 8 + EXO_STRING_MAX)
+/* The largest answer: a message plus its install records. */
+#define SIM_ANSWER_MAX (SIM_FRAME_MAX + SIM_INSTALL_MAX * sizeof(struct sim_install))
 
 /* A payload that is not a message (names, argv, kinfo) is at most this long. */
 #define SIM_PAYLOAD_MAX 4096
 
-/* Answer to HELLO: tid = the thread's id, aux = its space, payload: sim_hello. */
+/*
+ * Answer to HELLO: tid = the thread's id, aux = its space, payload: sim_hello,
+ * and (SCM_RIGHTS) the physical memory memfd. A HELLO with aux =
+ * SIM_HELLO_CONTROL opens the space's control channel instead of a thread:
+ * the kernel sends it SIM_OP_CTL batches, which it applies and acks.
+ */
+#define SIM_HELLO_CONTROL 1u
+
 struct sim_hello {
 	uint32_t abi_version;
 	int32_t cpu;          /* the CPU the kernel places spaces on, -1 for any */
+	uint64_t phys_size;   /* bytes of physical memory (the memfd) */
+	uint64_t sigma0_base; /* where sigma0 sees frame 0 */
+	uint32_t sigma0;      /* 1 when this space is sigma0 */
+	uint32_t pad;
 };
 
 #define SIM_SOCKET_ENV "EXO_SOCKET"

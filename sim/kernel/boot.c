@@ -3,11 +3,13 @@
  *
  * A boot list is a text file, one entry a line, `#` starts a comment:
  *
- *   start LABEL [--wrap "WRAPPER ARGS"] PROGRAM [ARGS...]
+ *   start LABEL [--sigma0] [--wrap "WRAPPER ARGS"] PROGRAM [ARGS...]
  *   wait NAME
  *
  * `start` runs PROGRAM (relative paths are relative to the boot list's folder)
- * as a new space labelled LABEL, under WRAPPER when given (valgrind,
+ * as a new space labelled LABEL; --sigma0 makes it the space that owns
+ * physical memory (the memory server),
+ * under WRAPPER when given (valgrind,
  * gdbserver :1234, strace -f). `wait` holds the rest of the boot until a
  * thread registers NAME. Arguments split at blanks; double quotes group.
  * exosim's --wait NAME and --exec PROGRAM append entries of their own, and
@@ -35,6 +37,7 @@ struct kboot_entry {
 	enum kboot_kind kind;
 	char *label;            /* START/EXEC: label; WAIT: the name */
 	char *wrap;
+	bool sigma0;
 	char **argv;
 	unsigned line;
 };
@@ -158,12 +161,18 @@ int k_boot_load(struct ksim *k, const char *path)
 		e->kind = B_START;
 		e->line = lineno;
 		e->label = strdup(w[1]);
-		if (strcmp(w[2], "--wrap") == 0) {
-			if (n < 5)
-				goto bad;
-			e->wrap = strdup(w[3]);
-			i = 4;
+		if (strcmp(w[i], "--sigma0") == 0) {
+			e->sigma0 = true;
+			i++;
 		}
+		if (i < n && strcmp(w[i], "--wrap") == 0) {
+			if (n < i + 3)
+				goto bad;
+			e->wrap = strdup(w[i + 1]);
+			i += 2;
+		}
+		if (i >= n)
+			goto bad;
 		e->argv = calloc((size_t)(n - i + 1), sizeof(char *));
 		e->argv[0] = resolve(b, w[i]);
 		for (int j = i + 1; j < n; j++)
@@ -172,7 +181,7 @@ int k_boot_load(struct ksim *k, const char *path)
 	fclose(f);
 	return 0;
 bad:
-	fprintf(stderr, "exosim: %s:%u: expected `start LABEL [--wrap \"CMD\"] PROGRAM [ARGS]` or `wait NAME`\n",
+	fprintf(stderr, "exosim: %s:%u: expected `start LABEL [--sigma0] [--wrap \"CMD\"] PROGRAM [ARGS]` or `wait NAME`\n",
 		path, lineno);
 	fclose(f);
 	return -1;
@@ -266,6 +275,8 @@ void k_boot_continue(struct ksim *k)
 		}
 		if (e->kind == B_EXEC)
 			k_space_find(k, space)->is_exec = true;
+		if (e->sigma0)
+			k_space_make_sigma0(k, k_space_find(k, space));
 	}
 	if (b->next == b->n && !k->shutting_down && !k->booted) {
 		k->booted = true;

@@ -38,6 +38,30 @@ bool k_chan_send(struct ksim *k, struct kchan *c, const void *buf, size_t len)
 	return false;
 }
 
+/* The HELLO answer carries the physical memory memfd (SCM_RIGHTS). */
+static void answer_hello(struct ksim *k, struct kchan *c, uint32_t tid, uint32_t aux,
+			 const struct sim_hello *hello)
+{
+	struct sim_hdr h = { .op = SIM_OP_RESULT, .err = EXO_OK, .tid = tid, .aux = aux };
+	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)hello, sizeof(*hello) } };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &k->memfd, sizeof(int));
+	if (sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(sizeof(h) + sizeof(*hello))) {
+		klog(k, "channel of pid %d: cannot answer HELLO, closing it", (int)c->pid);
+		shutdown(c->fd, SHUT_RDWR);
+	}
+}
+
 static void answer_chan(struct ksim *k, struct kchan *c, exo_err err, uint32_t tid, uint32_t aux,
 			const void *payload, size_t len)
 {
@@ -100,6 +124,7 @@ static exo_err decode_msg(const unsigned char *buf, size_t len, struct kmsg *m)
 	if (len < sizeof(*h) + words * 8)
 		return EXO_EPROTO;
 	m->nstrings = 0;
+	m->nmaps = 0;
 	for (size_t i = u; i < words; i += EXO_ITEM_WORDS) {
 		memcpy(&w0, buf + sizeof(*h) + i * 8, 8);
 		switch (exo_item_kind(w0)) {
@@ -112,9 +137,15 @@ static exo_err decode_msg(const unsigned char *buf, size_t len, struct kmsg *m)
 				return EXO_EMSGSIZE;
 			break;
 		case EXO_ITEM_MAP:
-		case EXO_ITEM_GRANT:
-			/* Declared in the ABI; the mapping database comes with the memory model. */
-			return EXO_EBADITEM;
+		case EXO_ITEM_GRANT: {
+			uint64_t f;
+
+			memcpy(&f, buf + sizeof(*h) + (i + 1) * 8, 8);
+			if (!exo_fpage_valid(f) || exo_fpage_rights(f) == 0)
+				return EXO_EBADITEM;
+			m->nmaps++;
+			break;
+		}
 		default:
 			return EXO_EBADITEM;
 		}
@@ -130,11 +161,25 @@ typedef void (*op_fn)(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t
 
 static void op_hello(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
 {
-	struct sim_hello hello = { .abi_version = EXO_ABI_VERSION, .cpu = k->cpu };
+	struct sim_hello hello = { .abi_version = EXO_ABI_VERSION, .cpu = k->cpu,
+				   .phys_size = k->phys_size, .sigma0_base = K_SIGMA0_BASE };
 	struct kthread *t;
 	struct kspace *s;
 
 	(void)len;
+	if (h->aux == SIM_HELLO_CONTROL) {
+		s = k_space_for_pid(k, c->pid, true);
+		if (!s || s->ctl) {
+			answer_chan(k, c, s ? EXO_EEXIST : EXO_ENOMEM, 0, 0, NULL, 0);
+			return;
+		}
+		s->ctl = c;
+		c->ctl_of = s;
+		c->is_ctl = true;
+		hello.sigma0 = s->sigma0;
+		answer_hello(k, c, 0, s->id, &hello);
+		return;
+	}
 	if (h->tid == EXO_NILTHREAD) {
 		s = k_space_for_pid(k, c->pid, true);
 		t = s ? k_thread_new(k, s) : NULL;
@@ -157,8 +202,9 @@ static void op_hello(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	}
 	t->chan = c;
 	c->thread = t;
+	hello.sigma0 = t->space->sigma0;
 	kdebug(k, "thread %x joins space %u (%s)", t->ipc.tid, t->space->id, t->space->label);
-	answer_chan(k, c, EXO_OK, t->ipc.tid, t->space->id, &hello, sizeof(hello));
+	answer_hello(k, c, t->ipc.tid, t->space->id, &hello);
 }
 
 static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
@@ -173,7 +219,7 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		return;
 	}
 	if (h->op != SIM_OP_RECV) {
-		struct kmsg probe;
+		struct kmsg probe = { 0 };
 
 		err = decode_msg((const unsigned char *)h, len, &probe);
 		if (err != EXO_OK) {
@@ -188,10 +234,12 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		}
 		m->len = len;
 		m->nstrings = probe.nstrings;
+		m->nmaps = probe.nmaps;
 		memcpy(m->slen, probe.slen, sizeof(m->slen));
 		memcpy(m->frame, h, len);
 	}
 	t->op = h->op;
+	t->rcv_window = h->rcv_window;
 	t->nbuf = h->nbuf;
 	memcpy(t->buf_size, h->buf_size, sizeof(t->buf_size));
 	t->wait = KWAIT_IPC;
@@ -204,6 +252,10 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		ipc_call(&k->ipc, &t->ipc, h->tid, h->snd_timeout, h->rcv_timeout, now);
 		break;
 	case SIM_OP_RECV:
+		if (h->tid == EXO_ANYTHREAD && k_notes_deliver(k, t)) {
+			t->wait = KWAIT_NONE;
+			break;
+		}
 		ipc_receive(&k->ipc, &t->ipc, h->tid, h->rcv_timeout, now);
 		break;
 	case SIM_OP_REPLY_WAIT:
@@ -216,6 +268,11 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		}
 		if (t->reply_err != EXO_OK)
 			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, h->tid, exo_strerror(t->reply_err));
+		k_mem_flush(k, NULL);
+		if (k_notes_deliver(k, t)) {
+			t->wait = KWAIT_NONE;
+			break;
+		}
 		ipc_receive(&k->ipc, &t->ipc, EXO_ANYTHREAD, h->rcv_timeout, now);
 		break;
 	}
@@ -282,6 +339,7 @@ static void op_kinfo(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 		.clock_ns = k_now(k),
 		.ipc_count = k->ipc.delivered,
 		.kernel_bytes = k->kernel_bytes,
+		.phys_bytes = k->phys_size,
 		.cpu = k->cpu,
 	};
 
@@ -366,6 +424,89 @@ static void op_spawn(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	k_answer(k, c->thread, EXO_OK, 0, space, NULL, 0);
 }
 
+static void op_unmap(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = c->thread;
+	struct sim_unmap u;
+	unsigned l;
+
+	if (len != sizeof(*h) + sizeof(u)) {
+		k_answer(k, t, EXO_EPROTO, 0, 0, NULL, 0);
+		return;
+	}
+	memcpy(&u, h + 1, sizeof(u));
+	l = exo_fpage_log2(u.fpage);
+	if (!exo_fpage_valid(u.fpage) || l > 47 || exo_fpage_rights(u.fpage) == 0 || (u.flags & ~EXO_UNMAP_SELF)) {
+		k_answer(k, t, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	mdb_unmap(&k->mdb, &t->space->mdb, exo_fpage_base(u.fpage), ((uint64_t)1 << l) >> EXO_PAGE_SHIFT,
+		  exo_fpage_rights(u.fpage), u.flags & EXO_UNMAP_SELF);
+	k_mem_flush(k, t);
+}
+
+static void op_fault(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = c->thread;
+	exo_tid_t pager = t->space->pager ? t->space->pager : k->default_pager;
+	struct sim_fault f;
+	struct kmsg *m;
+	struct sim_hdr *mh;
+	uint64_t *mr;
+
+	if (len != sizeof(*h) + sizeof(f)) {
+		k_answer(k, t, EXO_EPROTO, 0, 0, NULL, 0);
+		return;
+	}
+	memcpy(&f, h + 1, sizeof(f));
+	if (!k_thread_get(k, pager) || k_thread_get(k, pager)->space == t->space) {
+		k_answer(k, t, EXO_ENOPARTNER, 0, 0, NULL, 0);
+		return;
+	}
+	m = k_alloc(k, sizeof(*m) + sizeof(*mh) + 3 * 8);
+	if (!m) {
+		k_answer(k, t, EXO_ENOMEM, 0, 0, NULL, 0);
+		return;
+	}
+	m->len = sizeof(*mh) + 3 * 8;
+	m->kernel = true;
+	mh = (struct sim_hdr *)m->frame;
+	mh->tag = exo_tag(EXO_LABEL_PAGEFAULT, 3, 0);
+	mr = (uint64_t *)(mh + 1);
+	mr[0] = f.addr;
+	mr[1] = f.access & EXO_RWX;
+	mr[2] = f.ip;
+	kdebug(k, "fault of %x at %#llx (%s) ip %#llx -> pager %x", t->ipc.tid, (unsigned long long)f.addr,
+	       f.access & EXO_W ? "write" : f.access & EXO_X ? "exec" : "read", (unsigned long long)f.ip, pager);
+	t->op = SIM_OP_FAULT;
+	t->rcv_window = EXO_FPAGE_COMPLETE;
+	t->nbuf = 0;
+	t->wait = KWAIT_IPC;
+	t->ipc.msg = m;
+	ipc_call(&k->ipc, &t->ipc, pager, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER, k_now(k));
+}
+
+static void op_set_pager(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = c->thread, *p = k_thread_get(k, h->tid);
+	struct kspace *s = h->aux ? k_space_find(k, h->aux) : NULL;
+
+	(void)len;
+	if (!t->space->sigma0) {
+		k_answer(k, t, EXO_EPERM, 0, 0, NULL, 0);
+		return;
+	}
+	if (!p || (h->aux && !s)) {
+		k_answer(k, t, EXO_ENOPARTNER, 0, 0, NULL, 0);
+		return;
+	}
+	if (s)
+		s->pager = p->ipc.tid;
+	else
+		k->default_pager = p->ipc.tid;
+	k_answer(k, t, EXO_OK, 0, 0, NULL, 0);
+}
+
 /* The dispatch table: bounds, binding and busy checks happen once, in dispatch(). */
 static const struct {
 	op_fn fn;
@@ -383,6 +524,9 @@ static const struct {
 	[SIM_OP_THREAD_NEW] = { op_thread_new, sizeof(struct sim_hdr) },
 	[SIM_OP_THREAD_DROP] = { op_thread_drop, sizeof(struct sim_hdr) },
 	[SIM_OP_SPAWN] = { op_spawn, sizeof(struct sim_hdr) + SIM_PAYLOAD_MAX },
+	[SIM_OP_UNMAP] = { op_unmap, sizeof(struct sim_hdr) + sizeof(struct sim_unmap) },
+	[SIM_OP_FAULT] = { op_fault, sizeof(struct sim_hdr) + sizeof(struct sim_fault) },
+	[SIM_OP_SET_PAGER] = { op_set_pager, sizeof(struct sim_hdr) },
 };
 
 static void dispatch(struct ksim *k, struct kchan *c, size_t len)
@@ -392,7 +536,12 @@ static void dispatch(struct ksim *k, struct kchan *c, size_t len)
 
 	if (len < sizeof(*h))
 		err = EXO_EPROTO;
-	else if (h->op >= SIM_OP_COUNT || !ops[h->op].fn)
+	else if (c->is_ctl) {
+		/* A control channel only acknowledges batches. */
+		if (h->op == SIM_OP_CTL_ACK && len == sizeof(*h) && c->ctl_of)
+			k_mem_ctl_ack(k, c->ctl_of, h->tid);
+		return;
+	} else if (h->op >= SIM_OP_COUNT || !ops[h->op].fn)
 		err = EXO_ENOSYS;
 	else if (len > ops[h->op].max_len)
 		err = EXO_EMSGSIZE;
@@ -432,6 +581,8 @@ void k_chan_close(struct ksim *k, struct kchan *c)
 {
 	if (c->thread)
 		k_thread_die(k, c->thread);
+	if (c->ctl_of)
+		k_mem_ctl_closed(k, c->ctl_of);
 	event_free(c->ev);
 	close(c->fd);
 	if (c->prev)

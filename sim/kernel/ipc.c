@@ -31,18 +31,34 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 	for (unsigned i = 0; err == EXO_OK && i < m->nstrings; i++)
 		if (m->slen[i] > r->buf_size[i])
 			err = EXO_EMSGSIZE;
+	k->ninst = 0;
+	k->inst_overflow = false;
+	if (err == EXO_OK && m->nmaps)
+		err = k_mem_transfer(k, s, r, m);
 	if (err == EXO_OK) {
+		const void *out = m->frame;
+		size_t outlen = m->len;
+
 		h->op = SIM_OP_MSG;
+		/* Tag flags are the kernel's to set (EXO_TAGF_KERNEL): never the sender's. */
+		h->tag = exo_tag_with_flags(h->tag, m->kernel ? EXO_TAGF_KERNEL : 0);
+		h->space = s->space->id;
+		h->ninstall = k->ninst;
+		h->rcv_window = 0;
 		h->nbuf = 0;
 		h->err = EXO_OK;
 		h->tid = s->ipc.tid;
-		/* Tag flags are the kernel's to set (EXO_TAGF_KERNEL): never the sender's. */
-		h->tag = exo_tag_with_flags(h->tag, 0);
 		h->aux = r->op == SIM_OP_REPLY_WAIT ? (uint32_t)r->reply_err : 0;
 		h->snd_timeout = h->rcv_timeout = 0;
 		memset(h->buf_size, 0, sizeof(h->buf_size));
 		r->wait = KWAIT_NONE;
-		if (!k_chan_send(k, r->chan, m->frame, m->len))
+		if (k->ninst) {
+			memcpy(k->txbuf, m->frame, m->len);
+			memcpy(k->txbuf + m->len, k->inst, k->ninst * sizeof(struct sim_install));
+			out = k->txbuf;
+			outlen = m->len + k->ninst * sizeof(struct sim_install);
+		}
+		if (!k_chan_send(k, r->chan, out, outlen))
 			err = EXO_EDEAD;
 		else
 			r->ipc_count++;
@@ -52,6 +68,7 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 	}
 	k_free(k, m, sizeof(*m) + m->len);
 	from->msg = NULL;
+	k_mem_flush(k, NULL);
 	return err;
 }
 

@@ -19,6 +19,7 @@
 #include <exo/ipc.h>
 
 #include "../../kernel/ipc.h"
+#include "../../kernel/mdb.h"
 #include "../common/wire.h"
 
 struct ksim;
@@ -31,12 +32,16 @@ struct kchan {
 	pid_t pid;               /* the peer process (SO_PEERCRED) */
 	struct event *ev;
 	struct kthread *thread;  /* NULL until HELLO */
+	struct kspace *ctl_of;   /* a control channel: the space it serves */
+	bool is_ctl;
 	struct kchan *next, *prev;
 };
 
 /* A message a blocked sender holds: its whole frame, as it arrived. */
 struct kmsg {
 	size_t len;
+	bool kernel;             /* composed by the kernel (a page fault) */
+	unsigned nmaps;          /* map and grant items */
 	unsigned nstrings;
 	uint32_t slen[EXO_BR_COUNT];
 	_Alignas(8) unsigned char frame[]; /* struct sim_hdr, mr[], string bytes */
@@ -46,6 +51,7 @@ enum kwait {
 	KWAIT_NONE = 0,
 	KWAIT_IPC,               /* in the IPC state machine */
 	KWAIT_LOOKUP,            /* in exo_lookup, waiting for a name */
+	KWAIT_UNMAP,             /* in exo_unmap, waiting for control channels */
 };
 
 struct kthread {
@@ -60,6 +66,8 @@ struct kthread {
 	char lookup[EXO_NAME_MAX + 1];
 	uint64_t lookup_deadline;
 	uint64_t ipc_count;
+	exo_fpage_t rcv_window;  /* where map/grant items may land */
+	struct knote *notes;     /* kernel notices waiting for an open receive */
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext, *lprev; /* threads waiting in lookup */
 };
@@ -74,6 +82,30 @@ struct kspace {
 	unsigned nthreads;
 	struct kthread *threads;
 	struct kspace *next, *prev;
+	/* memory */
+	struct mdb_space mdb;
+	bool sigma0;
+	exo_tid_t pager;         /* NIL: the default pager */
+	struct kchan *ctl;       /* the control channel, once it joined */
+	struct sim_install *ctl_pending; /* revocations to send it */
+	unsigned nctl_pending, ctl_cap;
+	uint32_t *batches;       /* batches it has not acked */
+	unsigned nbatches, batch_cap;
+};
+
+/* A kernel notice for a pager (EXO_LABEL_SPACE_EXIT). */
+struct knote {
+	uint32_t label;
+	uint64_t word;
+	struct knote *next;
+};
+
+/* Revocations sent to control channels; the unmap that caused them waits. */
+struct kbatch {
+	uint32_t id;
+	unsigned pending;
+	struct kthread *waiter;
+	struct kbatch *next;
 };
 
 struct kname {
@@ -108,6 +140,18 @@ struct ksim {
 	uint64_t kernel_bytes;
 
 	unsigned char *rxbuf;    /* one frame being decoded */
+	unsigned char *txbuf;    /* one answer with install records */
+
+	/* memory */
+	int memfd;
+	uint64_t phys_size;
+	struct mdb mdb;
+	exo_tid_t default_pager;
+	struct sim_install *inst; /* installs for the receiver being delivered to */
+	unsigned ninst;
+	bool inst_overflow;
+	struct kbatch *batches;
+	uint32_t next_batch;
 
 	/* boot */
 	struct kboot *boot;
@@ -126,6 +170,7 @@ struct kthread *k_thread_get(struct ksim *k, exo_tid_t tid);
 void k_thread_free(struct ksim *k, struct kthread *t);
 struct kspace *k_space_for_pid(struct ksim *k, pid_t pid, bool create);
 struct kspace *k_space_find(struct ksim *k, exo_space_t id);
+void k_space_make_sigma0(struct ksim *k, struct kspace *s);
 struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label);
 void k_space_maybe_free(struct ksim *k, struct kspace *s);
 void k_thread_die(struct ksim *k, struct kthread *t);
@@ -140,6 +185,20 @@ void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint
 	      const void *payload, size_t len);
 bool k_chan_send(struct ksim *k, struct kchan *c, const void *buf, size_t len);
 void k_timer_update(struct ksim *k);
+
+/* mem.c */
+#define K_SIGMA0_BASE 0x300000000000ull
+int k_mem_init(struct ksim *k, uint64_t size);
+void k_mem_fini(struct ksim *k);
+void k_mem_space_init(struct ksim *k, struct kspace *s);
+void k_mem_space_fini(struct ksim *k, struct kspace *s);
+exo_err k_mem_transfer(struct ksim *k, struct kthread *from, struct kthread *to, struct kmsg *m);
+void k_mem_flush(struct ksim *k, struct kthread *waiter);
+void k_mem_ctl_ack(struct ksim *k, struct kspace *s, uint32_t id);
+void k_mem_ctl_closed(struct ksim *k, struct kspace *s);
+void k_mem_thread_gone(struct ksim *k, struct kthread *t);
+void k_notify(struct ksim *k, struct kthread *t, uint32_t label, uint64_t word);
+bool k_notes_deliver(struct ksim *k, struct kthread *t);
 
 /* names.c */
 exo_err k_name_register(struct ksim *k, struct kthread *t, const char *name);

@@ -40,13 +40,14 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: exosim [--socket PATH] [--boot FILE] [--wrap LABEL=CMD]... [--wait NAME]...\n"
-		"              [--cpu N|auto|all] [-v|-q] [--exec PROGRAM [ARGS...]]\n"
+		"              [--phys SIZE] [--cpu N|auto|all] [-v|-q] [--exec PROGRAM [ARGS...]]\n"
 		"  --socket PATH  the kernel socket (default: $EXO_SOCKET, else\n"
 		"                 $XDG_RUNTIME_DIR/exo/exosim.sock, else /tmp/exo-UID/exosim.sock;\n"
 		"                 with --exec a private socket)\n"
 		"  --boot FILE    the boot list to start\n"
 		"  --wrap L=CMD   run boot entry L under CMD (valgrind, gdbserver :1234, strace -f)\n"
 		"  --wait NAME    hold the boot until a thread registers NAME\n"
+		"  --phys SIZE    physical memory, e.g. 256M (default), 1G\n"
 		"  --cpu N        place every space on CPU N (default 0); auto: one CPU chosen\n"
 		"                 by the kernel's pid; all: leave placement to the host\n"
 		"  -v, -q         more / less logging (-vv logs every message)\n"
@@ -166,18 +167,21 @@ static void teardown(struct ksim *k)
 	event_base_free(k->base);
 	free(k->slots);
 	free(k->versions);
+	k_mem_fini(k);
 	free(k->rxbuf);
+	free(k->txbuf);
 	free(k->socket_path);
 }
 
 int main(int argc, char **argv)
 {
-	struct ksim ks = { .listen_fd = -1, .cpu = 0, .verbose = 1, .armed = IPC_NEVER };
+	struct ksim ks = { .listen_fd = -1, .memfd = -1, .cpu = 0, .verbose = 1, .armed = IPC_NEVER };
 	struct ksim *k = &ks;
 	const char *boot = NULL, *cpu = "0";
 	const char *wraps[32], *waits[32];
 	int nwraps = 0, nwaits = 0, i;
 	char **exec_argv = NULL;
+	uint64_t phys = 256ull << 20;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -201,6 +205,21 @@ int main(int argc, char **argv)
 			k->socket_path = strdup(argv[++i]);
 		} else if (i + 1 < argc && strcmp(a, "--boot") == 0) {
 			boot = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--phys") == 0) {
+			char *end;
+			unsigned long long v = strtoull(argv[++i], &end, 0);
+
+			if (*end == 'K' || *end == 'k')
+				v <<= 10;
+			else if (*end == 'M' || *end == 'm')
+				v <<= 20;
+			else if (*end == 'G' || *end == 'g')
+				v <<= 30;
+			if (v < EXO_PAGE_SIZE || v > (64ull << 30)) {
+				fprintf(stderr, "exosim: --phys wants a size from 4K to 64G\n");
+				return 2;
+			}
+			phys = v;
 		} else if (i + 1 < argc && strcmp(a, "--cpu") == 0) {
 			cpu = argv[++i];
 		} else if (i + 1 < argc && strcmp(a, "--wrap") == 0 && nwraps < 32) {
@@ -238,8 +257,9 @@ int main(int argc, char **argv)
 	setenv(SIM_SOCKET_ENV, k->socket_path, 1);
 	signal(SIGPIPE, SIG_IGN);
 	k->rxbuf = malloc(SIM_FRAME_MAX);
+	k->txbuf = malloc(SIM_ANSWER_MAX);
 	k->base = event_base_new();
-	if (!k->rxbuf || !k->base)
+	if (!k->rxbuf || !k->txbuf || !k->base || k_mem_init(k, phys) < 0)
 		return 1;
 	k_ipc_setup(k);
 	k->timer_ev = evtimer_new(k->base, timer_cb, k);

@@ -146,6 +146,7 @@ void k_thread_die(struct ksim *k, struct kthread *t)
 		t->ipc.msg = NULL;
 	}
 	k_names_drop(k, t);
+	k_mem_thread_gone(k, t);
 	if (t->chan)
 		t->chan->thread = NULL;
 	k_thread_free(k, t);
@@ -178,6 +179,7 @@ struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label)
 		snprintf(s->label, sizeof(s->label), "%s", label);
 	else
 		read_comm(pid, s->label, sizeof(s->label));
+	k_mem_space_init(k, s);
 	s->next = k->spaces;
 	if (k->spaces)
 		k->spaces->prev = s;
@@ -185,6 +187,17 @@ struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label)
 	k->nspaces++;
 	kdebug(k, "space %u (%s) for pid %d", s->id, s->label, (int)pid);
 	return s;
+}
+
+/* The space that owns physical memory: there is one, chosen by the boot list. */
+void k_space_make_sigma0(struct ksim *k, struct kspace *s)
+{
+	for (struct kspace *p = k->spaces; p; p = p->next)
+		if (p->sigma0)
+			return;
+	mdb_space_destroy(&k->mdb, &s->mdb);
+	s->sigma0 = true;
+	k_mem_space_init(k, s);
 }
 
 struct kspace *k_space_find(struct ksim *k, exo_space_t id)
@@ -208,6 +221,7 @@ void k_space_maybe_free(struct ksim *k, struct kspace *s)
 	if (s->nthreads > 0 || (s->spawned && !s->reaped))
 		return;
 	kdebug(k, "space %u (%s) ends", s->id, s->label);
+	k_mem_space_fini(k, s);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

@@ -17,9 +17,10 @@
 #include <exo/ipc.h>
 
 #include "chan.h"
+#include "mem.h"
 
 static _Thread_local struct exo_chan self = { .fd = -1 };
-static _Thread_local unsigned char rxbuf[SIM_FRAME_MAX] __attribute__((aligned(8)));
+static _Thread_local unsigned char rxbuf[SIM_ANSWER_MAX] __attribute__((aligned(8)));
 
 /* Every channel fd of this process, so a forked child can drop them all. */
 #define MAX_CHANS 1024
@@ -57,6 +58,7 @@ static void after_fork_child(void)
 	self.tid = EXO_NILTHREAD;
 	self.space = EXO_NILSPACE;
 	self.pending = EXO_NILTHREAD;
+	mem_after_fork();
 }
 
 void exo_init_args(int *argc, char **argv)
@@ -107,15 +109,57 @@ exo_err chan_rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len)
 	return EXO_OK;
 }
 
+/* HELLO on a fresh connection; the answer carries the physical memory memfd. */
+static exo_err hello(int fd, exo_tid_t tid, uint32_t aux, struct sim_hdr *a, struct sim_hello *out,
+		     int *memfd)
+{
+	struct sim_hdr h = { .op = SIM_OP_HELLO, .tid = tid, .aux = aux };
+	struct lx_iov iov = { &h, sizeof(h) };
+	unsigned char buf[sizeof(*a) + sizeof(*out)];
+	long n;
+
+	*memfd = -1;
+	if (lx_sendv(fd, &iov, 1) < 0)
+		return EXO_EIO;
+	n = lx_recv_fd(fd, buf, sizeof(buf), memfd);
+	if (n < (long)sizeof(*a))
+		return EXO_EIO;
+	memcpy(a, buf, sizeof(*a));
+	if (a->err != EXO_OK || n != (long)sizeof(buf)) {
+		if (*memfd >= 0)
+			lx_close(*memfd);
+		*memfd = -1;
+		return a->err != EXO_OK ? (exo_err)a->err : EXO_EIO;
+	}
+	memcpy(out, buf + sizeof(*a), sizeof(*out));
+	return EXO_OK;
+}
+
+int chan_connect_control(void)
+{
+	struct sim_hdr a;
+	struct sim_hello h;
+	char buf[128];
+	int fd = lx_connect(socket_path(buf, sizeof(buf))), memfd;
+
+	if (fd < 0)
+		return -1;
+	if (hello(fd, EXO_NILTHREAD, SIM_HELLO_CONTROL, &a, &h, &memfd) != EXO_OK) {
+		lx_close(fd);
+		return -1;
+	}
+	if (memfd >= 0)
+		lx_close(memfd);
+	fds_update(fd, -1);
+	return fd;
+}
+
 static exo_err join(struct exo_chan *c)
 {
-	struct sim_hdr h = { .op = SIM_OP_HELLO, .tid = c->pending };
-	struct lx_iov iov = { &h, sizeof(h) };
-	const struct sim_hdr *a = (const void *)rxbuf;
-	struct sim_hello hello;
+	struct sim_hdr a;
+	struct sim_hello h;
 	char buf[128];
-	long len;
-	int fd;
+	int fd, memfd;
 	exo_err err;
 
 	if (!atomic_exchange(&atfork_done, 1))
@@ -123,23 +167,18 @@ static exo_err join(struct exo_chan *c)
 	fd = lx_connect(socket_path(buf, sizeof(buf)));
 	if (fd < 0)
 		return EXO_EIO;
-	c->fd = fd;
-	err = chan_rpc(c, &iov, 1, &len);
-	if (err == EXO_OK && a->err != EXO_OK)
-		err = (exo_err)a->err;
-	if (err == EXO_OK && len < (long)(sizeof(*a) + sizeof(hello)))
-		err = EXO_EIO;
+	err = hello(fd, c->pending, 0, &a, &h, &memfd);
 	if (err != EXO_OK) {
 		lx_close(fd);
-		c->fd = -1;
 		return err;
 	}
-	memcpy(&hello, a + 1, sizeof(hello));
-	c->tid = a->tid;
-	c->space = a->aux;
+	c->fd = fd;
+	c->tid = a.tid;
+	c->space = a.aux;
 	fds_update(fd, -1);
-	if (hello.cpu >= 0 && !getenv("EXO_NO_PLACEMENT"))
-		lx_set_cpu(hello.cpu);
+	if (h.cpu >= 0 && !getenv("EXO_NO_PLACEMENT"))
+		lx_set_cpu(h.cpu);
+	mem_join(&h, memfd);
 	return EXO_OK;
 }
 

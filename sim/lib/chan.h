@@ -36,6 +36,9 @@ exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void
 /* The id a thread started by exo_thread_create joins as. */
 void chan_set_pending(exo_tid_t tid);
 
+/* Open this space's control channel: its fd, or -1. */
+int chan_connect_control(void);
+
 /* Leave the kernel: close the calling thread's channel. */
 void chan_drop(void);
 

@@ -11,6 +11,7 @@
 #include <exo/ipc.h>
 
 #include "chan.h"
+#include "mem.h"
 
 static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 {
@@ -38,6 +39,12 @@ static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 		off += n;
 		s++;
 	}
+	m->sender_space = a->space;
+	if (a->ninstall) {
+		if (off + (size_t)a->ninstall * sizeof(struct sim_install) != (size_t)len ||
+		    mem_install((const struct sim_install *)(buf + off), a->ninstall) < 0)
+			return EXO_EIO;
+	}
 	return EXO_OK;
 }
 
@@ -48,7 +55,8 @@ static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_t snd,
 		      exo_timeout_t rcv, int sends, exo_tid_t *from, exo_err *reply_err)
 {
-	struct sim_hdr h = { .op = op, .tid = partner, .snd_timeout = snd, .rcv_timeout = rcv };
+	struct sim_hdr h = { .op = op, .tid = partner, .snd_timeout = snd, .rcv_timeout = rcv,
+			     .rcv_window = m ? m->rcv_window : 0 };
 	struct lx_iov iov[2 + EXO_BR_COUNT];
 	const struct sim_hdr *a;
 	struct exo_chan *c;
@@ -132,6 +140,29 @@ exo_err exo_reply_wait(exo_tid_t to, exo_msg_t *m, exo_timeout_t rcv, exo_tid_t 
 exo_err exo_ipc_abort(exo_tid_t t)
 {
 	return chan_simple(SIM_OP_ABORT, t, 0, NULL, 0, NULL, NULL, NULL, 0);
+}
+
+exo_err exo_unmap(exo_fpage_t fpage, unsigned flags)
+{
+	struct sim_unmap u = { .fpage = fpage, .flags = flags };
+
+	return chan_simple(SIM_OP_UNMAP, 0, 0, &u, sizeof(u), NULL, NULL, NULL, 0);
+}
+
+exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)
+{
+	struct sim_hdr h = { .op = SIM_OP_SET_PAGER, .tid = pager, .aux = space };
+	struct lx_iov iov = { &h, sizeof(h) };
+	const struct sim_hdr *a = (const void *)chan_rxbuf();
+	struct exo_chan *c;
+	long len;
+	exo_err err = chan_get(&c);
+
+	if (err == EXO_OK)
+		err = chan_rpc(c, &iov, 1, &len);
+	if (err != EXO_OK)
+		return err;
+	return a->op == SIM_OP_RESULT ? (exo_err)a->err : EXO_EIO;
 }
 
 exo_err exo_register(const char *name)

@@ -8,6 +8,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -147,4 +150,121 @@ int lx_atfork_child(void (*child)(void))
 	if (!af)
 		return -ENOSYS;
 	return -af(NULL, NULL, child, NULL);
+}
+
+long lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+	return sys_ret(syscall(SYS_mmap, addr, len, prot, flags, fd, off));
+}
+
+int lx_munmap(uint64_t addr, uint64_t len)
+{
+	return (int)sys_ret(syscall(SYS_munmap, addr, len));
+}
+
+int lx_mprotect(uint64_t addr, uint64_t len, int prot)
+{
+	return (int)sys_ret(syscall(SYS_mprotect, addr, len, prot));
+}
+
+int lx_prot(unsigned rights)
+{
+	return (rights & 4 ? PROT_READ : 0) | (rights & 2 ? PROT_WRITE : 0) | (rights & 1 ? PROT_EXEC : 0);
+}
+
+long lx_recv_fd(int fd, void *buf, size_t len, int *passed)
+{
+	struct iovec iov = { buf, len };
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+			     .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *cm;
+	long r;
+
+	*passed = -1;
+	do
+		r = syscall(SYS_recvmsg, fd, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(passed, CMSG_DATA(cm), sizeof(int));
+	return r;
+}
+
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+
+int lx_on_segv(void (*handler)(int, void *, void *))
+{
+	sigaction_fn sa_fn = (sigaction_fn)libc_sym("sigaction", "GLIBC_2.2.5");
+	struct sigaction sa;
+
+	if (!sa_fn)
+		return -ENOSYS;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))(void *)handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	return sa_fn(SIGSEGV, &sa, NULL) < 0 ? -errno : 0;
+}
+
+void lx_segv_default(void)
+{
+	sigaction_fn sa_fn = (sigaction_fn)libc_sym("sigaction", "GLIBC_2.2.5");
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	if (sa_fn)
+		sa_fn(SIGSEGV, &sa, NULL);
+}
+
+int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip)
+{
+	siginfo_t *si = siginfo;
+
+	if (si->si_code <= 0)
+		return 0; /* sent by kill(), not a fault */
+	*addr = (uint64_t)(uintptr_t)si->si_addr;
+	*access = 4;
+	*ip = 0;
+#if defined(__x86_64__)
+	{
+		ucontext_t *uc = ucontext;
+		unsigned long err = (unsigned long)uc->uc_mcontext.gregs[REG_ERR];
+
+		*access = err & 0x10 ? 1 : err & 0x2 ? 2 : 4;
+		*ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	}
+#elif defined(__aarch64__)
+	{
+		ucontext_t *uc = ucontext;
+
+		*ip = (uint64_t)uc->uc_mcontext.pc;
+	}
+#endif
+	return 1;
+}
+
+void lx_block_signals(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, 8);
+}
+
+void lx_yield(void)
+{
+	syscall(SYS_sched_yield);
+}
+
+long lx_write_err(const char *s, size_t n)
+{
+	return syscall(SYS_write, 2, s, n);
 }

@@ -36,3 +36,21 @@ _Noreturn void lx_thread_exit(void);
 int lx_atfork_child(void (*child)(void));
 
 #endif
+
+/* Memory: raw mmap family. Each returns 0 / an address, or -errno. */
+long lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off);
+int lx_munmap(uint64_t addr, uint64_t len);
+int lx_mprotect(uint64_t addr, uint64_t len, int prot);
+/* Map Exo rights (EXO_R|W|X) to host protection bits. */
+int lx_prot(unsigned rights);
+/* Receive one record and the file descriptor passed with it (*fd = -1 if none). */
+long lx_recv_fd(int fd, void *buf, size_t len, int *passed);
+/* Install handler for SIGSEGV with SA_SIGINFO on the host; restore the default. */
+int lx_on_segv(void (*handler)(int, void *, void *));
+void lx_segv_default(void);
+/* From a SIGSEGV: the faulting address, the access (EXO_R/W/X), the ip; false if not a fault. */
+int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip);
+/* Block every asynchronous signal in the calling thread. */
+void lx_block_signals(void);
+void lx_yield(void);
+long lx_write_err(const char *s, size_t n);

@@ -729,7 +729,7 @@ static void operations_before_hello_get_eproto(void **state)
 
 	(void)state;
 	fd = raw_connect();
-	for (uint16_t op = SIM_OP_SEND; op < SIM_OP_COUNT; op++) {
+	for (uint16_t op = SIM_OP_SEND; op < SIM_OP_CTL_ACK; op++) {
 		struct sim_hdr h = req(op, op == SIM_OP_RECV ? EXO_ANYTHREAD : victim);
 
 		snprintf(what, sizeof(what), "op %u before HELLO", op);
@@ -967,21 +967,28 @@ static void bad_typed_items_get_ebaditem(void **state)
 			snprintf(what, sizeof(what), "%s, item of kind %u", names[o], kinds[k]);
 			expect_note(fd, tx, len, EXO_EBADITEM, what);
 		}
-		mr[1] = EXO_ITEM_MAP;
-		mr[2] = exo_fpage(0x10000, 12, EXO_R | EXO_W);
-		len = msg_frame(ops[o], to, exo_tag(1, 1, 2), mr, 3, 0);
-		snprintf(what, sizeof(what), "%s, map item (valid fpage)", names[o]);
-		expect_note(fd, tx, len, EXO_EBADITEM, what);
-		mr[1] = EXO_ITEM_GRANT;
-		len = msg_frame(ops[o], to, exo_tag(1, 1, 2), mr, 3, 0);
-		snprintf(what, sizeof(what), "%s, grant item", names[o]);
-		expect_note(fd, tx, len, EXO_EBADITEM, what);
-		mr[1] = string_item(4);
-		mr[3] = EXO_ITEM_MAP;
-		mr[4] = exo_fpage(0x10000, 12, EXO_R);
-		len = msg_frame(ops[o], to, exo_tag(1, 1, 4), mr, 5, 4);
-		snprintf(what, sizeof(what), "%s, string item then map item", names[o]);
-		expect_note(fd, tx, len, EXO_EBADITEM, what);
+		/*
+		 * Map and grant items of pages this space does not hold, to a
+		 * receiver with no receive window: refused at the rendezvous. (A
+		 * reply-wait's reply goes to nobody here, so only send and call.)
+		 */
+		if (ops[o] != SIM_OP_REPLY_WAIT) {
+			mr[1] = EXO_ITEM_MAP;
+			mr[2] = exo_fpage(0x10000, 12, EXO_R | EXO_W);
+			len = msg_frame(ops[o], to, exo_tag(1, 1, 2), mr, 3, 0);
+			snprintf(what, sizeof(what), "%s, map item (valid fpage)", names[o]);
+			expect_note(fd, tx, len, EXO_EBADITEM, what);
+			mr[1] = EXO_ITEM_GRANT;
+			len = msg_frame(ops[o], to, exo_tag(1, 1, 2), mr, 3, 0);
+			snprintf(what, sizeof(what), "%s, grant item", names[o]);
+			expect_note(fd, tx, len, EXO_EBADITEM, what);
+			mr[1] = string_item(4);
+			mr[3] = EXO_ITEM_MAP;
+			mr[4] = exo_fpage(0x10000, 12, EXO_R);
+			len = msg_frame(ops[o], to, exo_tag(1, 1, 4), mr, 5, 4);
+			snprintf(what, sizeof(what), "%s, string item then map item", names[o]);
+			expect_note(fd, tx, len, EXO_EBADITEM, what);
+		}
 		for (int i = 0; i < 18; i += 2) {
 			mr[1 + i] = string_item(0);
 			mr[2 + i] = 0;

@@ -1,0 +1,32 @@
+/*
+ * exo/errno.h — error numbers on the wire. Servers answer with these, never
+ * with the host C library's values (ARCHITECTURE.md rule 5); libposix
+ * translates them to its C library's errno values at the POSIX boundary.
+ * The numbers follow the traditional UNIX order, but only this header
+ * defines them.
+ */
+#ifndef EXO_ERRNO_H
+#define EXO_ERRNO_H
+
+#define XE_EPERM 1
+#define XE_ENOENT 2
+#define XE_EINTR 4
+#define XE_EIO 5
+#define XE_EBADF 9
+#define XE_EAGAIN 11
+#define XE_ENOMEM 12
+#define XE_EACCES 13
+#define XE_EFAULT 14
+#define XE_EBUSY 16
+#define XE_EEXIST 17
+#define XE_ENODEV 19
+#define XE_EINVAL 22
+#define XE_EMFILE 24
+#define XE_EFBIG 27
+#define XE_ENOSPC 28
+#define XE_ENAMETOOLONG 36
+#define XE_ENOSYS 38
+#define XE_EOVERFLOW 75
+#define XE_ENOTSUP 95
+
+#endif

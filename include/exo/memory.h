@@ -1,0 +1,74 @@
+/*
+ * exo/memory.h — the memory server's protocol, and the address-space layout
+ * it manages.
+ *
+ * The memory server ("memory") owns physical memory (it is sigma0) and is the
+ * pager of every space. A space asks it for anonymous or shared memory; the
+ * server answers with an address in the managed range and maps nothing yet:
+ * the first touch of each page faults, the kernel turns the fault into a call
+ * to the server, and the server answers with a map item (demand paging).
+ *
+ * Every request is a call labelled MEM_<OP>; the reply's label is 0 on
+ * success or a positive errno value of Exo's own (exo/errno.h), never the
+ * host's. Registers are listed per operation below.
+ */
+#ifndef EXO_MEMORY_H
+#define EXO_MEMORY_H
+
+#include <exo/msg.h>
+
+/* Every space reserves this range; the memory server hands out addresses in it. */
+#define EXO_VM_BASE 0x200000000000ull
+#define EXO_VM_SIZE (64ull << 30)
+
+#define MEM_NAME "memory"
+
+/* Protection bits of a region: the rights of exo/msg.h. */
+#define MEM_PROT_READ EXO_R
+#define MEM_PROT_WRITE EXO_W
+#define MEM_PROT_EXEC EXO_X
+
+/* Region flags. */
+#define MEM_SHARED 0x1u   /* shared object pages (MEM_SHM_*) */
+#define MEM_FIXED 0x2u    /* exactly at the hint, replacing what is there */
+
+/*
+ * The operations, with their registers (in: request mr[], out: reply mr[]).
+ * X(name, number, in-words, out-words)
+ */
+#define MEM_OPS(X)                                                                          \
+	/* in: len, prot, flags, hint, shm id (MEM_SHARED), offset; out: address */         \
+	X(MMAP, 1, 6, 1)                                                                     \
+	/* in: address, len */                                                              \
+	X(MUNMAP, 2, 2, 0)                                                                   \
+	/* in: address, len, prot */                                                        \
+	X(MPROTECT, 3, 3, 0)                                                                 \
+	/* in: string item name, flags (MEM_SHM_CREAT|EXCL), size; out: shm id, size */     \
+	X(SHM_OPEN, 4, 2, 2)                                                                 \
+	/* in: string item name */                                                          \
+	X(SHM_UNLINK, 5, 0, 0)                                                               \
+	/* in: shm id (drop a reference taken by SHM_OPEN) */                               \
+	X(SHM_CLOSE, 6, 1, 0)                                                                \
+	/* in: shm id, size */                                                              \
+	X(SHM_TRUNCATE, 7, 2, 0)                                                             \
+	/* in: new break (0: query); out: the break */                                      \
+	X(BRK, 8, 1, 1)                                                                      \
+	/* out: frames in use, frames free, this space's pages, this space's limit */       \
+	X(STATS, 9, 0, 4)                                                                    \
+	/* in: limit in pages for the caller's space (may only lower it) */                 \
+	X(SET_LIMIT, 10, 1, 0)
+
+enum mem_op {
+#define MEM_ENUM(name, num, in, out) MEM_##name = num,
+	MEM_OPS(MEM_ENUM)
+#undef MEM_ENUM
+	MEM_OP_COUNT
+};
+
+#define MEM_SHM_CREAT 0x1u
+#define MEM_SHM_EXCL 0x2u
+
+/* The size of the break region every space gets (brk/sbrk). */
+#define MEM_BRK_MAX (1ull << 30)
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * servers/memory/frames.c — physical frames: a bitmap allocator over the
+ * memory the server owns as sigma0, demand-zero on allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "memory.h"
+
+int frames_init(struct memsrv *ms)
+{
+	uint64_t base, size;
+
+	if (exo_sigma0_view(&base, &size) != EXO_OK)
+		return -1;
+	ms->phys = (uint8_t *)(uintptr_t)base;
+	ms->nframes = size / EXO_PAGE_SIZE;
+	ms->bitmap = calloc((ms->nframes + 63) / 64, sizeof(uint64_t));
+	return ms->bitmap ? 0 : -1;
+}
+
+bool frame_alloc(struct memsrv *ms, uint64_t *frame)
+{
+	for (uint64_t n = 0; n < ms->nframes; n++) {
+		uint64_t f = (ms->hint + n) % ms->nframes;
+
+		if (!(ms->bitmap[f / 64] & ((uint64_t)1 << (f % 64)))) {
+			ms->bitmap[f / 64] |= (uint64_t)1 << (f % 64);
+			ms->hint = f + 1;
+			ms->used++;
+			memset(ms->phys + f * EXO_PAGE_SIZE, 0, EXO_PAGE_SIZE);
+			*frame = f;
+			return true;
+		}
+	}
+	return false;
+}
+
+void frame_free(struct memsrv *ms, uint64_t frame)
+{
+	if (frame < ms->nframes && (ms->bitmap[frame / 64] & ((uint64_t)1 << (frame % 64)))) {
+		ms->bitmap[frame / 64] &= ~((uint64_t)1 << (frame % 64));
+		ms->used--;
+	}
+}
+
+exo_fpage_t frame_fpage(struct memsrv *ms, uint64_t frame, unsigned rights)
+{
+	return exo_fpage((uint64_t)(uintptr_t)(ms->phys + frame * EXO_PAGE_SIZE), EXO_PAGE_SHIFT, rights);
+}
+
+void frame_release(struct memsrv *ms, uint64_t frame)
+{
+	exo_unmap(frame_fpage(ms, frame, EXO_RWX), 0);
+	frame_free(ms, frame);
+}

@@ -1,0 +1,96 @@
+/*
+ * servers/memory/memory.h — the memory server's state: physical frames, the
+ * spaces it pages, their regions, and shared memory objects.
+ *
+ * The server is single-threaded; request state travels in struct mem_req.
+ */
+#ifndef EXO_SERVERS_MEMORY_H
+#define EXO_SERVERS_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <exo/exo.h>
+#include <exo/memory.h>
+
+struct shm;
+
+/* A range of a space's managed addresses with one protection. */
+struct region {
+	uint64_t start, len;      /* page aligned */
+	unsigned prot;            /* MEM_PROT_* */
+	unsigned flags;           /* MEM_SHARED */
+	struct shm *obj;          /* MEM_SHARED: the object */
+	uint64_t off;             /* MEM_SHARED: offset in the object, in pages */
+	uint64_t *frames;         /* private: frame + 1 per page, 0 = never touched */
+	struct region *next;      /* sorted by start */
+};
+
+struct mspace {
+	exo_space_t id;
+	struct region *regions;
+	uint64_t charged;         /* private pages reserved by its regions */
+	uint64_t limit;           /* pages */
+	uint64_t brk;             /* the break, EXO_VM_BASE when none */
+	struct mspace *next;
+};
+
+struct shm {
+	char name[64];            /* empty: anonymous */
+	uint64_t npages;
+	uint64_t *frames;         /* frame + 1 per page */
+	unsigned refs;            /* regions and open handles */
+	bool unlinked;
+	uint32_t id;
+	struct shm *next;
+};
+
+struct memsrv {
+	uint8_t *phys;            /* sigma0's view of physical memory */
+	uint64_t nframes, used;
+	uint64_t *bitmap;
+	uint64_t hint;
+	uint64_t default_limit;
+	struct mspace *spaces;
+	struct shm *shms;
+	uint32_t next_shm;
+	int verbose;
+};
+
+struct mem_req {
+	struct memsrv *ms;
+	exo_tid_t from;
+	exo_space_t space;
+	exo_msg_t *m;             /* request in, reply out */
+};
+
+/* frames.c */
+int frames_init(struct memsrv *ms);
+bool frame_alloc(struct memsrv *ms, uint64_t *frame);
+void frame_free(struct memsrv *ms, uint64_t frame);
+/* Take every mapping of the frame away from every space, then free it. */
+void frame_release(struct memsrv *ms, uint64_t frame);
+exo_fpage_t frame_fpage(struct memsrv *ms, uint64_t frame, unsigned rights);
+
+/* space.c */
+struct mspace *mspace_get(struct memsrv *ms, exo_space_t id, bool create);
+void mspace_exit(struct memsrv *ms, exo_space_t id);
+struct region *region_find(struct mspace *s, uint64_t addr);
+int region_add(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_t len, unsigned prot,
+	       unsigned flags, struct shm *obj, uint64_t off);
+void regions_remove(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_t len);
+int regions_protect(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_t len, unsigned prot);
+bool range_free(struct mspace *s, uint64_t start, uint64_t len);
+uint64_t range_find(struct mspace *s, uint64_t len, uint64_t hint);
+
+/* shm.c */
+struct shm *shm_find_id(struct memsrv *ms, uint32_t id);
+int shm_open_obj(struct memsrv *ms, const char *name, unsigned flags, uint64_t size, struct shm **out);
+int shm_unlink_obj(struct memsrv *ms, const char *name);
+void shm_put(struct memsrv *ms, struct shm *o);
+int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size);
+
+/* ops.c */
+void mem_dispatch(struct mem_req *r);
+
+#endif
