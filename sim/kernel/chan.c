@@ -50,8 +50,10 @@ static void answer_hello(struct ksim *k, struct kchan *c, uint32_t tid, uint32_t
 	} u;
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct cmsghdr *cm;
 
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
@@ -85,8 +87,44 @@ static void answer_chan(struct ksim *k, struct kchan *c, exo_err err, uint32_t t
 void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint32_t aux,
 	      const void *payload, size_t len)
 {
+	struct {
+		struct sim_hdr h;
+		unsigned char payload[SIM_PAYLOAD_MAX];
+	} f;
+
+	if (!t->gate) {
+		if (t->chan)
+			answer_chan(k, t->chan, err, tid, aux, payload, len);
+		return;
+	}
+	memset(&f.h, 0, sizeof(f.h));
+	f.h.op = SIM_OP_RESULT;
+	f.h.err = err;
+	f.h.tid = tid;
+	f.h.aux = aux;
+	if (len > sizeof(f.payload))
+		len = sizeof(f.payload);
+	if (len)
+		memcpy(f.payload, payload, len);
+	k_thread_send(k, t, &f, sizeof(f.h) + len);
+}
+
+/*
+ * Send a thread its answer, or hold it while the thread waits for a batch
+ * (it granted pages away: it must not run on before they are gone).
+ */
+void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len)
+{
+	if (t->gate && !t->held) {
+		t->held = k_alloc(k, len);
+		if (t->held) {
+			memcpy(t->held, buf, len);
+			t->held_len = len;
+			return;
+		}
+	}
 	if (t->chan)
-		answer_chan(k, t->chan, err, tid, aux, payload, len);
+		k_chan_send(k, t->chan, buf, len);
 }
 
 void k_timer_update(struct ksim *k)
@@ -268,7 +306,7 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		}
 		if (t->reply_err != EXO_OK)
 			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, h->tid, exo_strerror(t->reply_err));
-		k_mem_flush(k, NULL);
+		k_mem_flush(k, NULL, NULL);
 		if (k_notes_deliver(k, t)) {
 			t->wait = KWAIT_NONE;
 			break;
@@ -442,7 +480,7 @@ static void op_unmap(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	}
 	mdb_unmap(&k->mdb, &t->space->mdb, exo_fpage_base(u.fpage), ((uint64_t)1 << l) >> EXO_PAGE_SHIFT,
 		  exo_fpage_rights(u.fpage), u.flags & EXO_UNMAP_SELF);
-	k_mem_flush(k, t);
+	k_mem_flush(k, t, NULL);
 }
 
 static void op_fault(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)

@@ -58,17 +58,22 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 			out = k->txbuf;
 			outlen = m->len + k->ninst * sizeof(struct sim_install);
 		}
-		if (!k_chan_send(k, r->chan, out, outlen))
-			err = EXO_EDEAD;
-		else
+		if (r->gate) {
+			k_thread_send(k, r, out, outlen);
 			r->ipc_count++;
+		} else if (!k_chan_send(k, r->chan, out, outlen)) {
+			err = EXO_EDEAD;
+		} else {
+			r->ipc_count++;
+		}
 		kdebug(k, "%s(%x) -> %s(%x) label %#x u %u t %u: %s", s->space->label, s->ipc.tid,
 		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),
 		       exo_tag_typed(h->tag), exo_strerror(err));
 	}
 	k_free(k, m, sizeof(*m) + m->len);
 	from->msg = NULL;
-	k_mem_flush(k, NULL);
+	/* A grant's sender answers only when its pages are gone from its space. */
+	k_mem_flush(k, NULL, s->space->nctl_pending ? s : NULL);
 	return err;
 }
 

@@ -68,6 +68,9 @@ struct kthread {
 	uint64_t ipc_count;
 	exo_fpage_t rcv_window;  /* where map/grant items may land */
 	struct knote *notes;     /* kernel notices waiting for an open receive */
+	uint32_t gate;           /* a batch its next answer waits for (it granted pages away) */
+	void *held;              /* that answer */
+	size_t held_len;
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext, *lprev; /* threads waiting in lookup */
 };
@@ -104,7 +107,8 @@ struct knote {
 struct kbatch {
 	uint32_t id;
 	unsigned pending;
-	struct kthread *waiter;
+	struct kthread *waiter;  /* an unmap: answered when the batch is done */
+	struct kthread *gate;    /* a granter: its held answer goes out then */
 	struct kbatch *next;
 };
 
@@ -193,7 +197,8 @@ void k_mem_fini(struct ksim *k);
 void k_mem_space_init(struct ksim *k, struct kspace *s);
 void k_mem_space_fini(struct ksim *k, struct kspace *s);
 exo_err k_mem_transfer(struct ksim *k, struct kthread *from, struct kthread *to, struct kmsg *m);
-void k_mem_flush(struct ksim *k, struct kthread *waiter);
+void k_mem_flush(struct ksim *k, struct kthread *waiter, struct kthread *gate);
+void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len);
 void k_mem_ctl_ack(struct ksim *k, struct kspace *s, uint32_t id);
 void k_mem_ctl_closed(struct ksim *k, struct kspace *s);
 void k_mem_thread_gone(struct ksim *k, struct kthread *t);

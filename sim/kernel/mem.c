@@ -141,6 +141,17 @@ static void batch_done(struct ksim *k, uint32_t id)
 		b->waiter->wait = KWAIT_NONE;
 		k_answer(k, b->waiter, EXO_OK, 0, 0, NULL, 0);
 	}
+	if (b->gate) {
+		struct kthread *t = b->gate;
+
+		t->gate = 0;
+		if (t->held) {
+			if (t->chan)
+				k_chan_send(k, t->chan, t->held, t->held_len);
+			k_free(k, t->held, t->held_len);
+			t->held = NULL;
+		}
+	}
 	k_free(k, b, sizeof(*b));
 }
 
@@ -170,7 +181,7 @@ void k_mem_space_fini(struct ksim *k, struct kspace *s)
 		s->ctl->ctl_of = NULL;
 		k_mem_ctl_closed(k, s);
 	}
-	k_mem_flush(k, NULL);
+	k_mem_flush(k, NULL, NULL);
 	free(s->ctl_pending);
 	free(s->batches);
 	if (!s->sigma0 && k->default_pager != EXO_NILTHREAD) {
@@ -182,7 +193,7 @@ void k_mem_space_fini(struct ksim *k, struct kspace *s)
 }
 
 /* Send every queued revocation; `waiter` is answered when all are acked. */
-void k_mem_flush(struct ksim *k, struct kthread *waiter)
+void k_mem_flush(struct ksim *k, struct kthread *waiter, struct kthread *gate)
 {
 	struct kbatch *b = NULL;
 
@@ -205,6 +216,7 @@ void k_mem_flush(struct ksim *k, struct kthread *waiter)
 			}
 			b->id = ++k->next_batch;
 			b->waiter = waiter;
+			b->gate = NULL;
 		}
 		while (s->nctl_pending > 0) {
 			unsigned n = s->nctl_pending > SIM_INSTALL_MAX ? SIM_INSTALL_MAX : s->nctl_pending;
@@ -236,6 +248,10 @@ void k_mem_flush(struct ksim *k, struct kthread *waiter)
 		k->batches = b;
 		if (waiter)
 			waiter->wait = KWAIT_UNMAP;
+		if (gate && !gate->gate) {
+			b->gate = gate;
+			gate->gate = b->id;
+		}
 		return;
 	}
 	if (b)
@@ -246,9 +262,16 @@ void k_mem_flush(struct ksim *k, struct kthread *waiter)
 
 void k_mem_thread_gone(struct ksim *k, struct kthread *t)
 {
-	for (struct kbatch *b = k->batches; b; b = b->next)
+	for (struct kbatch *b = k->batches; b; b = b->next) {
 		if (b->waiter == t)
 			b->waiter = NULL;
+		if (b->gate == t)
+			b->gate = NULL;
+	}
+	if (t->held) {
+		k_free(k, t->held, t->held_len);
+		t->held = NULL;
+	}
 	while (t->notes) {
 		struct knote *n = t->notes;
 

@@ -96,18 +96,17 @@ int lx_set_cpu(int cpu)
 	return (int)sys_ret(syscall(SYS_sched_setaffinity, 0, sizeof(set), &set));
 }
 
-/* glibc's own thread functions, whatever an application defines. */
+/*
+ * glibc's own functions, whatever an application defines: asked for by
+ * version, so an application's unversioned definition never matches. No
+ * dlopen here: sanitizer runtimes intercept it, and libexo may be entered
+ * from inside their initialisation (libposix's mmap).
+ */
 static void *libc_sym(const char *name, const char *version)
 {
-	static void *libc;
-	void *p;
+	void *p = dlvsym(RTLD_DEFAULT, name, version);
 
-	if (!libc)
-		libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-	if (!libc)
-		return NULL;
-	p = dlvsym(libc, name, version);
-	return p ? p : dlsym(libc, name);
+	return p ? p : dlsym(RTLD_NEXT, name);
 }
 
 typedef int (*create_fn)(unsigned long *, const void *, void *(*)(void *), void *);

@@ -18,6 +18,8 @@
 #include <exo/ipc.h>
 #include <exo/memory.h>
 
+#include <valgrind/memcheck.h>
+
 #include "chan.h"
 #include "mem.h"
 
@@ -43,12 +45,23 @@ static int in_vm(uint64_t a, uint64_t len)
 	return a >= EXO_VM_BASE && a + len <= EXO_VM_BASE + EXO_VM_SIZE && a + len >= a;
 }
 
+/*
+ * Reserve part of the managed range again (pages removed). Under Valgrind,
+ * memcheck would report every first touch of a reserved page as an invalid
+ * access before the fault reaches the pager; the range is addressable as far
+ * as Exo is concerned, so tell memcheck so (a no-op outside Valgrind).
+ */
+static void reserve(uint64_t vaddr, uint64_t len)
+{
+	lx_mmap(vaddr, len, 0, HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1, 0);
+	VALGRIND_MAKE_MEM_DEFINED((void *)(uintptr_t)vaddr, len);
+}
+
 /* Put the managed range back to reserved where pages are removed. */
 static void unmap_range(uint64_t vaddr, uint64_t len)
 {
 	if (in_vm(vaddr, len))
-		lx_mmap(vaddr, len, 0, HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1,
-			0);
+		reserve(vaddr, len);
 	else
 		lx_munmap(vaddr, len);
 }
@@ -173,8 +186,7 @@ void mem_join(const struct sim_hello *hello, int memfd)
 	mem.sigma0_base = hello->sigma0_base;
 	mem.sigma0 = (int)hello->sigma0;
 	/* Reserve the managed range (it may already be, after a host fork). */
-	lx_mmap(EXO_VM_BASE, EXO_VM_SIZE, 0, HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE,
-		-1, 0);
+	reserve(EXO_VM_BASE, EXO_VM_SIZE);
 	if (mem.sigma0)
 		lx_mmap(mem.sigma0_base, mem.phys_size, lx_prot(EXO_R | EXO_W), HOST_MAP_SHARED | HOST_MAP_FIXED,
 			memfd, 0);
@@ -194,8 +206,7 @@ void mem_after_fork(void)
 	if (mem.ctl_fd >= 0)
 		lx_close(mem.ctl_fd);
 	if (atomic_load(&mem.state) == 2)
-		lx_mmap(EXO_VM_BASE, EXO_VM_SIZE, 0,
-			HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1, 0);
+		reserve(EXO_VM_BASE, EXO_VM_SIZE);
 	if (mem.sigma0)
 		lx_munmap(mem.sigma0_base, mem.phys_size);
 	mem.memfd = -1;

@@ -58,9 +58,10 @@ _Noreturn void t_echo_serve(const char *name)
 			break;
 		}
 		case ECHO_STATUS:
-			m.tag = exo_tag(ECHO_STATUS + 1, 2, 0);
+			m.tag = exo_tag(ECHO_STATUS + 1, 3, 0);
 			m.mr[0] = last_reply_err;
 			m.mr[1] = served;
+			m.mr[2] = held;
 			to = from;
 			break;
 		case ECHO_WHO:
@@ -112,7 +113,7 @@ int t_kill(pid_t pid)
 exo_tid_t t_lookup(const char *name)
 {
 	exo_tid_t t = EXO_NILTHREAD;
-	exo_err err = exo_lookup(name, &t, exo_timeout_ms(5000));
+	exo_err err = exo_lookup(name, &t, exo_timeout_ms(30000));
 
 	if (err != EXO_OK) {
 		fprintf(stderr, "lookup %s: %s\n", name, exo_strerror(err));
@@ -143,7 +144,7 @@ uint32_t t_wait_threads(uint32_t threads)
 {
 	exo_kinfo_t ki = { 0 };
 
-	for (int i = 0; i < 500; i++) {
+	for (int i = 0; i < 3000; i++) {
 		if (exo_kernel_info(&ki) == EXO_OK && ki.threads == threads)
 			break;
 		usleep(10000);

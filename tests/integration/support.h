@@ -8,7 +8,8 @@
  *   ECHO_HOLD    take the request and do not answer it until the next ECHO_RELEASE
  *   ECHO_RELEASE answer the held request (mr[0] of the reply = 1), then answer this
  *                one with mr[0] = the held reply's error
- *   ECHO_STATUS  reply mr[0] = error of the last failed reply, mr[1] = requests served
+ *   ECHO_STATUS  reply mr[0] = error of the last failed reply, mr[1] = requests served,
+ *                mr[2] = the client whose request is held (or nil)
  *   ECHO_WHO     reply mr[0] = the sender id the server saw
  */
 #ifndef EXO_TEST_SUPPORT_H
@@ -36,7 +37,7 @@ int t_kill(pid_t pid);
 /* Reap a child; returns its exit code, or 128+signal. */
 int t_wait(pid_t pid);
 
-/* The name's thread, waiting up to 5 s for it; fails the test when missing. */
+/* The name's thread, waiting up to 30 s for it (Valgrind is slow); aborts when missing. */
 exo_tid_t t_lookup(const char *name);
 
 /* Monotonic clock in nanoseconds. */
@@ -45,7 +46,7 @@ uint64_t t_now_ns(void);
 /* A call with one label and up to two untyped words; returns the error. */
 exo_err t_call(exo_tid_t to, uint32_t label, uint64_t a, uint64_t b, exo_msg_t *reply);
 
-/* Wait (up to 5 s) until the kernel counts `threads` threads; returns the count. */
+/* Wait (up to 30 s) until the kernel counts `threads` threads; returns the count. */
 uint32_t t_wait_threads(uint32_t threads);
 
 #endif

@@ -1,0 +1,572 @@
+/*
+ * tests/integration/memory.c — the memory model through a real exosim with
+ * the memory server: demand paging, mmap/munmap/mprotect/brk, sharing,
+ * recursive revocation, grant, limits, hostile requests, cleanup of dead
+ * spaces. Run as `exosim --cpu auto --boot memory.boot --exec memory`.
+ *
+ * Cases that end a space with SIGSEGV run it in a forked child (a new space)
+ * and check the child's fate from the parent.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <exo/errno.h>
+#include <exo/memory.h>
+
+#include "support.h"
+
+#define PAGE 4096u
+
+/*
+ * CMocka catches SIGSEGV to report a crashing test; here SIGSEGV is how the
+ * pager's faults reach libexo, so CMocka's handler must not replace it. The
+ * test program keeps SIGSEGV for libexo and passes every other signal on.
+ */
+typedef void (*sighandler_fn)(int);
+
+sighandler_fn signal(int sig, sighandler_fn fn)
+{
+	static sighandler_fn (*host_signal)(int, sighandler_fn);
+
+	if (sig == SIGSEGV)
+		return SIG_DFL;
+	if (!host_signal)
+		host_signal = (sighandler_fn(*)(int, sighandler_fn))dlsym(RTLD_NEXT, "signal");
+	return host_signal(sig, fn);
+}
+
+/* A raw call to the memory server; returns the reply label (0 or an XE_* errno). */
+static uint32_t mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
+{
+	exo_tid_t srv = t_lookup(MEM_NAME);
+
+	memset(m, 0, sizeof(*m));
+	m->tag = exo_tag(label, n, 0);
+	if (n)
+		memcpy(m->mr, in, n * 8);
+	assert_int_equal(exo_call(srv, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	return exo_tag_label(m->tag);
+}
+
+static uint64_t frames_used(void)
+{
+	exo_msg_t m;
+
+	assert_int_equal(mem_call(MEM_STATS, 0, NULL, &m), 0);
+	return m.mr[0];
+}
+
+/* Wait (up to 5 s) for the server's frame count to come back to `want`. */
+static uint64_t wait_frames(uint64_t want)
+{
+	uint64_t now = frames_used();
+
+	for (int i = 0; i < 500 && now != want; i++) {
+		usleep(10000);
+		now = frames_used();
+	}
+	return now;
+}
+
+static int sig_of(int status)
+{
+	return status >= 128 ? status - 128 : 0;
+}
+
+static void test_demand_zero_pages_read_as_zero(void **state)
+{
+	size_t len = 1 << 20;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t before = frames_used();
+
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_true((uintptr_t)p >= EXO_VM_BASE && (uintptr_t)p < EXO_VM_BASE + EXO_VM_SIZE);
+	for (size_t i = 0; i < len; i += 512)
+		assert_int_equal(p[i], 0);
+	/* Each page was made on its first touch, not at mmap. */
+	assert_int_equal(frames_used(), before + len / PAGE);
+	memset(p, 0xab, len);
+	assert_int_equal(munmap(p, len), 0);
+	assert_int_equal(frames_used(), before);
+	/* A new mapping gets zeroed pages again, never the old contents. */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (size_t i = 0; i < len; i += 512)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(munmap(p, len), 0);
+}
+
+static void test_writes_survive_unmap_of_another_region(void **state)
+{
+	char *a = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *b = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_ptr_not_equal(a, MAP_FAILED);
+	assert_ptr_not_equal(b, MAP_FAILED);
+	for (int i = 0; i < 8; i++) {
+		snprintf(a + i * PAGE, 32, "a page %d", i);
+		snprintf(b + i * PAGE, 32, "b page %d", i);
+	}
+	assert_int_equal(munmap(b, 8 * PAGE), 0);
+	/* A partial unmap in the middle of a splits it and keeps both ends. */
+	assert_int_equal(munmap(a + 3 * PAGE, 2 * PAGE), 0);
+	for (int i = 0; i < 8; i++) {
+		char want[32];
+
+		if (i == 3 || i == 4)
+			continue;
+		snprintf(want, sizeof(want), "a page %d", i);
+		assert_string_equal(a + i * PAGE, want);
+	}
+	assert_int_equal(munmap(a, 8 * PAGE), 0);
+}
+
+static int write_read_only(void *arg)
+{
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	if (p == MAP_FAILED)
+		return 1;
+	p[0] = 'x';
+	if (mprotect(p, PAGE, PROT_READ) != 0 || p[0] != 'x')
+		return 2;
+	p[1] = 'y'; /* the pager refuses: SIGSEGV */
+	return 3;
+}
+
+static void test_write_to_read_only_mapping_faults_and_system_survives(void **state)
+{
+	char *p;
+
+	assert_int_equal(sig_of(t_wait(t_fork(write_read_only, NULL))), SIGSEGV);
+	/* The memory server and this space go on. */
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	p[0] = 1;
+	/* And rights come back: read-only, then writable again. */
+	assert_int_equal(mprotect(p, PAGE, PROT_READ), 0);
+	assert_int_equal(p[0], 1);
+	assert_int_equal(mprotect(p, PAGE, PROT_READ | PROT_WRITE), 0);
+	p[0] = 2;
+	assert_int_equal(p[0], 2);
+	assert_int_equal(munmap(p, PAGE), 0);
+}
+
+static int touch_freed(void *arg)
+{
+	volatile char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	p[0] = 1;
+	munmap((void *)p, PAGE);
+	return p[0]; /* unmapped: SIGSEGV */
+}
+
+static void test_touching_unmapped_memory_faults(void **state)
+{
+	assert_int_equal(sig_of(t_wait(t_fork(touch_freed, NULL))), SIGSEGV);
+}
+
+/* Open the shared object `name` (create it with `size` when asked); returns its id. */
+static uint64_t shm_open_raw(const char *name, unsigned flags, uint64_t size, uint32_t *err)
+{
+	exo_tid_t srv = t_lookup(MEM_NAME);
+	exo_msg_t m = { 0 };
+	uint64_t id;
+
+	m.mr[0] = flags;
+	m.mr[1] = size;
+	exo_msg_put_string(&m, 2, name, (uint32_t)strlen(name));
+	m.tag = exo_tag(MEM_SHM_OPEN, 2, 2);
+	assert_int_equal(exo_call(srv, &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	*err = exo_tag_label(m.tag);
+	id = m.mr[0];
+	if (*err == 0 && size) {
+		uint64_t in[2] = { id, size };
+
+		assert_int_equal(mem_call(MEM_SHM_TRUNCATE, 2, in, &m), 0);
+	}
+	return id;
+}
+
+static volatile uint64_t *map_shared(uint64_t id, uint64_t len)
+{
+	uint64_t in[6] = { len, EXO_R | EXO_W, MEM_SHARED, 0, id, 0 };
+	exo_msg_t m;
+
+	assert_int_equal(mem_call(MEM_MMAP, 6, in, &m), 0);
+	return (volatile uint64_t *)(uintptr_t)m.mr[0];
+}
+
+static int shm_peer(void *arg)
+{
+	uint32_t err;
+	uint64_t id = shm_open_raw(arg, 0, 0, &err);
+	volatile uint64_t *p;
+
+	if (err)
+		return 30 + (int)err;
+	p = map_shared(id, 2 * PAGE);
+	/* Wait for the parent's value, answer with ours. */
+	for (int i = 0; i < 5000 && p[0] != 0x1234; i++)
+		usleep(1000);
+	if (p[0] != 0x1234)
+		return 11;
+	p[512] = 0x5678;
+	return 0;
+}
+
+static void test_two_spaces_sharing_memory_see_each_others_writes(void **state)
+{
+	uint32_t err;
+	uint64_t id = shm_open_raw("/shared-test", MEM_SHM_CREAT | MEM_SHM_EXCL, 2 * PAGE, &err);
+	volatile uint64_t *p;
+	pid_t peer;
+	exo_msg_t m = { 0 };
+
+	assert_int_equal(err, 0);
+	shm_open_raw("/shared-test", MEM_SHM_CREAT | MEM_SHM_EXCL, 0, &err);
+	assert_int_equal(err, XE_EEXIST);
+	shm_open_raw("/no-such-object", 0, 0, &err);
+	assert_int_equal(err, XE_ENOENT);
+	p = map_shared(id, 2 * PAGE);
+	peer = t_fork(shm_peer, "/shared-test");
+	p[0] = 0x1234;
+	assert_int_equal(t_wait(peer), 0);
+	assert_int_equal(p[512], 0x5678);
+	/* Unlink: the name goes, the memory stays while mapped. */
+	exo_msg_put_string(&m, 0, "/shared-test", 12);
+	m.tag = exo_tag(MEM_SHM_UNLINK, 0, 2);
+	assert_int_equal(exo_call(t_lookup(MEM_NAME), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), 0);
+	shm_open_raw("/shared-test", 0, 0, &err);
+	assert_int_equal(err, XE_ENOENT);
+	assert_int_equal(p[0], 0x1234);
+}
+
+/* Address where forked helpers accept pages: managed, but no region of theirs. */
+#define WINDOW (EXO_VM_BASE + 32ull * 1024 * 1024 * 1024)
+
+struct relay {
+	const char *name;     /* registers this name */
+	int grant_to_next;    /* 1: pass the page on by grant to `next` */
+	const char *next;
+};
+
+/*
+ * A helper space: receive a page into WINDOW, answer with its first word,
+ * then on each request answer with the first word again (or, for a relay,
+ * grant it on and try to read it itself).
+ */
+static int page_holder(void *arg)
+{
+	const struct relay *r = arg;
+	volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)WINDOW;
+	exo_tid_t from, to = EXO_NILTHREAD;
+	exo_msg_t m = { 0 };
+
+	if (exo_register(r->name) != EXO_OK)
+		return 20;
+	for (;;) {
+		m.rcv_window = exo_fpage(WINDOW, EXO_PAGE_SHIFT, EXO_RWX);
+		if (exo_reply_wait(to, &m, EXO_TIMEOUT_NEVER, &from, NULL) != EXO_OK) {
+			to = EXO_NILTHREAD; /* a refused transfer fails both sides: go on */
+			continue;
+		}
+		to = from;
+		if (exo_tag_label(m.tag) == 2 && r->grant_to_next) {
+			exo_msg_t g = { 0 };
+
+			exo_msg_put_map(&g, 0, WINDOW, exo_fpage(WINDOW, EXO_PAGE_SHIFT, EXO_R | EXO_W), 1);
+			g.tag = exo_tag(1, 0, 2);
+			if (exo_call(t_lookup(r->next), &g, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER) != EXO_OK)
+				return 22;
+			m.tag = exo_tag(0, 1, 0);
+			m.mr[0] = g.mr[0];
+			exo_reply(to, &m);
+			to = EXO_NILTHREAD;
+			return (int)w[0]; /* granted away: SIGSEGV */
+		}
+		m.mr[0] = exo_tag_label(m.tag) == 4 ? 0xa11e : w[0]; /* 4: are you there? */
+		m.tag = exo_tag(0, 1, 0);
+	}
+}
+
+static exo_err give_page(const char *to, void *page, int grant, uint64_t *answer)
+{
+	exo_msg_t m = { 0 };
+	exo_err err;
+
+	exo_msg_put_map(&m, 0, (uintptr_t)page, exo_fpage((uintptr_t)page, EXO_PAGE_SHIFT, EXO_R | EXO_W), grant);
+	m.tag = exo_tag(1, 0, 2);
+	err = exo_call(t_lookup(to), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+	*answer = m.mr[0];
+	return err;
+}
+
+static uint64_t ask(const char *to)
+{
+	exo_msg_t m = { .tag = exo_tag(3, 0, 0) };
+
+	assert_int_equal(exo_call(t_lookup(to), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	return m.mr[0];
+}
+
+static void test_unmap_revokes_recursively_across_three_spaces(void **state)
+{
+	static struct relay c = { "rev-c", 0, NULL };
+	uint64_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pid_t holder = t_fork(page_holder, &c);
+	exo_msg_t m = { .tag = exo_tag(3, 0, 0) };
+	uint64_t answer;
+
+	p[0] = 42;
+	/* The memory server mapped it to us, we map it on to C: a chain of three. */
+	assert_int_equal(give_page("rev-c", p, 0, &answer), EXO_OK);
+	assert_int_equal(answer, 42);
+	p[0] = 43;
+	assert_int_equal(ask("rev-c"), 43);
+	/* Our munmap makes the memory server unmap the frame: C loses it too, at once. */
+	assert_int_equal(munmap(p, PAGE), 0);
+	assert_int_equal(exo_call(t_lookup("rev-c"), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_EDEAD);
+	assert_int_equal(sig_of(t_wait(holder)), SIGSEGV);
+}
+
+static void test_grant_leaves_the_sender_without_access(void **state)
+{
+	static struct relay b = { "grant-b", 1, "grant-c" }, c = { "grant-c", 0, NULL };
+	uint64_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pid_t pb = t_fork(page_holder, &b), pc = t_fork(page_holder, &c);
+	exo_msg_t m = { .tag = exo_tag(2, 0, 0) };
+	uint64_t answer;
+
+	p[0] = 77;
+	assert_int_equal(give_page("grant-b", p, 0, &answer), EXO_OK);
+	assert_int_equal(answer, 77);
+	/* B grants the page to C, then touches it: gone from B, present in C. */
+	assert_int_equal(exo_call(t_lookup("grant-b"), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	assert_int_equal(m.mr[0], 77);
+	assert_int_equal(sig_of(t_wait(pb)), SIGSEGV);
+	p[0] = 78;
+	assert_int_equal(ask("grant-c"), 78);
+	t_kill(pc);
+	assert_int_equal(munmap(p, PAGE), 0);
+}
+
+static void test_malformed_map_items_are_refused(void **state)
+{
+	static struct relay c = { "bad-items", 0, NULL };
+	pid_t holder = t_fork(page_holder, &c);
+	exo_msg_t m = { 0 };
+	uint64_t answer;
+
+	/* A page this space never had. */
+	assert_int_equal(give_page("bad-items", (void *)(uintptr_t)(EXO_VM_BASE + 60ull * 1024 * 1024 * 1024), 0,
+				   &answer),
+			 EXO_EBADITEM);
+	/* An unaligned or undersized flexpage. */
+	m.mr[0] = EXO_ITEM_MAP;
+	m.mr[1] = exo_fpage(EXO_VM_BASE + PAGE, 13, EXO_R);
+	m.tag = exo_tag(1, 0, 2);
+	assert_int_equal(exo_call(t_lookup("bad-items"), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_EBADITEM);
+	m.mr[1] = exo_fpage(EXO_VM_BASE, 8, EXO_R);
+	assert_int_equal(exo_call(t_lookup("bad-items"), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_EBADITEM);
+	/* The holder is unharmed. */
+	{
+		exo_msg_t ping = { .tag = exo_tag(4, 0, 0) };
+
+		assert_int_equal(exo_call(t_lookup("bad-items"), &ping, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)),
+				 EXO_OK);
+		assert_int_equal(ping.mr[0], 0xa11e);
+	}
+	t_kill(holder);
+	/* A receiver that offers no window refuses pages. */
+	{
+		pid_t echo = t_fork_echo("no-window");
+		uint64_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		p[0] = 1;
+		assert_int_equal(give_page("no-window", p, 0, &answer), EXO_EBADITEM);
+		t_kill(echo);
+		munmap(p, PAGE);
+	}
+}
+
+static void test_forged_fault_messages_are_refused(void **state)
+{
+	exo_msg_t m = { .tag = exo_tag(EXO_LABEL_PAGEFAULT, 3, 0), .mr = { EXO_VM_BASE, EXO_W, 0 } };
+
+	m.rcv_window = EXO_FPAGE_COMPLETE;
+	assert_int_equal(exo_call(t_lookup(MEM_NAME), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), XE_EPERM);
+	assert_int_equal(exo_tag_typed(m.tag), 0);
+	/* Unknown operations and short requests. */
+	assert_int_equal(mem_call(999, 0, NULL, &m), XE_ENOSYS);
+	assert_int_equal(mem_call(MEM_MMAP, 2, (uint64_t[]){ PAGE, EXO_R }, &m), XE_ENOSYS);
+}
+
+static int limited_space(void *arg)
+{
+	uint64_t in[1] = { 16 };
+	exo_msg_t m;
+	void *p;
+
+	(void)arg;
+	if (mem_call(MEM_SET_LIMIT, 1, in, &m) != 0)
+		return 1;
+	in[0] = 1u << 30;
+	if (mem_call(MEM_SET_LIMIT, 1, in, &m) != XE_EPERM)
+		return 2; /* a space cannot raise its own limit */
+	errno = 0;
+	if (mmap(NULL, 17 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED ||
+	    errno != ENOMEM)
+		return 3;
+	p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 4;
+	memset(p, 1, 16 * PAGE);
+	if (mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED || errno != ENOMEM)
+		return 5;
+	if (munmap(p, 8 * PAGE) != 0)
+		return 6;
+	if (mmap(NULL, 8 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+		return 7;
+	return 0;
+}
+
+static void test_memory_limit_gives_enomem_to_that_space_alone(void **state)
+{
+	void *p;
+
+	assert_int_equal(t_wait(t_fork(limited_space, NULL)), 0);
+	p = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_int_equal(munmap(p, 64 * PAGE), 0);
+}
+
+static int fault_forever(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		char *p = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return 1;
+		for (int i = 0; i < 64; i++)
+			p[i * PAGE] = 1;
+	}
+}
+
+static void test_space_killed_mid_fault_leaks_no_pages(void **state)
+{
+	uint64_t before = frames_used();
+
+	for (int round = 0; round < 5; round++) {
+		pid_t pid = t_fork(fault_forever, NULL);
+
+		usleep(20000 + round * 10000);
+		t_kill(pid);
+	}
+	assert_int_equal(wait_frames(before), before);
+}
+
+static void test_mmap_family_errors(void **state)
+{
+	errno = 0;
+	assert_ptr_equal(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, EINVAL);
+	assert_ptr_equal(mmap(NULL, PAGE, 0x100, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, EINVAL);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, EINVAL);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, EBADF);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 3, 0), MAP_FAILED);
+	assert_int_equal(errno, ENODEV);
+	assert_ptr_equal(mmap((void *)(EXO_VM_BASE + 5), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+			 MAP_FAILED);
+	assert_int_equal(errno, EINVAL);
+	assert_ptr_equal(mmap((void *)0x10000, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, ENOMEM);
+	assert_ptr_equal(mmap(NULL, (size_t)1 << 46, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(munmap((void *)(EXO_VM_BASE + 1), PAGE), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(munmap((void *)EXO_VM_BASE, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(mprotect((void *)(EXO_VM_BASE + 40ull * 1024 * 1024 * 1024), PAGE, PROT_READ), -1);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(mprotect((void *)(EXO_VM_BASE + 3), PAGE, PROT_READ), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(getpagesize(), 4096);
+	assert_int_equal(sysconf(_SC_PAGESIZE), 4096);
+}
+
+static void test_fixed_and_hinted_mappings(void **state)
+{
+	char *hint = (char *)(uintptr_t)(EXO_VM_BASE + 40ull * 1024 * 1024 * 1024);
+	char *p = mmap(hint, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
+
+	assert_ptr_equal(p, hint); /* a free hint is taken */
+	p[0] = 'a';
+	q = mmap(hint, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_ptr_not_equal(q, hint); /* a taken hint is not */
+	q = mmap(hint, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	assert_ptr_equal(q, hint); /* MAP_FIXED replaces */
+	assert_int_equal(q[0], 0);
+	assert_int_equal(munmap(hint, 4 * PAGE), 0);
+}
+
+static void test_brk_and_sbrk_move_the_break(void **state)
+{
+	char *b0 = sbrk(0), *b1;
+
+	assert_ptr_not_equal(b0, (void *)-1);
+	assert_ptr_equal(sbrk(3 * PAGE), b0);
+	b1 = sbrk(0);
+	assert_ptr_equal(b1, b0 + 3 * PAGE);
+	memset(b0, 7, 3 * PAGE);
+	assert_int_equal(brk(b0 + PAGE), 0);
+	assert_ptr_equal(sbrk(0), b0 + PAGE);
+	assert_int_equal(b0[10], 7);
+	assert_int_equal(brk((void *)(uintptr_t)(EXO_VM_BASE + MEM_BRK_MAX + PAGE)), -1);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(brk(b0), 0);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demand_zero_pages_read_as_zero),
+		cmocka_unit_test(test_writes_survive_unmap_of_another_region),
+		cmocka_unit_test(test_write_to_read_only_mapping_faults_and_system_survives),
+		cmocka_unit_test(test_touching_unmapped_memory_faults),
+		cmocka_unit_test(test_two_spaces_sharing_memory_see_each_others_writes),
+		cmocka_unit_test(test_unmap_revokes_recursively_across_three_spaces),
+		cmocka_unit_test(test_grant_leaves_the_sender_without_access),
+		cmocka_unit_test(test_malformed_map_items_are_refused),
+		cmocka_unit_test(test_forged_fault_messages_are_refused),
+		cmocka_unit_test(test_memory_limit_gives_enomem_to_that_space_alone),
+		cmocka_unit_test(test_space_killed_mid_fault_leaks_no_pages),
+		cmocka_unit_test(test_mmap_family_errors),
+		cmocka_unit_test(test_fixed_and_hinted_mappings),
+		cmocka_unit_test(test_brk_and_sbrk_move_the_break),
+	};
+
+	exo_init_args(&argc, argv);
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
