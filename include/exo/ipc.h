@@ -86,6 +86,8 @@ void exo_init_args(int *argc, char **argv);
  */
 #define EXO_UNMAP_SELF 1u
 exo_err exo_unmap(exo_fpage_t fpage, unsigned flags);
+/* Up to EXO_MR_COUNT flexpages at once (L4's unmap of a list): one revocation round. */
+exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags);
 
 /*
  * Page faults. A fault in a space becomes a call from the faulting thread to

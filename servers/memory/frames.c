@@ -54,3 +54,27 @@ void frame_release(struct memsrv *ms, uint64_t frame)
 	exo_unmap(frame_fpage(ms, frame, EXO_RWX), 0);
 	frame_free(ms, frame);
 }
+
+/*
+ * Revocations in batches of EXO_MR_COUNT flexpages: one kernel round each.
+ * Frames queued with `free` set are freed once their mappings are gone.
+ */
+void revoke_add(struct memsrv *ms, struct revoke *rv, uint64_t frame, unsigned rights, bool free_it)
+{
+	rv->fp[rv->n] = frame_fpage(ms, frame, rights);
+	rv->frame[rv->n] = frame;
+	rv->free[rv->n] = free_it;
+	if (++rv->n == EXO_MR_COUNT)
+		revoke_flush(ms, rv);
+}
+
+void revoke_flush(struct memsrv *ms, struct revoke *rv)
+{
+	if (rv->n == 0)
+		return;
+	exo_unmap_many(rv->fp, rv->n, 0);
+	for (unsigned i = 0; i < rv->n; i++)
+		if (rv->free[i])
+			frame_free(ms, rv->frame[i]);
+	rv->n = 0;
+}

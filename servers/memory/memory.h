@@ -64,7 +64,17 @@ struct mem_req {
 	exo_msg_t *m;             /* request in, reply out */
 };
 
+/* A batch of revocations (frames.c). */
+struct revoke {
+	unsigned n;
+	exo_fpage_t fp[EXO_MR_COUNT];
+	uint64_t frame[EXO_MR_COUNT];
+	bool free[EXO_MR_COUNT];
+};
+
 /* frames.c */
+void revoke_add(struct memsrv *ms, struct revoke *rv, uint64_t frame, unsigned rights, bool free_it);
+void revoke_flush(struct memsrv *ms, struct revoke *rv);
 int frames_init(struct memsrv *ms);
 bool frame_alloc(struct memsrv *ms, uint64_t *frame);
 void frame_free(struct memsrv *ms, uint64_t frame);

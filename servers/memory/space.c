@@ -36,23 +36,26 @@ struct mspace *mspace_get(struct memsrv *ms, exo_space_t id, bool create)
 static void region_free(struct memsrv *ms, struct mspace *s, struct region *r, bool revoke)
 {
 	uint64_t n = r->len / EXO_PAGE_SIZE;
+	struct revoke rv = { 0 };
 
 	if (r->frames) {
 		for (uint64_t i = 0; i < n; i++) {
 			if (!r->frames[i])
 				continue;
 			if (revoke)
-				frame_release(ms, r->frames[i] - 1);
+				revoke_add(ms, &rv, r->frames[i] - 1, EXO_RWX, true);
 			else
 				frame_free(ms, r->frames[i] - 1);
 		}
+		revoke_flush(ms, &rv);
 		free(r->frames);
 		s->charged -= n;
 	} else if (r->obj) {
 		/* Shared pages stay with the object; take them from this space. */
 		for (uint64_t i = 0; revoke && i < n && r->off + i < r->obj->npages; i++)
 			if (r->obj->frames[r->off + i])
-				exo_unmap(frame_fpage(ms, r->obj->frames[r->off + i] - 1, EXO_RWX), 0);
+				revoke_add(ms, &rv, r->obj->frames[r->off + i] - 1, EXO_RWX, false);
+		revoke_flush(ms, &rv);
 		shm_put(ms, r->obj);
 	}
 	free(r);
@@ -223,6 +226,7 @@ int regions_protect(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_
 	if (e)
 		return e;
 	for (struct region *r = s->regions; r; r = r->next) {
+		struct revoke rv = { 0 };
 		unsigned lost;
 
 		if (r->start < start || r->start + r->len > start + len)
@@ -237,8 +241,9 @@ int regions_protect(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_
 
 			/* Losing read takes the page entirely; the kernel does that for R. */
 			if (f)
-				exo_unmap(frame_fpage(ms, f - 1, lost & EXO_R ? EXO_RWX : lost), 0);
+				revoke_add(ms, &rv, f - 1, lost & EXO_R ? EXO_RWX : lost, false);
 		}
+		revoke_flush(ms, &rv);
 	}
 	return 0;
 }

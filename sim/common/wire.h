@@ -79,10 +79,11 @@ struct sim_install {
 /* Install records one message may carry (map items of fragmented sources). */
 #define SIM_INSTALL_MAX 4096
 
+/* Unmap: `count` flexpages of the caller's space; their rights are the ones revoked. */
 struct sim_unmap {
-	uint64_t fpage;       /* in the caller's space; its rights are the ones revoked */
 	uint32_t flags;       /* EXO_UNMAP_SELF */
-	uint32_t pad;
+	uint32_t count;       /* 1 .. EXO_MR_COUNT */
+	uint64_t fpage[EXO_MR_COUNT];
 };
 
 struct sim_fault {

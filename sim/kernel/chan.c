@@ -466,20 +466,30 @@ static void op_unmap(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 {
 	struct kthread *t = c->thread;
 	struct sim_unmap u;
-	unsigned l;
+	size_t n = len - sizeof(*h);
 
-	if (len != sizeof(*h) + sizeof(u)) {
+	memset(&u, 0, sizeof(u));
+	if (n < 8 + 8 || n > sizeof(u) || (n - 8) % 8 != 0) {
 		k_answer(k, t, EXO_EPROTO, 0, 0, NULL, 0);
 		return;
 	}
-	memcpy(&u, h + 1, sizeof(u));
-	l = exo_fpage_log2(u.fpage);
-	if (!exo_fpage_valid(u.fpage) || l > 47 || exo_fpage_rights(u.fpage) == 0 || (u.flags & ~EXO_UNMAP_SELF)) {
+	memcpy(&u, h + 1, n);
+	if (u.count != (n - 8) / 8 || (u.flags & ~EXO_UNMAP_SELF)) {
 		k_answer(k, t, EXO_EINVAL, 0, 0, NULL, 0);
 		return;
 	}
-	mdb_unmap(&k->mdb, &t->space->mdb, exo_fpage_base(u.fpage), ((uint64_t)1 << l) >> EXO_PAGE_SHIFT,
-		  exo_fpage_rights(u.fpage), u.flags & EXO_UNMAP_SELF);
+	/* Check every flexpage, then unmap them all, then revoke in one batch. */
+	for (uint32_t i = 0; i < u.count; i++) {
+		if (!exo_fpage_valid(u.fpage[i]) || exo_fpage_log2(u.fpage[i]) > 47 ||
+		    exo_fpage_rights(u.fpage[i]) == 0) {
+			k_answer(k, t, EXO_EINVAL, 0, 0, NULL, 0);
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < u.count; i++)
+		mdb_unmap(&k->mdb, &t->space->mdb, exo_fpage_base(u.fpage[i]),
+			  ((uint64_t)1 << exo_fpage_log2(u.fpage[i])) >> EXO_PAGE_SHIFT, exo_fpage_rights(u.fpage[i]),
+			  u.flags & EXO_UNMAP_SELF);
 	k_mem_flush(k, t, NULL);
 }
 

@@ -142,11 +142,19 @@ exo_err exo_ipc_abort(exo_tid_t t)
 	return chan_simple(SIM_OP_ABORT, t, 0, NULL, 0, NULL, NULL, NULL, 0);
 }
 
+exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags)
+{
+	struct sim_unmap u = { .flags = flags, .count = n };
+
+	if (n == 0 || n > EXO_MR_COUNT || !fpages)
+		return EXO_EINVAL;
+	memcpy(u.fpage, fpages, n * sizeof(*fpages));
+	return chan_simple(SIM_OP_UNMAP, 0, 0, &u, 8 + n * sizeof(uint64_t), NULL, NULL, NULL, 0);
+}
+
 exo_err exo_unmap(exo_fpage_t fpage, unsigned flags)
 {
-	struct sim_unmap u = { .fpage = fpage, .flags = flags };
-
-	return chan_simple(SIM_OP_UNMAP, 0, 0, &u, sizeof(u), NULL, NULL, NULL, 0);
+	return exo_unmap_many(&fpage, 1, flags);
 }
 
 exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)

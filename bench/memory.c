@@ -1,0 +1,173 @@
+/*
+ * bench/memory.c — the memory model against the host, same run, same CPU.
+ *
+ *   memory fault   touch an unmapped anonymous page through the pager, against
+ *                  the host's SIGSEGV handler that mmaps the page itself
+ *   memory mmap    mmap, touch every page of and munmap 1 MiB, against the
+ *                  host doing the same with its own mmap
+ *
+ * Run as a space of an exosim whose boot list starts the memory server
+ * (./exo bench fault, ./exo bench mmap). The Exo side goes through libposix;
+ * the host side uses raw system calls, so neither borrows from the other.
+ * The last line is `NAME: exo=<ns> host=<ns> ratio=<exo/host>`, medians of
+ * interleaved batches.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <exo/exo.h>
+
+#define ROUNDS 15
+#define PAGES 256
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return v[n / 2];
+}
+
+static void *host_mmap(void *a, size_t len, int prot, int flags)
+{
+	return (void *)syscall(SYS_mmap, a, len, prot, flags, -1, 0);
+}
+
+static void host_munmap(void *a, size_t len)
+{
+	syscall(SYS_munmap, a, len);
+}
+
+/* The host's own pager: map the faulting page and return. */
+static void host_segv(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t page = (uintptr_t)si->si_addr & ~(uintptr_t)4095;
+
+	(void)sig;
+	(void)uc;
+	host_mmap((void *)page, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+}
+
+/* Exo: the SIGSEGV handler is libexo's, the pager the memory server. */
+static double exo_fault_batch(void)
+{
+	volatile char *p = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+	double ns;
+
+	if (p == MAP_FAILED)
+		exit(1);
+	t0 = now_ns();
+	for (int i = 0; i < PAGES; i++)
+		p[i * 4096] = 1;
+	ns = (double)(now_ns() - t0) / PAGES;
+	munmap((void *)p, PAGES * 4096);
+	return ns;
+}
+
+static double host_fault_batch(void)
+{
+	volatile char *p = host_mmap(NULL, PAGES * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t t0;
+	double ns;
+
+	t0 = now_ns();
+	for (int i = 0; i < PAGES; i++)
+		p[i * 4096] = 1;
+	ns = (double)(now_ns() - t0) / PAGES;
+	host_munmap((void *)p, PAGES * 4096);
+	return ns;
+}
+
+static double exo_mmap_batch(void)
+{
+	uint64_t t0 = now_ns();
+
+	for (int r = 0; r < 4; r++) {
+		volatile char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (int i = 0; i < (1 << 20); i += 4096)
+			p[i] = 1;
+		munmap((void *)p, 1 << 20);
+	}
+	return (double)(now_ns() - t0) / 4;
+}
+
+static double host_mmap_batch(void)
+{
+	uint64_t t0 = now_ns();
+
+	for (int r = 0; r < 4; r++) {
+		volatile char *p = host_mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+
+		for (int i = 0; i < (1 << 20); i += 4096)
+			p[i] = 1;
+		host_munmap((void *)p, 1 << 20);
+	}
+	return (double)(now_ns() - t0) / 4;
+}
+
+int main(int argc, char **argv)
+{
+	double exo[ROUNDS], host[ROUNDS];
+	int fault;
+	exo_kinfo_t ki;
+
+	exo_init_args(&argc, argv);
+	if (argc < 2 || (strcmp(argv[1], "fault") && strcmp(argv[1], "mmap"))) {
+		fprintf(stderr, "usage: bench_memory fault|mmap\n");
+		return 2;
+	}
+	fault = strcmp(argv[1], "fault") == 0;
+	exo_kernel_info(&ki);
+	if (ki.cpu >= 0)
+		printf("placement: exosim, memory server and this program all on CPU %d\n", ki.cpu);
+	else
+		printf("placement: left to the host scheduler\n");
+	if (fault) {
+		/* The host side's handler, installed after libexo's first use... */
+		exo_fault_batch();
+		/* ...but the host test region is outside Exo's range, so each page
+		 * fault there must reach this handler: swap handlers per batch. */
+	}
+	for (int r = 0; r < ROUNDS; r++) {
+		if (fault) {
+			struct sigaction sa = { 0 }, old;
+
+			exo[r] = exo_fault_batch();
+			sa.sa_sigaction = host_segv;
+			sa.sa_flags = SA_SIGINFO;
+			sigaction(SIGSEGV, &sa, &old);
+			host[r] = host_fault_batch();
+			sigaction(SIGSEGV, &old, NULL);
+		} else {
+			exo[r] = exo_mmap_batch();
+			host[r] = host_mmap_batch();
+		}
+	}
+	printf("%s, median of %d batches\n",
+	       fault ? "page fault on an anonymous page (first touch), per page" : "mmap + touch + munmap of 1 MiB",
+	       ROUNDS);
+	printf("%s: exo=%.0f host=%.0f ratio=%.2f\n", fault ? "fault" : "mmap", median(exo, ROUNDS),
+	       median(host, ROUNDS), median(exo, ROUNDS) / median(host, ROUNDS));
+	return 0;
+}
