@@ -36,11 +36,38 @@ bool frame_alloc(struct memsrv *ms, uint64_t *frame)
 	return false;
 }
 
+/* 16 free frames, naturally aligned (a 64 KiB flexpage), zeroed. */
+bool frame_alloc_block(struct memsrv *ms, uint64_t *first)
+{
+	uint64_t words = ms->nframes / 64;
+
+	for (uint64_t n = 0; n < words; n++) {
+		uint64_t w = (ms->hint / 64 + n) % words;
+
+		for (unsigned q = 0; q < 4; q++) {
+			uint64_t mask = (uint64_t)0xffff << (q * 16);
+
+			if ((ms->bitmap[w] & mask) == 0) {
+				ms->bitmap[w] |= mask;
+				ms->used += 16;
+				*first = w * 64 + q * 16;
+				ms->hint = *first + 16;
+				memset(ms->phys + *first * EXO_PAGE_SIZE, 0, 16 * EXO_PAGE_SIZE);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 void frame_free(struct memsrv *ms, uint64_t frame)
 {
 	if (frame < ms->nframes && (ms->bitmap[frame / 64] & ((uint64_t)1 << (frame % 64)))) {
 		ms->bitmap[frame / 64] &= ~((uint64_t)1 << (frame % 64));
 		ms->used--;
+		/* Reuse low frames first: their host pages are already there and warm. */
+		if (frame < ms->hint)
+			ms->hint = frame & ~(uint64_t)63;
 	}
 }
 

@@ -77,6 +77,7 @@ void revoke_add(struct memsrv *ms, struct revoke *rv, uint64_t frame, unsigned r
 void revoke_flush(struct memsrv *ms, struct revoke *rv);
 int frames_init(struct memsrv *ms);
 bool frame_alloc(struct memsrv *ms, uint64_t *frame);
+bool frame_alloc_block(struct memsrv *ms, uint64_t *first);
 void frame_free(struct memsrv *ms, uint64_t frame);
 /* Take every mapping of the frame away from every space, then free it. */
 void frame_release(struct memsrv *ms, uint64_t frame);
