@@ -58,8 +58,9 @@ exo_err exo_thread_create(void (*fn)(void *), void *arg, exo_tid_t *tid);
 _Noreturn void exo_thread_exit(void);
 
 /*
- * Start a program as a new space. argv[0] is the program; the kernel starts it
- * with its wrapper rules (sim: a host executable linked against libexo).
+ * Start a program as a new space. argv[0] is the program's path (no PATH
+ * search; sim: a host executable linked against libexo). Any failure to
+ * start it is EXO_ENOENT (EXO_ENOMEM when the kernel is out of memory).
  */
 exo_err exo_space_spawn(char *const argv[], exo_space_t *space);
 
@@ -115,7 +116,7 @@ typedef struct exo_kinfo {
 	uint64_t clock_ns;      /* monotonic clock, ns since boot */
 	uint64_t ipc_count;     /* messages delivered since boot */
 	uint64_t kernel_bytes;  /* heap bytes the kernel holds for threads/messages */
-	uint64_t phys_bytes;    /* physical memory size (0 until the memory model) */
+	uint64_t phys_bytes;    /* physical memory size */
 	int32_t cpu;            /* CPU every space is placed on, or -1 for any */
 	uint32_t reserved;
 } exo_kinfo_t;

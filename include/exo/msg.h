@@ -92,7 +92,7 @@ static inline int exo_fpage_valid(exo_fpage_t f)
  *   receiver-side address and the length is the number of bytes copied.
  * Map item:  w0 = EXO_ITEM_MAP | send base, w1 = flexpage in the sender's space.
  * Grant item: as map, but the pages leave the sender.
- *   Map and grant land in the receiver's rcv_window (issue: memory model).
+ *   Map and grant land in the receiver's rcv_window (docs/memory.md).
  */
 #define EXO_ITEM_STRING 0x1u
 #define EXO_ITEM_MAP 0x2u

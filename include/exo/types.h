@@ -14,7 +14,7 @@
 /*
  * Thread ids. A global thread id names one thread in the whole system:
  *
- *   bits 31..14  thread number (slot in the kernel's thread table, 1..2^18-1)
+ *   bits 31..14  thread number (slot in the kernel's thread table, 1..2^18-2)
  *   bits 13..0   version (1..16383; bumped each time the slot is reused)
  *
  * The version means a stale id held by a client after its partner died never

@@ -5,7 +5,7 @@
  *
  * Every frame, in both directions, is one record:
  *
- *   struct sim_hdr                       72 bytes
+ *   struct sim_hdr                       88 bytes
  *   uint64_t mr[u + t]                   the message registers in use
  *   string item bytes                    each item's bytes, in item order
  *
@@ -44,7 +44,8 @@ enum sim_op {
 
 	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */
 	SIM_OP_MSG,         /* answer: a received message from tid */
-	SIM_OP_CTL,         /* to a control channel: tid = batch, payload: sim_install[aux] */
+	SIM_OP_CTL,         /* to a control channel: tid = batch, payload: sim_install[aux],
+			     * tag = install answers sent to the space before this batch */
 };
 
 struct sim_hdr {
@@ -63,6 +64,15 @@ struct sim_hdr {
 };
 
 _Static_assert(sizeof(struct sim_hdr) == 88, "sim_hdr is part of the wire format");
+
+/*
+ * Ordering of installs and revocations. Installs reach a space on its
+ * threads' channels, revocations on its control channel, so a revocation
+ * could overtake an install made before it. The kernel counts the answers
+ * with install records it sends to each space and stamps every SIM_OP_CTL
+ * batch with that count; the control thread applies a batch only once the
+ * space's threads have applied at least that many (libexo counts them).
+ */
 
 /*
  * An install record: map npages frames from `frame` at vaddr with `rights`.

@@ -106,25 +106,26 @@ void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint
 		len = sizeof(f.payload);
 	if (len)
 		memcpy(f.payload, payload, len);
-	k_thread_send(k, t, &f, sizeof(f.h) + len);
+	k_thread_send(k, t, &f, sizeof(f.h) + len, false);
 }
 
 /*
  * Send a thread its answer, or hold it while the thread waits for a batch
  * (it granted pages away: it must not run on before they are gone).
  */
-void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len)
+void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len, bool installs)
 {
 	if (t->gate && !t->held) {
 		t->held = k_alloc(k, len);
 		if (t->held) {
 			memcpy(t->held, buf, len);
 			t->held_len = len;
+			t->held_installs = installs;
 			return;
 		}
 	}
-	if (t->chan)
-		k_chan_send(k, t->chan, buf, len);
+	if (t->chan && k_chan_send(k, t->chan, buf, len) && installs)
+		t->space->installs_sent++;
 }
 
 void k_timer_update(struct ksim *k)
@@ -260,6 +261,21 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		struct kmsg probe = { 0 };
 
 		err = decode_msg((const unsigned char *)h, len, &probe);
+		if (err != EXO_OK && h->op == SIM_OP_REPLY_WAIT) {
+			/* The reply is refused; the receive goes on (ipc.h). */
+			kdebug(k, "bad reply from %x: %s", t->ipc.tid, exo_strerror(err));
+			t->op = h->op;
+			t->rcv_window = h->rcv_window;
+			t->nbuf = h->nbuf;
+			memcpy(t->buf_size, h->buf_size, sizeof(t->buf_size));
+			t->wait = KWAIT_IPC;
+			t->reply_err = err;
+			if (!k_notes_deliver(k, t))
+				ipc_receive(&k->ipc, &t->ipc, EXO_ANYTHREAD, h->rcv_timeout, now);
+			else
+				t->wait = KWAIT_NONE;
+			return;
+		}
 		if (err != EXO_OK) {
 			kdebug(k, "bad message from %x: %s", t->ipc.tid, exo_strerror(err));
 			k_answer(k, t, err, 0, 0, NULL, 0);

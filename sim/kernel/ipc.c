@@ -59,12 +59,14 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 			outlen = m->len + k->ninst * sizeof(struct sim_install);
 		}
 		if (r->gate) {
-			k_thread_send(k, r, out, outlen);
+			k_thread_send(k, r, out, outlen, k->ninst > 0);
 			r->ipc_count++;
 		} else if (!k_chan_send(k, r->chan, out, outlen)) {
 			err = EXO_EDEAD;
 		} else {
 			r->ipc_count++;
+			if (k->ninst)
+				r->space->installs_sent++; /* see wire.h: ordering of installs */
 		}
 		kdebug(k, "%s(%x) -> %s(%x) label %#x u %u t %u: %s", s->space->label, s->ipc.tid,
 		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),

@@ -71,6 +71,7 @@ struct kthread {
 	uint32_t gate;           /* a batch its next answer waits for (it granted pages away) */
 	void *held;              /* that answer */
 	size_t held_len;
+	bool held_installs;      /* it carries install records */
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext, *lprev; /* threads waiting in lookup */
 };
@@ -92,6 +93,7 @@ struct kspace {
 	struct kchan *ctl;       /* the control channel, once it joined */
 	struct sim_install *ctl_pending; /* revocations to send it */
 	unsigned nctl_pending, ctl_cap;
+	uint64_t installs_sent;  /* answers with install records sent to its threads */
 	uint32_t *batches;       /* batches it has not acked */
 	unsigned nbatches, batch_cap;
 };
@@ -198,7 +200,7 @@ void k_mem_space_init(struct ksim *k, struct kspace *s);
 void k_mem_space_fini(struct ksim *k, struct kspace *s);
 exo_err k_mem_transfer(struct ksim *k, struct kthread *from, struct kthread *to, struct kmsg *m);
 void k_mem_flush(struct ksim *k, struct kthread *waiter, struct kthread *gate);
-void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len);
+void k_thread_send(struct ksim *k, struct kthread *t, const void *buf, size_t len, bool installs);
 void k_mem_ctl_ack(struct ksim *k, struct kspace *s, uint32_t id);
 void k_mem_ctl_closed(struct ksim *k, struct kspace *s);
 void k_mem_thread_gone(struct ksim *k, struct kthread *t);

@@ -48,9 +48,10 @@ static void usage(void)
 		"  --wrap L=CMD   run boot entry L under CMD (valgrind, gdbserver :1234, strace -f)\n"
 		"  --wait NAME    hold the boot until a thread registers NAME\n"
 		"  --phys SIZE    physical memory, e.g. 256M (default), 1G\n"
-		"  --cpu N        place every space on CPU N (default 0); auto: one CPU chosen\n"
-		"                 by the kernel's pid; all: leave placement to the host\n"
-		"  -v, -q         more / less logging (-vv logs every message)\n"
+		"  --cpu N        place every space on CPU N (default: the first CPU this\n"
+		"                 process may use); auto: one CPU chosen by the kernel's pid;\n"
+		"                 all: leave placement to the host\n"
+		"  -v, -q         log every message and fault / log nothing but errors\n"
 		"  --exec PROG    run PROG as a space after the boot; exit with its status\n");
 }
 
@@ -77,17 +78,31 @@ static char *default_socket(bool private_one)
 	return path;
 }
 
+/*
+ * CPU placement: every space on one CPU (a uniprocessor kernel) unless
+ * `all`. The CPU is chosen among those this process may use: the default is
+ * the first of them, `auto` spreads parallel kernels by pid.
+ */
 static int place(struct ksim *k, const char *spec)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t set;
+	cpu_set_t allowed, set;
+	int n = 0, pick = -1;
 
 	if (strcmp(spec, "all") == 0) {
 		k->cpu = -1;
 		return 0;
 	}
-	if (strcmp(spec, "auto") == 0) {
-		k->cpu = (int)(getpid() % (ncpu > 0 ? ncpu : 1));
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0) {
+		CPU_ZERO(&allowed);
+		CPU_SET(0, &allowed);
+	}
+	n = CPU_COUNT(&allowed);
+	if (strcmp(spec, "auto") == 0 || strcmp(spec, "first") == 0) {
+		int want = strcmp(spec, "auto") == 0 ? (int)(getpid() % (n > 0 ? n : 1)) : 0;
+
+		for (int c = 0, seen = 0; c < CPU_SETSIZE && pick < 0; c++)
+			if (CPU_ISSET(c, &allowed) && seen++ == want)
+				pick = c;
 	} else {
 		char *end;
 		long c = strtol(spec, &end, 10);
@@ -96,8 +111,15 @@ static int place(struct ksim *k, const char *spec)
 			fprintf(stderr, "exosim: --cpu wants a CPU number, auto or all\n");
 			return -1;
 		}
-		k->cpu = (int)c;
+		if (!CPU_ISSET(c, &allowed)) {
+			fprintf(stderr, "exosim: CPU %ld is not one this process may use\n", c);
+			return -1;
+		}
+		pick = (int)c;
 	}
+	if (pick < 0)
+		return -1;
+	k->cpu = pick;
 	CPU_ZERO(&set);
 	CPU_SET(k->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0) {
@@ -177,7 +199,7 @@ int main(int argc, char **argv)
 {
 	struct ksim ks = { .listen_fd = -1, .memfd = -1, .cpu = 0, .verbose = 1, .armed = IPC_NEVER };
 	struct ksim *k = &ks;
-	const char *boot = NULL, *cpu = "0";
+	const char *boot = NULL, *cpu = "first";
 	const char *wraps[32], *waits[32];
 	int nwraps = 0, nwaits = 0, i;
 	char **exec_argv = NULL;

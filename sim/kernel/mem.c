@@ -146,8 +146,8 @@ static void batch_done(struct ksim *k, uint32_t id)
 
 		t->gate = 0;
 		if (t->held) {
-			if (t->chan)
-				k_chan_send(k, t->chan, t->held, t->held_len);
+			if (t->chan && k_chan_send(k, t->chan, t->held, t->held_len) && t->held_installs)
+				t->space->installs_sent++;
 			k_free(k, t->held, t->held_len);
 			t->held = NULL;
 		}
@@ -224,6 +224,7 @@ void k_mem_flush(struct ksim *k, struct kthread *waiter, struct kthread *gate)
 
 			h.tid = b->id;
 			h.aux = n;
+			h.tag = s->installs_sent;
 			len = sizeof(h) + n * sizeof(struct sim_install);
 			memcpy(buf, &h, sizeof(h));
 			memcpy(buf + sizeof(h), s->ctl_pending + s->nctl_pending - n, n * sizeof(struct sim_install));

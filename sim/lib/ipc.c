@@ -13,7 +13,21 @@
 #include "chan.h"
 #include "mem.h"
 
+static exo_err unpack_body(const unsigned char *buf, long len, exo_msg_t *m, int *counted);
+
+/* A received message into m; its install records are applied (or counted). */
 static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
+{
+	const struct sim_hdr *a = (const void *)buf;
+	int counted = 0;
+	exo_err err = unpack_body(buf, len, m, &counted);
+
+	if (a->ninstall && !counted)
+		mem_install(NULL, 0); /* counted, so the control thread never waits on it */
+	return err;
+}
+
+static exo_err unpack_body(const unsigned char *buf, long len, exo_msg_t *m, int *counted)
 {
 	const struct sim_hdr *a = (const void *)buf;
 	unsigned u = exo_tag_untyped(a->tag), t = exo_tag_typed(a->tag);
@@ -41,8 +55,10 @@ static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 	}
 	m->sender_space = a->space;
 	if (a->ninstall) {
-		if (off + (size_t)a->ninstall * sizeof(struct sim_install) != (size_t)len ||
-		    mem_install((const struct sim_install *)(buf + off), a->ninstall) < 0)
+		if (off + (size_t)a->ninstall * sizeof(struct sim_install) != (size_t)len)
+			return EXO_EIO;
+		*counted = 1;
+		if (mem_install((const struct sim_install *)(buf + off), a->ninstall) < 0)
 			return EXO_EIO;
 	}
 	return EXO_OK;
@@ -66,10 +82,20 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 
 	if (!m)
 		return EXO_EINVAL;
+	if (reply_err)
+		*reply_err = EXO_OK;
 	if (sends) {
 		unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag);
 
 		err = exo_msg_check(m);
+		if (err != EXO_OK && op == SIM_OP_REPLY_WAIT) {
+			/* A malformed reply is refused here; the receive goes on (ipc.h). */
+			exo_err r = ipc_op(op, EXO_NILTHREAD, m, snd, rcv, 0, from, NULL);
+
+			if (reply_err)
+				*reply_err = err;
+			return r;
+		}
 		if (err != EXO_OK)
 			return err;
 		h.tag = m->tag & ~((exo_tag_t)0xf << 16);
@@ -93,7 +119,7 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 	if (err != EXO_OK)
 		return err;
 	a = (const void *)chan_rxbuf();
-	if (reply_err)
+	if (reply_err && op == SIM_OP_REPLY_WAIT)
 		*reply_err = (exo_err)a->aux;
 	if (a->op == SIM_OP_RESULT)
 		return (exo_err)a->err;

@@ -97,16 +97,18 @@ int lx_set_cpu(int cpu)
 }
 
 /*
- * glibc's own functions, whatever an application defines: asked for by
- * version, so an application's unversioned definition never matches. No
- * dlopen here: sanitizer runtimes intercept it, and libexo may be entered
- * from inside their initialisation (libposix's mmap).
+ * The host's own functions, whatever the program defines. libexo is always
+ * linked into the program itself, so RTLD_NEXT is everything but the
+ * program: the C library, and a sanitizer runtime's interceptors ahead of it
+ * when there is one (they must see the threads and handlers we make). Failing
+ * that, glibc's symbol by version. No dlopen: sanitizer runtimes intercept
+ * it, and libexo may be entered from inside their initialisation.
  */
 static void *libc_sym(const char *name, const char *version)
 {
-	void *p = dlvsym(RTLD_DEFAULT, name, version);
+	void *p = dlsym(RTLD_NEXT, name);
 
-	return p ? p : dlsym(RTLD_NEXT, name);
+	return p ? p : dlvsym(RTLD_DEFAULT, name, version);
 }
 
 typedef int (*create_fn)(unsigned long *, const void *, void *(*)(void *), void *);

@@ -36,6 +36,7 @@ static struct {
 	int sigma0;
 	atomic_int ctl_ready;
 	int ctl_fd;
+	atomic_ullong installs_applied; /* answers with installs this space applied */
 } mem = { .memfd = -1, .ctl_fd = -1 };
 
 static _Thread_local unsigned char fault_buf[16384] __attribute__((aligned(8)));
@@ -66,7 +67,7 @@ static void unmap_range(uint64_t vaddr, uint64_t len)
 		lx_munmap(vaddr, len);
 }
 
-int mem_install(const struct sim_install *r, uint32_t n)
+static int install(const struct sim_install *r, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t len = (uint64_t)r[i].npages * EXO_PAGE_SIZE;
@@ -80,6 +81,15 @@ int mem_install(const struct sim_install *r, uint32_t n)
 			return -1;
 	}
 	return 0;
+}
+
+/* Apply one answer's install records (or none, when it is malformed: r NULL). */
+int mem_install(const struct sim_install *r, uint32_t n)
+{
+	int e = r ? install(r, n) : -1;
+
+	atomic_fetch_add(&mem.installs_applied, 1);
+	return e;
 }
 
 static void ctl_apply(const struct sim_install *r, uint32_t n)
@@ -113,6 +123,9 @@ static void *ctl_thread(void *arg)
 			break;
 		if (h->op != SIM_OP_CTL || (size_t)n != sizeof(*h) + h->aux * sizeof(struct sim_install))
 			continue;
+		/* Installs made before this batch first (see wire.h). */
+		while (atomic_load(&mem.installs_applied) < h->tag)
+			lx_yield();
 		ctl_apply((const struct sim_install *)(h + 1), h->aux);
 		ack.tid = h->tid;
 		if (lx_sendv(fd, &iov, 1) < 0)
@@ -153,12 +166,12 @@ static void on_segv(int sig, void *si, void *uc)
 		lx_segv_default();
 		return;
 	}
-	if (a->op == SIM_OP_MSG && a->ninstall > 0 && (exo_tag_flags(a->tag) & EXO_TAGF_KERNEL) == 0) {
+	if (a->op == SIM_OP_MSG && a->ninstall > 0) {
 		size_t words = (size_t)exo_tag_untyped(a->tag) + exo_tag_typed(a->tag);
 		size_t off = sizeof(*a) + words * 8;
+		int ok = off + a->ninstall * sizeof(struct sim_install) == (size_t)n;
 
-		if (off + a->ninstall * sizeof(struct sim_install) == (size_t)n &&
-		    mem_install((const struct sim_install *)(fault_buf + off), a->ninstall) == 0)
+		if (mem_install(ok ? (const struct sim_install *)(fault_buf + off) : NULL, a->ninstall) == 0)
 			return; /* the instruction restarts */
 	}
 	if (getenv("EXO_DEBUG_FAULT")) {
@@ -212,6 +225,7 @@ void mem_after_fork(void)
 	mem.memfd = -1;
 	mem.ctl_fd = -1;
 	mem.sigma0 = 0;
+	atomic_store(&mem.installs_applied, 0);
 	atomic_store(&mem.ctl_ready, 0);
 	atomic_store(&mem.state, 0);
 }
