@@ -250,7 +250,10 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 {
 	struct kthread *t = c->thread;
 	uint64_t now = k_now(k);
-	struct kmsg *m = NULL;
+	struct kmsg msg = { 0 }, *m = NULL;
+	exo_timeout_t snd, rcv;
+	exo_tid_t to;
+	uint16_t op;
 	exo_err err;
 
 	if (h->nbuf > EXO_BR_COUNT) {
@@ -258,9 +261,7 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		return;
 	}
 	if (h->op != SIM_OP_RECV) {
-		struct kmsg probe = { 0 };
-
-		err = decode_msg((const unsigned char *)h, len, &probe);
+		err = decode_msg((const unsigned char *)h, len, &msg);
 		if (err != EXO_OK && h->op == SIM_OP_REPLY_WAIT) {
 			/* The reply is refused; the receive goes on (ipc.h). */
 			kdebug(k, "bad reply from %x: %s", t->ipc.tid, exo_strerror(err));
@@ -281,16 +282,10 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 			k_answer(k, t, err, 0, 0, NULL, 0);
 			return;
 		}
-		m = k_alloc(k, sizeof(*m) + len);
-		if (!m) {
-			k_answer(k, t, EXO_ENOMEM, 0, 0, NULL, 0);
-			return;
-		}
-		m->len = len;
-		m->nstrings = probe.nstrings;
-		m->nmaps = probe.nmaps;
-		memcpy(m->slen, probe.slen, sizeof(m->slen));
-		memcpy(m->frame, h, len);
+		/* Delivered at once from the receive buffer; copied only if t blocks. */
+		msg.len = len;
+		msg.frame = (unsigned char *)h;
+		m = &msg;
 	}
 	t->op = h->op;
 	t->rcv_window = h->rcv_window;
@@ -298,37 +293,47 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 	memcpy(t->buf_size, h->buf_size, sizeof(t->buf_size));
 	t->wait = KWAIT_IPC;
 	t->ipc.msg = m;
-	switch (h->op) {
+	/* A delivery rewrites the frame in place: read the request first. */
+	op = h->op;
+	to = h->tid;
+	snd = h->snd_timeout;
+	rcv = h->rcv_timeout;
+	switch (op) {
 	case SIM_OP_SEND:
-		ipc_send(&k->ipc, &t->ipc, h->tid, h->snd_timeout, now);
+		ipc_send(&k->ipc, &t->ipc, to, snd, now);
 		break;
 	case SIM_OP_CALL:
-		ipc_call(&k->ipc, &t->ipc, h->tid, h->snd_timeout, h->rcv_timeout, now);
+		ipc_call(&k->ipc, &t->ipc, to, snd, rcv, now);
 		break;
 	case SIM_OP_RECV:
-		if (h->tid == EXO_ANYTHREAD && k_notes_deliver(k, t)) {
+		if (to == EXO_ANYTHREAD && k_notes_deliver(k, t)) {
 			t->wait = KWAIT_NONE;
 			break;
 		}
-		ipc_receive(&k->ipc, &t->ipc, h->tid, h->rcv_timeout, now);
+		ipc_receive(&k->ipc, &t->ipc, to, rcv, now);
 		break;
 	case SIM_OP_REPLY_WAIT:
 		t->reply_err = EXO_OK;
-		if (h->tid != EXO_NILTHREAD)
-			t->reply_err = ipc_reply(&k->ipc, &t->ipc, h->tid);
-		if (t->ipc.msg) { /* the reply was not taken */
-			k_free(k, m, sizeof(*m) + m->len);
-			t->ipc.msg = NULL;
-		}
+		if (to != EXO_NILTHREAD)
+			t->reply_err = ipc_reply(&k->ipc, &t->ipc, to);
+		t->ipc.msg = NULL; /* a reply not taken is dropped */
 		if (t->reply_err != EXO_OK)
-			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, h->tid, exo_strerror(t->reply_err));
+			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, to, exo_strerror(t->reply_err));
 		k_mem_flush(k, NULL, NULL);
 		if (k_notes_deliver(k, t)) {
 			t->wait = KWAIT_NONE;
 			break;
 		}
-		ipc_receive(&k->ipc, &t->ipc, EXO_ANYTHREAD, h->rcv_timeout, now);
+		ipc_receive(&k->ipc, &t->ipc, EXO_ANYTHREAD, rcv, now);
 		break;
+	}
+	if (t->ipc.msg == &msg) {
+		/* t blocks as a sender: its message leaves the receive buffer. */
+		t->ipc.msg = k_msg_keep(k, &msg);
+		if (!t->ipc.msg) {
+			ipc_cancel(&k->ipc, &t->ipc); /* answered with EXO_ECANCELED */
+			klog(k, "out of memory keeping a message of %x", t->ipc.tid);
+		}
 	}
 }
 
@@ -534,6 +539,8 @@ static void op_fault(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	}
 	m->len = sizeof(*mh) + 3 * 8;
 	m->kernel = true;
+	m->heap = true;
+	m->frame = m->data;
 	mh = (struct sim_hdr *)m->frame;
 	mh->tag = exo_tag(EXO_LABEL_PAGEFAULT, 3, 0);
 	mr = (uint64_t *)(mh + 1);

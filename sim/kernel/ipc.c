@@ -11,6 +11,26 @@
 
 #include "kernel.h"
 
+/* A heap copy of m (a sender that blocks keeps its message). */
+struct kmsg *k_msg_keep(struct ksim *k, const struct kmsg *m)
+{
+	struct kmsg *c = k_alloc(k, sizeof(*c) + m->len);
+
+	if (!c)
+		return NULL;
+	*c = *m;
+	c->heap = true;
+	c->frame = c->data;
+	memcpy(c->data, m->frame, m->len);
+	return c;
+}
+
+void k_msg_free(struct ksim *k, struct kmsg *m)
+{
+	if (m && m->heap)
+		k_free(k, m, sizeof(*m) + m->len);
+}
+
 static struct ipc_thread *lookup(struct ipc *ipc, exo_tid_t tid)
 {
 	struct kthread *t = k_thread_get(ipc->priv, tid);
@@ -72,7 +92,7 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),
 		       exo_tag_typed(h->tag), exo_strerror(err));
 	}
-	k_free(k, m, sizeof(*m) + m->len);
+	k_msg_free(k, m);
 	from->msg = NULL;
 	/* A grant's sender answers only when its pages are gone from its space. */
 	k_mem_flush(k, NULL, s->space->nctl_pending ? s : NULL);
@@ -84,12 +104,8 @@ static void complete(struct ipc *ipc, struct ipc_thread *it, exo_err err)
 	struct ksim *k = ipc->priv;
 	struct kthread *t = it->priv;
 
-	if (it->msg) {
-		struct kmsg *m = it->msg;
-
-		k_free(k, m, sizeof(*m) + m->len);
-		it->msg = NULL;
-	}
+	k_msg_free(k, it->msg);
+	it->msg = NULL;
 	t->wait = KWAIT_NONE;
 	if (t->chan)
 		k_answer(k, t, err, 0, t->op == SIM_OP_REPLY_WAIT ? (uint32_t)t->reply_err : 0, NULL, 0);

@@ -37,14 +37,20 @@ struct kchan {
 	struct kchan *next, *prev;
 };
 
-/* A message a blocked sender holds: its whole frame, as it arrived. */
+/*
+ * A message: its whole frame, as it arrived. While it is delivered at once
+ * it stays in the receive buffer (not on the heap); a sender that blocks gets
+ * a heap copy (k_msg_keep).
+ */
 struct kmsg {
 	size_t len;
 	bool kernel;             /* composed by the kernel (a page fault) */
+	bool heap;               /* allocated with its frame; k_msg_free frees it */
 	unsigned nmaps;          /* map and grant items */
 	unsigned nstrings;
 	uint32_t slen[EXO_BR_COUNT];
-	_Alignas(8) unsigned char frame[]; /* struct sim_hdr, mr[], string bytes */
+	unsigned char *frame;    /* struct sim_hdr, mr[], string bytes */
+	_Alignas(8) unsigned char data[]; /* the frame, when on the heap */
 };
 
 enum kwait {
@@ -153,6 +159,7 @@ struct ksim {
 	uint64_t phys_size;
 	struct mdb mdb;
 	exo_tid_t default_pager;
+	bool ctl_dirty;          /* some space has revocations queued */
 	struct sim_install *inst; /* installs for the receiver being delivered to */
 	unsigned ninst;
 	bool inst_overflow;
@@ -191,6 +198,10 @@ void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint
 	      const void *payload, size_t len);
 bool k_chan_send(struct ksim *k, struct kchan *c, const void *buf, size_t len);
 void k_timer_update(struct ksim *k);
+
+/* ipc.c */
+struct kmsg *k_msg_keep(struct ksim *k, const struct kmsg *m);
+void k_msg_free(struct ksim *k, struct kmsg *m);
 
 /* mem.c */
 #define K_SIGMA0_BASE 0x300000000000ull

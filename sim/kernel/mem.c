@@ -74,6 +74,7 @@ static void ctl_queue(struct ksim *k, struct kspace *s, uint64_t vaddr, unsigned
 		s->ctl_cap = cap;
 	}
 	s->ctl_pending[s->nctl_pending++] = (struct sim_install){ vaddr, 0, 1, rights };
+	k->ctl_dirty = true;
 }
 
 static void mdb_protect(struct mdb *m, struct mdb_space *ms, uint64_t vaddr, unsigned rights)
@@ -196,6 +197,13 @@ void k_mem_space_fini(struct ksim *k, struct kspace *s)
 void k_mem_flush(struct ksim *k, struct kthread *waiter, struct kthread *gate)
 {
 	struct kbatch *b = NULL;
+
+	if (!k->ctl_dirty) {
+		if (waiter)
+			k_answer(k, waiter, EXO_OK, 0, 0, NULL, 0);
+		return;
+	}
+	k->ctl_dirty = false;
 
 	for (struct kspace *s = k->spaces; s; s = s->next) {
 		struct sim_hdr h = { .op = SIM_OP_CTL };

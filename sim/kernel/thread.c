@@ -139,12 +139,8 @@ void k_thread_die(struct ksim *k, struct kthread *t)
 	if (t->wait == KWAIT_LOOKUP)
 		k_lookup_cancel(k, t);
 	ipc_thread_exit(&k->ipc, &t->ipc);
-	if (t->ipc.msg) {
-		struct kmsg *m = t->ipc.msg;
-
-		k_free(k, m, sizeof(*m) + m->len);
-		t->ipc.msg = NULL;
-	}
+	k_msg_free(k, t->ipc.msg);
+	t->ipc.msg = NULL;
 	k_names_drop(k, t);
 	k_mem_thread_gone(k, t);
 	if (t->chan)
