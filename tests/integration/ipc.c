@@ -453,6 +453,36 @@ static void test_too_big_and_malformed_messages_are_refused(void **state)
 	t_kill(srv);
 }
 
+/* Receive one call, answer it with a malformed reply, then with a proper one. */
+static int bad_replier(void *p)
+{
+	exo_msg_t m = { 0 };
+	exo_tid_t from, again;
+	exo_err rerr = EXO_OK, rcv;
+
+	(void)p;
+	if (exo_register("bad-replier") != EXO_OK || exo_wait(&m, exo_timeout_ms(10000), &from) != EXO_OK)
+		return 1;
+	m.tag = exo_tag(1, 0, 1); /* an odd typed count: malformed */
+	rcv = exo_reply_wait(from, &m, exo_timeout_ms(100), &again, &rerr);
+	m.tag = exo_tag(2, 2, 0);
+	m.mr[0] = rerr;
+	m.mr[1] = rcv;
+	return exo_reply(from, &m) == EXO_OK ? 0 : 2;
+}
+
+static void test_a_malformed_reply_is_refused_and_the_server_still_receives(void **state)
+{
+	pid_t srv = t_fork(bad_replier, NULL);
+	exo_msg_t m = { .tag = exo_tag(1, 0, 0) };
+
+	assert_int_equal(exo_call(t_lookup("bad-replier"), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(30000)), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), 2);
+	assert_int_equal(m.mr[0], EXO_EINVAL);   /* the reply's error */
+	assert_int_equal(m.mr[1], EXO_ETIMEOUT); /* the receive went on (and timed out) */
+	assert_int_equal(t_wait(srv), 0);
+}
+
 static void test_a_server_started_by_hand_joins_by_name(void **state)
 {
 	const char *sock = getenv("EXO_SOCKET");
@@ -524,6 +554,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lookup_waits_times_out_and_refuses_bad_names),
 		cmocka_unit_test(test_abort_cancels_a_blocked_thread_of_the_same_space),
 		cmocka_unit_test(test_too_big_and_malformed_messages_are_refused),
+		cmocka_unit_test(test_a_malformed_reply_is_refused_and_the_server_still_receives),
 		cmocka_unit_test(test_a_server_started_by_hand_joins_by_name),
 		cmocka_unit_test(test_a_forked_child_is_a_new_space),
 	};
