@@ -19,13 +19,21 @@
 #define XE_EFAULT 14
 #define XE_EBUSY 16
 #define XE_EEXIST 17
+#define XE_EXDEV 18
 #define XE_ENODEV 19
+#define XE_ENOTDIR 20
+#define XE_EISDIR 21
 #define XE_EINVAL 22
 #define XE_EMFILE 24
 #define XE_EFBIG 27
 #define XE_ENOSPC 28
+#define XE_ESPIPE 29
+#define XE_EROFS 30
+#define XE_ERANGE 34
 #define XE_ENAMETOOLONG 36
 #define XE_ENOSYS 38
+#define XE_ENOTEMPTY 39
+#define XE_ELOOP 40
 #define XE_EOVERFLOW 75
 #define XE_ENOTSUP 95
 

@@ -100,8 +100,14 @@ exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags);
  * sets the default pager of every space that has none of its own.
  */
 #define EXO_LABEL_PAGEFAULT 0xfffffff0u
-/* Kernel notice to the default pager: mr[0] = a space that ended. */
+/*
+ * Kernel notice to the default pager and to every thread that asked with
+ * exo_space_watch (servers that keep per-space state): mr[0] = a space that
+ * ended. It arrives as a message from EXO_NILTHREAD with EXO_TAGF_KERNEL,
+ * in an open receive.
+ */
 #define EXO_LABEL_SPACE_EXIT 0xfffffff1u
+exo_err exo_space_watch(void);
 exo_err exo_set_pager(exo_space_t space, exo_tid_t pager);
 
 /* Physical memory as sigma0 sees it: frame f is at base + f * EXO_PAGE_SIZE. */

@@ -40,6 +40,7 @@ enum sim_op {
 	SIM_OP_FAULT,       /* payload: struct sim_fault; a call to the space's pager */
 	SIM_OP_SET_PAGER,   /* tid = pager, aux = space (0: the default pager); sigma0 only */
 	SIM_OP_CTL_ACK,     /* control channel: tid = the batch acknowledged */
+	SIM_OP_WATCH,       /* the caller gets EXO_LABEL_SPACE_EXIT notices */
 	SIM_OP_COUNT,
 
 	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */

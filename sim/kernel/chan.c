@@ -578,6 +578,25 @@ static void op_set_pager(struct ksim *k, struct kchan *c, struct sim_hdr *h, siz
 	k_answer(k, t, EXO_OK, 0, 0, NULL, 0);
 }
 
+static void op_watch(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct kthread *t = c->thread;
+	exo_err err = EXO_OK;
+	unsigned i;
+
+	(void)h;
+	(void)len;
+	for (i = 0; i < k->nwatchers && k->watchers[i] != t->ipc.tid; i++)
+		;
+	if (i == k->nwatchers) {
+		if (k->nwatchers == sizeof(k->watchers) / sizeof(k->watchers[0]))
+			err = EXO_ENOMEM;
+		else
+			k->watchers[k->nwatchers++] = t->ipc.tid;
+	}
+	k_answer(k, t, err, 0, 0, NULL, 0);
+}
+
 /* The dispatch table: bounds, binding and busy checks happen once, in dispatch(). */
 static const struct {
 	op_fn fn;
@@ -598,6 +617,7 @@ static const struct {
 	[SIM_OP_UNMAP] = { op_unmap, sizeof(struct sim_hdr) + sizeof(struct sim_unmap) },
 	[SIM_OP_FAULT] = { op_fault, sizeof(struct sim_hdr) + sizeof(struct sim_fault) },
 	[SIM_OP_SET_PAGER] = { op_set_pager, sizeof(struct sim_hdr) },
+	[SIM_OP_WATCH] = { op_watch, sizeof(struct sim_hdr) },
 };
 
 static void dispatch(struct ksim *k, struct kchan *c, size_t len)

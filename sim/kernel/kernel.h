@@ -159,6 +159,8 @@ struct ksim {
 	uint64_t phys_size;
 	struct mdb mdb;
 	exo_tid_t default_pager;
+	exo_tid_t watchers[16];  /* threads that get space-exit notices */
+	unsigned nwatchers;
 	bool ctl_dirty;          /* some space has revocations queued */
 	struct sim_install *inst; /* installs for the receiver being delivered to */
 	unsigned ninst;

@@ -191,6 +191,12 @@ void k_mem_space_fini(struct ksim *k, struct kspace *s)
 		if (p && p->space != s)
 			k_notify(k, p, EXO_LABEL_SPACE_EXIT, s->id);
 	}
+	for (unsigned i = 0; i < k->nwatchers; i++) {
+		struct kthread *w = k_thread_get(k, k->watchers[i]);
+
+		if (w && w->space != s)
+			k_notify(k, w, EXO_LABEL_SPACE_EXIT, s->id);
+	}
 }
 
 /* Send every queued revocation; `waiter` is answered when all are acked. */
@@ -289,6 +295,9 @@ void k_mem_thread_gone(struct ksim *k, struct kthread *t)
 	}
 	if (k->default_pager == t->ipc.tid)
 		k->default_pager = EXO_NILTHREAD;
+	for (unsigned i = 0; i < k->nwatchers; i++)
+		if (k->watchers[i] == t->ipc.tid)
+			k->watchers[i--] = k->watchers[--k->nwatchers];
 }
 
 /*

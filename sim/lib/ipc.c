@@ -199,6 +199,11 @@ exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)
 	return a->op == SIM_OP_RESULT ? (exo_err)a->err : EXO_EIO;
 }
 
+exo_err exo_space_watch(void)
+{
+	return chan_simple(SIM_OP_WATCH, 0, 0, NULL, 0, NULL, NULL, NULL, 0);
+}
+
 exo_err exo_register(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;

@@ -1,0 +1,125 @@
+/*
+ * exo/vfs.h — the VFS server's protocol: paths, descriptors, files.
+ *
+ * The VFS ("vfs") resolves paths, keeps each space's descriptor table and
+ * open file descriptions, and serves the file systems mounted in it (the
+ * built-in ramfs at /). A request is a call labelled VFS_<OP>; the reply's
+ * label is 0 on success or an XE_* errno (exo/errno.h). Paths and data move
+ * as string items: a path is the request's first string item (at most
+ * VFS_PATH_MAX bytes, no NUL needed); file data is a string item of at most
+ * EXO_STRING_MAX bytes each way (a larger read or write is several calls).
+ *
+ * Flags, modes, the stat layout and directory entries on the wire are Exo's
+ * own (below); libposix translates them to its C library's.
+ */
+#ifndef EXO_VFS_H
+#define EXO_VFS_H
+
+#include <exo/msg.h>
+
+#define VFS_NAME "vfs"
+#define VFS_PATH_MAX 4096
+#define VFS_NAME_MAX 255
+#define VFS_FD_MAX 256          /* descriptors per space */
+#define VFS_DIRENT_BUF 8192     /* a GETDENTS reply: offer a buffer this big */
+
+/* Open flags on the wire. */
+#define VO_RDONLY 0x0u
+#define VO_WRONLY 0x1u
+#define VO_RDWR 0x2u
+#define VO_ACCMODE 0x3u
+#define VO_CREAT 0x10u
+#define VO_EXCL 0x20u
+#define VO_TRUNC 0x40u
+#define VO_APPEND 0x80u
+#define VO_DIRECTORY 0x100u
+#define VO_NONBLOCK 0x200u
+#define VO_CLOEXEC 0x400u
+#define VO_KNOWN 0x7f3u
+
+/* File types and permission bits on the wire (the traditional values). */
+#define VS_IFMT 0170000u
+#define VS_IFDIR 0040000u
+#define VS_IFREG 0100000u
+#define VS_PERM 07777u
+
+/* lseek whence. */
+#define VSEEK_SET 0
+#define VSEEK_CUR 1
+#define VSEEK_END 2
+
+/* The stat reply: registers mr[0..VST_WORDS-1]. */
+enum vfs_stat_word {
+	VST_DEV, VST_INO, VST_MODE, VST_NLINK, VST_UID, VST_GID, VST_SIZE, VST_BLOCKS,
+	VST_ATIME_NS, VST_MTIME_NS, VST_CTIME_NS, VST_WORDS
+};
+
+/*
+ * A directory entry in a GETDENTS reply's string item: 8-byte aligned
+ * records of { uint64 ino; uint64 next cookie; uint16 reclen; uint8 type;
+ * char name[]; NUL }.
+ */
+struct vfs_dirent {
+	uint64_t ino;
+	uint64_t next;
+	uint16_t reclen;
+	uint8_t type;            /* VS_IFDIR >> 12, VS_IFREG >> 12 */
+	char name[];
+};
+
+/*
+ * The operations: X(name, number, in-words, out-words). "path" means the
+ * first string item; "data" a string item of file data.
+ */
+#define VFS_OPS(X)                                                                        \
+	/* in: flags, mode; path. out: fd */                                              \
+	X(OPEN, 1, 2, 1)                                                                   \
+	/* in: fd */                                                                       \
+	X(CLOSE, 2, 1, 0)                                                                  \
+	/* in: fd, count. out: bytes; data (offer a buffer) */                             \
+	X(READ, 3, 2, 1)                                                                   \
+	/* in: fd; data. out: bytes */                                                     \
+	X(WRITE, 4, 1, 1)                                                                  \
+	/* in: fd, count, offset. out: bytes; data */                                      \
+	X(PREAD, 5, 3, 1)                                                                  \
+	/* in: fd, offset; data. out: bytes */                                             \
+	X(PWRITE, 6, 2, 1)                                                                 \
+	/* in: fd, offset (signed), whence. out: new offset */                             \
+	X(LSEEK, 7, 3, 1)                                                                  \
+	/* in: fd. out: stat words */                                                      \
+	X(FSTAT, 8, 1, VST_WORDS)                                                          \
+	/* path. out: stat words */                                                        \
+	X(STAT, 9, 0, VST_WORDS)                                                           \
+	/* in: mode; path */                                                               \
+	X(MKDIR, 10, 1, 0)                                                                 \
+	/* path */                                                                         \
+	X(RMDIR, 11, 0, 0)                                                                 \
+	/* path */                                                                         \
+	X(UNLINK, 12, 0, 0)                                                                \
+	/* in: fd, lowest new fd (DUP), cloexec. out: new fd */                            \
+	X(DUP, 13, 3, 1)                                                                   \
+	/* in: fd, new fd. out: new fd */                                                  \
+	X(DUP2, 14, 2, 1)                                                                  \
+	/* out: data (the path) */                                                         \
+	X(GETCWD, 15, 0, 0)                                                                \
+	/* path */                                                                         \
+	X(CHDIR, 16, 0, 0)                                                                 \
+	/* in: fd, cookie. out: next cookie (0: end); data (entries) */                    \
+	X(GETDENTS, 17, 2, 1)                                                              \
+	/* in: fd, length */                                                               \
+	X(FTRUNCATE, 18, 2, 0)                                                             \
+	/* two paths: from, to */                                                          \
+	X(RENAME, 19, 0, 0)                                                                \
+	/* in: fd. out: fd flags (VO_CLOEXEC), status flags */                             \
+	X(GETFL, 20, 1, 2)                                                                 \
+	/* in: fd, fd flags, status flags (VO_APPEND | VO_NONBLOCK) */                     \
+	X(SETFL, 21, 3, 0)
+
+enum vfs_op {
+#define VFS_ENUM(name, num, in, out) VFS_##name = num,
+	VFS_OPS(VFS_ENUM)
+#undef VFS_ENUM
+	VFS_OP_COUNT
+};
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * servers/vfs/main.c — the VFS server: path resolution, descriptor tables
+ * and the built-in ramfs at / (see exo/vfs.h and servers/vfs/README.md).
+ *
+ * One thread, one loop: receive a request, answer it, receive the next.
+ * Kernel notices of ended spaces close their descriptors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfs.h"
+
+static uint8_t inbuf[EXO_STRING_MAX + 1], path2[VFS_PATH_MAX + 2];
+static char outbuf[VFS_DIRENT_BUF + VFS_PATH_MAX + 1];
+
+/* Point r at the request's string items (NUL-terminated in place). */
+static void take_strings(struct vreq *r)
+{
+	unsigned u = exo_tag_untyped(r->m->tag), t = exo_tag_typed(r->m->tag), s = 0;
+
+	for (unsigned i = u; i + 1 < u + t; i += EXO_ITEM_WORDS) {
+		uint32_t len;
+		char *p;
+
+		if (exo_item_kind(r->m->mr[i]) != EXO_ITEM_STRING)
+			continue;
+		len = exo_string_len(r->m->mr[i]);
+		p = (char *)(uintptr_t)r->m->mr[i + 1];
+		p[len] = 0; /* the buffers have a byte to spare */
+		if (s == 0) {
+			r->path = p;
+			r->path_len = len;
+			r->data = (const uint8_t *)p;
+			r->data_len = len;
+		} else if (s == 1) {
+			r->path2 = p;
+			r->path2_len = len;
+		}
+		s++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct vfs v;
+	exo_tid_t to = EXO_NILTHREAD, from;
+	exo_msg_t m;
+
+	exo_init_args(&argc, argv);
+	v.root = node_new(&v, VS_IFDIR | 0755);
+	if (!v.root)
+		return 1;
+	v.root->nlink = 2;
+	if (exo_register(VFS_NAME) != EXO_OK || exo_space_watch() != EXO_OK) {
+		fprintf(stderr, "vfs: cannot register\n");
+		return 1;
+	}
+	memset(&m, 0, sizeof(m));
+	for (;;) {
+		struct vreq r = { .v = &v, .m = &m, .out = outbuf };
+		exo_err err;
+
+		m.nbr = 0;
+		exo_msg_accept_string(&m, inbuf, EXO_STRING_MAX);
+		exo_msg_accept_string(&m, path2, VFS_PATH_MAX + 1);
+		err = exo_reply_wait(to, &m, EXO_TIMEOUT_NEVER, &from, NULL);
+		to = EXO_NILTHREAD;
+		if (err != EXO_OK)
+			continue;
+		if (from == EXO_NILTHREAD && (exo_tag_flags(m.tag) & EXO_TAGF_KERNEL)) {
+			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT)
+				proc_exit(&v, (exo_space_t)m.mr[0]);
+			continue;
+		}
+		take_strings(&r);
+		r.p = proc_get(&v, m.sender_space);
+		vfs_dispatch(&r);
+		to = from;
+	}
+}

@@ -1,0 +1,632 @@
+/*
+ * servers/vfs/ops.c — the VFS operations (exo/vfs.h), one handler each,
+ * dispatched by table; per-space descriptor tables.
+ *
+ * Each handler checks the whole request, then changes state, then fills the
+ * reply registers; it returns the number of reply words or -XE_*. Data going
+ * back is r->out_ptr / r->out_len, sent as one string item.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <exo/errno.h>
+
+#include "vfs.h"
+
+struct vproc *proc_get(struct vfs *v, exo_space_t space)
+{
+	struct vproc *p;
+
+	for (p = v->procs; p; p = p->next)
+		if (p->space == space)
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->space = space;
+	p->cwd = v->root;
+	p->cwd->opens++;
+	p->next = v->procs;
+	v->procs = p;
+	return p;
+}
+
+static void ofd_put(struct vfs *v, struct ofd *f)
+{
+	if (--f->refs > 0)
+		return;
+	f->node->opens--;
+	node_put(v, f->node);
+	free(f);
+}
+
+static int fd_close(struct vfs *v, struct vproc *p, uint64_t fd)
+{
+	if (fd >= VFS_FD_MAX || !p->fds[fd].f)
+		return -XE_EBADF;
+	ofd_put(v, p->fds[fd].f);
+	p->fds[fd].f = NULL;
+	p->fds[fd].cloexec = false;
+	return 0;
+}
+
+void proc_exit(struct vfs *v, exo_space_t space)
+{
+	struct vproc **pp = &v->procs, *p;
+
+	while ((p = *pp) && p->space != space)
+		pp = &p->next;
+	if (!p)
+		return;
+	*pp = p->next;
+	for (unsigned i = 0; i < VFS_FD_MAX; i++)
+		fd_close(v, p, i);
+	p->cwd->opens--;
+	node_put(v, p->cwd);
+	free(p);
+}
+
+static struct ofd *fd_get(struct vproc *p, uint64_t fd)
+{
+	return fd < VFS_FD_MAX ? p->fds[fd].f : NULL;
+}
+
+static int fd_alloc(struct vproc *p, uint64_t lowest)
+{
+	for (uint64_t i = lowest; i < VFS_FD_MAX; i++)
+		if (!p->fds[i].f)
+			return (int)i;
+	return -XE_EMFILE;
+}
+
+static void stat_words(const struct node *n, uint64_t *w)
+{
+	w[VST_DEV] = 1;
+	w[VST_INO] = n->ino;
+	w[VST_MODE] = n->mode;
+	w[VST_NLINK] = n->nlink;
+	w[VST_UID] = n->uid;
+	w[VST_GID] = n->gid;
+	w[VST_SIZE] = node_is_dir(n) ? 4096 : n->size;
+	w[VST_BLOCKS] = (n->size + 511) / 512;
+	w[VST_ATIME_NS] = n->atime;
+	w[VST_MTIME_NS] = n->mtime;
+	w[VST_CTIME_NS] = n->ctime;
+}
+
+static int resolve(struct vreq *r, const char *path, size_t len, bool parent, struct node **dir,
+		   struct node **node, char *last, bool *slash)
+{
+	if (!path)
+		return -XE_EINVAL;
+	return path_resolve(r->v, r->p, path, len, parent, dir, node, last, slash);
+}
+
+static int do_open(struct vreq *r)
+{
+	unsigned flags = (unsigned)r->m->mr[0], acc = flags & VO_ACCMODE;
+	uint32_t mode = (uint32_t)r->m->mr[1] & VS_PERM;
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	struct ofd *f;
+	bool slash;
+	int fd, e;
+
+	if ((flags & ~VO_KNOWN) || acc == 3)
+		return -XE_EINVAL;
+	e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+	if (e)
+		return e;
+	if (n && (flags & VO_CREAT) && (flags & VO_EXCL))
+		return -XE_EEXIST;
+	if (!n && !(flags & VO_CREAT))
+		return -XE_ENOENT;
+	if (!n && slash)
+		return -XE_EISDIR; /* O_CREAT of "name/": not a regular file */
+	if (n && node_is_dir(n) && (acc != VO_RDONLY || (flags & VO_TRUNC)))
+		return -XE_EISDIR;
+	if (n && !node_is_dir(n) && (flags & VO_DIRECTORY))
+		return -XE_ENOTDIR;
+	fd = fd_alloc(r->p, 0);
+	if (fd < 0)
+		return fd;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -XE_ENOMEM;
+	if (!n) {
+		n = node_new(r->v, VS_IFREG | mode);
+		if (!n || (e = dir_add(r->v, dir, last, n)) < 0) {
+			if (n)
+				node_put(r->v, n);
+			free(f);
+			return n ? e : -XE_ENOSPC;
+		}
+	} else if ((flags & VO_TRUNC) && acc != VO_RDONLY) {
+		file_resize(n, 0);
+		n->mtime = n->ctime = vfs_now();
+	}
+	f->node = n;
+	f->flags = flags & (VO_ACCMODE | VO_APPEND | VO_NONBLOCK);
+	f->refs = 1;
+	n->opens++;
+	r->p->fds[fd].f = f;
+	r->p->fds[fd].cloexec = flags & VO_CLOEXEC;
+	r->m->mr[0] = (uint64_t)fd;
+	return 1;
+}
+
+static int do_close(struct vreq *r)
+{
+	return fd_close(r->v, r->p, r->m->mr[0]);
+}
+
+/* Read up to count bytes at off into the reply; returns the count. */
+static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
+{
+	struct node *n = f->node;
+
+	if ((f->flags & VO_ACCMODE) == VO_WRONLY)
+		return -XE_EBADF;
+	if (node_is_dir(n))
+		return -XE_EISDIR;
+	if (count > EXO_STRING_MAX)
+		count = EXO_STRING_MAX;
+	if (off >= n->size)
+		count = 0;
+	else if (count > n->size - off)
+		count = n->size - off;
+	r->out_ptr = n->data + off;
+	r->out_len = count;
+	r->m->mr[0] = count;
+	return 1;
+}
+
+static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
+{
+	struct node *n = f->node;
+	uint64_t len = r->data ? r->data_len : 0;
+	int e;
+
+	if ((f->flags & VO_ACCMODE) == VO_RDONLY)
+		return -XE_EBADF;
+	if (node_is_dir(n))
+		return -XE_EISDIR;
+	if (append)
+		off = n->size; /* atomic: the server does one request at a time */
+	if (off + len < off)
+		return -XE_EFBIG;
+	if (off + len > n->size && (e = file_resize(n, off + len)) < 0)
+		return e;
+	if (len)
+		memcpy(n->data + off, r->data, len);
+	n->mtime = n->ctime = vfs_now();
+	r->m->mr[0] = len;
+	return 1;
+}
+
+static int do_read(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	int e;
+
+	if (!f)
+		return -XE_EBADF;
+	e = read_at(r, f, r->m->mr[1], f->offset);
+	if (e > 0)
+		f->offset += r->out_len;
+	return e;
+}
+
+static int do_write(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	uint64_t off;
+	int e;
+
+	if (!f)
+		return -XE_EBADF;
+	off = f->offset;
+	e = write_at(r, f, off, f->flags & VO_APPEND);
+	if (e > 0)
+		f->offset = (f->flags & VO_APPEND ? f->node->size : off + r->m->mr[0]);
+	return e;
+}
+
+static int do_pread(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	if ((int64_t)r->m->mr[2] < 0)
+		return -XE_EINVAL;
+	return read_at(r, f, r->m->mr[1], r->m->mr[2]);
+}
+
+static int do_pwrite(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	if ((int64_t)r->m->mr[1] < 0)
+		return -XE_EINVAL;
+	return write_at(r, f, r->m->mr[1], false);
+}
+
+static int do_lseek(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	int64_t off = (int64_t)r->m->mr[1], base;
+
+	if (!f)
+		return -XE_EBADF;
+	switch (r->m->mr[2]) {
+	case VSEEK_SET:
+		base = 0;
+		break;
+	case VSEEK_CUR:
+		base = (int64_t)f->offset;
+		break;
+	case VSEEK_END:
+		base = (int64_t)f->node->size;
+		break;
+	default:
+		return -XE_EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return off > 0 ? -XE_EOVERFLOW : -XE_EINVAL;
+	f->offset = (uint64_t)(base + off);
+	r->m->mr[0] = f->offset;
+	return 1;
+}
+
+static int do_fstat(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	stat_words(f->node, r->m->mr);
+	return VST_WORDS;
+}
+
+static int do_stat(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, false, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	stat_words(n, r->m->mr);
+	return VST_WORDS;
+}
+
+static int do_mkdir(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+
+	if (e == -XE_ENOTDIR && dir && !n)
+		return e;
+	if (e)
+		return e;
+	if (n)
+		return -XE_EEXIST;
+	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM));
+	if (!n)
+		return -XE_ENOSPC;
+	e = dir_add(r->v, dir, last, n);
+	if (e)
+		node_put(r->v, n);
+	return e;
+}
+
+static int do_rmdir(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	if (!n)
+		return -XE_ENOENT;
+	if (strcmp(last, ".") == 0)
+		return -XE_EINVAL;
+	if (!node_is_dir(n))
+		return -XE_ENOTDIR;
+	if (n == r->v->root || last[0] == 0)
+		return -XE_EBUSY;
+	if (strcmp(last, "..") == 0 || !dir_empty(n))
+		return -XE_ENOTEMPTY;
+	dir_remove(r->v, dir, dir_find(dir, last));
+	return 0;
+}
+
+static int do_unlink(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	if (!n)
+		return -XE_ENOENT;
+	if (node_is_dir(n))
+		return -XE_EISDIR;
+	dir_remove(r->v, dir, dir_find(dir, last));
+	return 0;
+}
+
+static int do_dup(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	int fd;
+
+	if (!f)
+		return -XE_EBADF;
+	if (r->m->mr[1] >= VFS_FD_MAX)
+		return -XE_EINVAL;
+	fd = fd_alloc(r->p, r->m->mr[1]);
+	if (fd < 0)
+		return fd;
+	f->refs++;
+	r->p->fds[fd].f = f;
+	r->p->fds[fd].cloexec = r->m->mr[2] != 0;
+	r->m->mr[0] = (uint64_t)fd;
+	return 1;
+}
+
+static int do_dup2(struct vreq *r)
+{
+	uint64_t old = r->m->mr[0], nw = r->m->mr[1];
+	struct ofd *f = fd_get(r->p, old);
+
+	if (!f || nw >= VFS_FD_MAX)
+		return -XE_EBADF;
+	if (old != nw) {
+		f->refs++;
+		fd_close(r->v, r->p, nw);
+		r->p->fds[nw].f = f;
+		r->p->fds[nw].cloexec = false;
+	}
+	r->m->mr[0] = nw;
+	return 1;
+}
+
+static int do_getcwd(struct vreq *r)
+{
+	size_t len;
+	int e = path_of(r->v, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
+
+	if (e)
+		return e;
+	r->out_ptr = r->out;
+	r->out_len = len;
+	return 0;
+}
+
+static int do_chdir(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, false, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	if (!node_is_dir(n))
+		return -XE_ENOTDIR;
+	n->opens++;
+	r->p->cwd->opens--;
+	node_put(r->v, r->p->cwd);
+	r->p->cwd = n;
+	return 0;
+}
+
+static void put_dirent(struct vreq *r, size_t *len, uint64_t ino, uint64_t next, uint8_t type,
+		       const char *name)
+{
+	size_t n = strlen(name), rec = (offsetof(struct vfs_dirent, name) + n + 1 + 7) & ~(size_t)7;
+	struct vfs_dirent *d = (struct vfs_dirent *)(void *)(r->out + *len);
+
+	memset(d, 0, rec);
+	d->ino = ino;
+	d->next = next;
+	d->reclen = (uint16_t)rec;
+	d->type = type;
+	memcpy(d->name, name, n + 1);
+	*len += rec;
+}
+
+static int do_getdents(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	uint64_t cookie = r->m->mr[1];
+	size_t len = 0, room = VFS_DIRENT_BUF;
+	struct node *d;
+
+	if (!f)
+		return -XE_EBADF;
+	d = f->node;
+	if (!node_is_dir(d))
+		return -XE_ENOTDIR;
+	if (cookie == 0) {
+		put_dirent(r, &len, d->ino, 1, VS_IFDIR >> 12, ".");
+		cookie = 1;
+	}
+	if (cookie == 1) {
+		put_dirent(r, &len, (d->parent ? d->parent : d)->ino, 2, VS_IFDIR >> 12, "..");
+		cookie = 2;
+	}
+	/* The first entry whose id is at least the cookie (ids increase). */
+	{
+		size_t lo = 0, hi = d->nents;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (d->ents[mid].id < cookie)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < d->nents; i++) {
+			const struct dent *e = &d->ents[i];
+			size_t rec = (offsetof(struct vfs_dirent, name) + strlen(e->name) + 1 + 7) & ~(size_t)7;
+
+			if (len + rec > room)
+				break;
+			put_dirent(r, &len, e->node->ino, e->id + 1, (uint8_t)((e->node->mode & VS_IFMT) >> 12),
+				   e->name);
+			cookie = e->id + 1;
+		}
+	}
+	r->out_ptr = r->out;
+	r->out_len = len;
+	r->m->mr[0] = len ? cookie : 0; /* 0: the end */
+	return 1;
+}
+
+static int do_ftruncate(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	int e;
+
+	if (!f)
+		return -XE_EBADF;
+	if ((int64_t)r->m->mr[1] < 0 || node_is_dir(f->node) || (f->flags & VO_ACCMODE) == VO_RDONLY)
+		return -XE_EINVAL;
+	e = file_resize(f->node, r->m->mr[1]);
+	if (!e)
+		f->node->mtime = f->node->ctime = vfs_now();
+	return e;
+}
+
+static bool is_ancestor(struct node *a, struct node *n)
+{
+	for (; n; n = n->parent)
+		if (n == a)
+			return true;
+	return false;
+}
+
+static int do_rename(struct vreq *r)
+{
+	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
+	struct node *d1, *n1, *d2, *n2;
+	bool s1, s2;
+	int e = resolve(r, r->path, r->path_len, true, &d1, &n1, l1, &s1);
+
+	if (e)
+		return e;
+	if (!r->path2)
+		return -XE_EINVAL;
+	e = resolve(r, r->path2, r->path2_len, true, &d2, &n2, l2, &s2);
+	if (e == -XE_ENOTDIR && n1 && node_is_dir(n1) && !n2)
+		e = 0;
+	if (e)
+		return e;
+	if (!n1)
+		return -XE_ENOENT;
+	if (l1[0] == 0 || l2[0] == 0 || !strcmp(l1, ".") || !strcmp(l1, "..") || !strcmp(l2, ".") ||
+	    !strcmp(l2, ".."))
+		return -XE_EBUSY;
+	if (n1 == n2)
+		return 0;
+	if (node_is_dir(n1) && is_ancestor(n1, d2))
+		return -XE_EINVAL; /* into its own subtree */
+	if (!node_is_dir(n1) && s2 && !n2)
+		return -XE_ENOTDIR;
+	if (n2) {
+		if (node_is_dir(n1) && !node_is_dir(n2))
+			return -XE_ENOTDIR;
+		if (!node_is_dir(n1) && node_is_dir(n2))
+			return -XE_EISDIR;
+		if (node_is_dir(n2) && !dir_empty(n2))
+			return -XE_ENOTEMPTY;
+	}
+	/* Checked; now change: link the new name first, then drop the old. */
+	n1->opens++; /* keep it while it has no name */
+	dir_remove(r->v, d1, dir_find(d1, l1));
+	if (n2)
+		dir_remove(r->v, d2, dir_find(d2, l2));
+	e = dir_add(r->v, d2, l2, n1);
+	n1->opens--;
+	if (e) /* out of memory: the file is lost, say so */
+		node_put(r->v, n1);
+	return e;
+}
+
+static int do_getfl(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	r->m->mr[0] = r->p->fds[r->m->mr[0]].cloexec ? VO_CLOEXEC : 0;
+	r->m->mr[1] = f->flags;
+	return 2;
+}
+
+static int do_setfl(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	r->p->fds[r->m->mr[0]].cloexec = r->m->mr[1] & VO_CLOEXEC;
+	f->flags = (f->flags & VO_ACCMODE) | ((unsigned)r->m->mr[2] & (VO_APPEND | VO_NONBLOCK));
+	return 0;
+}
+
+static const struct {
+	int (*fn)(struct vreq *r);
+	unsigned in;
+} ops[VFS_OP_COUNT] = {
+	[VFS_OPEN] = { do_open, 2 },         [VFS_CLOSE] = { do_close, 1 },
+	[VFS_READ] = { do_read, 2 },         [VFS_WRITE] = { do_write, 1 },
+	[VFS_PREAD] = { do_pread, 3 },       [VFS_PWRITE] = { do_pwrite, 2 },
+	[VFS_LSEEK] = { do_lseek, 3 },       [VFS_FSTAT] = { do_fstat, 1 },
+	[VFS_STAT] = { do_stat, 0 },         [VFS_MKDIR] = { do_mkdir, 1 },
+	[VFS_RMDIR] = { do_rmdir, 0 },       [VFS_UNLINK] = { do_unlink, 0 },
+	[VFS_DUP] = { do_dup, 3 },           [VFS_DUP2] = { do_dup2, 2 },
+	[VFS_GETCWD] = { do_getcwd, 0 },     [VFS_CHDIR] = { do_chdir, 0 },
+	[VFS_GETDENTS] = { do_getdents, 2 }, [VFS_FTRUNCATE] = { do_ftruncate, 2 },
+	[VFS_RENAME] = { do_rename, 0 },     [VFS_GETFL] = { do_getfl, 1 },
+	[VFS_SETFL] = { do_setfl, 3 },
+};
+
+void vfs_dispatch(struct vreq *r)
+{
+	uint32_t label = exo_tag_label(r->m->tag);
+	int res;
+
+	r->out_len = 0;
+	r->out_ptr = NULL;
+	if (label >= VFS_OP_COUNT || !ops[label].fn || exo_tag_untyped(r->m->tag) < ops[label].in) {
+		res = -XE_ENOSYS;
+	} else if (!r->p) {
+		res = -XE_ENOMEM;
+	} else {
+		res = ops[label].fn(r);
+	}
+	if (res < 0) {
+		r->m->tag = exo_tag((uint32_t)-res, 0, 0);
+		return;
+	}
+	if (r->out_ptr) {
+		exo_msg_put_string(r->m, (unsigned)res, r->out_ptr, (uint32_t)r->out_len);
+		r->m->tag = exo_tag(0, (unsigned)res, 2);
+	} else {
+		r->m->tag = exo_tag(0, (unsigned)res, 0);
+	}
+}

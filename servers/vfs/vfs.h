@@ -1,0 +1,112 @@
+/*
+ * servers/vfs/vfs.h — the VFS server's state: ramfs nodes, open file
+ * descriptions, and each space's descriptor table and working directory.
+ *
+ * One thread; request state travels in struct vreq. A node lives while it
+ * is linked in a directory or open; an open file description while a
+ * descriptor refers to it (dup shares it, with its offset and status flags).
+ */
+#ifndef EXO_SERVERS_VFS_H
+#define EXO_SERVERS_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <exo/exo.h>
+#include <exo/vfs.h>
+
+struct node;
+
+struct dent {
+	char *name;
+	struct node *node;
+	uint64_t id;             /* increasing: a stable directory cookie */
+};
+
+struct node {
+	uint64_t ino;
+	uint32_t mode;           /* VS_IF* | permission bits */
+	uint32_t nlink;
+	uint32_t uid, gid;
+	uint64_t atime, mtime, ctime;
+	unsigned opens;          /* open file descriptions on it */
+	/* regular file */
+	uint8_t *data;
+	uint64_t size, cap;
+	/* directory */
+	struct node *parent;
+	struct dent *ents;
+	size_t nents, cap_ents;
+	uint64_t next_id;
+};
+
+struct ofd {
+	struct node *node;
+	uint64_t offset;
+	unsigned flags;          /* VO_ACCMODE | VO_APPEND | VO_NONBLOCK */
+	unsigned refs;
+};
+
+struct vfd {
+	struct ofd *f;
+	bool cloexec;
+};
+
+struct vproc {
+	exo_space_t space;
+	struct node *cwd;
+	struct vfd fds[VFS_FD_MAX];
+	struct vproc *next;
+};
+
+struct vfs {
+	struct node *root;
+	uint64_t next_ino;
+	struct vproc *procs;
+	size_t nodes;            /* living nodes, for leak checks */
+};
+
+struct vreq {
+	struct vfs *v;
+	struct vproc *p;
+	exo_msg_t *m;
+	const char *path;        /* the first string item, NUL-terminated */
+	size_t path_len;
+	const char *path2;       /* the second (RENAME) */
+	size_t path2_len;
+	const uint8_t *data;     /* WRITE data: the first string item */
+	size_t data_len;
+	char *out;               /* reply data buffer */
+	size_t out_len;          /* bytes to send back as a string item */
+	const void *out_ptr;     /* or a pointer to send them from */
+};
+
+/* node.c */
+uint64_t vfs_now(void);
+struct node *node_new(struct vfs *v, uint32_t mode);
+void node_put(struct vfs *v, struct node *n);
+struct dent *dir_find(struct node *dir, const char *name);
+int dir_add(struct vfs *v, struct node *dir, const char *name, struct node *n);
+void dir_remove(struct vfs *v, struct node *dir, struct dent *d);
+bool dir_empty(const struct node *dir);
+int file_resize(struct node *n, uint64_t size);
+bool node_is_dir(const struct node *n);
+
+/* path.c */
+/*
+ * Resolve `path` for p. Full resolution: *node is the file. With parent:
+ * *dir is the directory that holds (or would hold) the last component, and
+ * `last` its name ("" for "/"); *node is the file if it exists, else NULL.
+ * *slash tells whether the path ended in '/'. Returns 0 or -XE_*.
+ */
+int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
+		 struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1], bool *slash);
+int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len);
+
+/* ops.c */
+struct vproc *proc_get(struct vfs *v, exo_space_t space);
+void proc_exit(struct vfs *v, exo_space_t space);
+void vfs_dispatch(struct vreq *r);
+
+#endif
