@@ -27,4 +27,19 @@ int px_kernel_errno(exo_err err);
  */
 int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m);
 
+/*
+ * Call the VFS: label, words, up to two strings (s1: a path or data, s2: a
+ * second path), and a buffer for returned data (*rlen bytes landed in it).
+ * Returns 0, VFS_REDIRECT, or a negative Exo errno; m holds the reply.
+ */
+int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
+		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
+
+/* Call a device server (exo/dev.h) the VFS redirected a descriptor to. */
+int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
+		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
+
+/* Forget what is cached about a descriptor (close, dup2 onto it). */
+void px_fd_forget(int fd);
+
 #endif

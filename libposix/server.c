@@ -6,10 +6,12 @@
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include <exo/vfs.h>
 
 #include "px.h"
 
-static exo_tid_t memory_tid;
+static exo_tid_t memory_tid, vfs_tid;
+static int vfs_missing;
 
 int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 {
@@ -30,4 +32,66 @@ int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 		memory_tid = EXO_NILTHREAD; /* the server restarted: find it again */
 	}
 	return -XE_EIO;
+}
+
+static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
+		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+{
+	unsigned idx = n;
+	exo_err err;
+
+	memset(m, 0, sizeof(*m));
+	if (n)
+		memcpy(m->mr, in, n * sizeof(uint64_t));
+	if (s1)
+		idx = exo_msg_put_string(m, idx, s1, (uint32_t)l1);
+	if (s2)
+		idx = exo_msg_put_string(m, idx, s2, (uint32_t)strlen(s2));
+	m->tag = exo_tag(label, n, idx - n);
+	if (rbuf)
+		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
+	err = exo_call(to, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+	if (err == EXO_ECANCELED)
+		return -XE_EINTR;
+	if (err == EXO_EMSGSIZE)
+		return -XE_ENAMETOOLONG;
+	if (err != EXO_OK)
+		return err == EXO_ENOPARTNER || err == EXO_EDEAD ? -XE_ENOSYS : -XE_EIO;
+	if (rlen) {
+		unsigned u = exo_tag_untyped(m->tag);
+
+		*rlen = exo_tag_typed(m->tag) >= 2 && exo_item_kind(m->mr[u]) == EXO_ITEM_STRING
+				? exo_string_len(m->mr[u])
+				: 0;
+	}
+	return exo_tag_label(m->tag) == VFS_REDIRECT ? (int)VFS_REDIRECT : -(int)exo_tag_label(m->tag);
+}
+
+int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
+		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int r;
+
+		if (vfs_tid == EXO_NILTHREAD) {
+			/* Wait for the VFS once; after that, a system without one fails at once. */
+			if (vfs_missing || exo_lookup(VFS_NAME, &vfs_tid, exo_timeout_ms(5000)) != EXO_OK) {
+				vfs_missing = 1;
+				return -XE_ENOSYS;
+			}
+		}
+		r = call(vfs_tid, label, n, in, s1, l1, s2, rbuf, rcap, m, rlen);
+		if (r != -XE_ENOSYS || exo_tag_label(m->tag) == XE_ENOSYS)
+			return r;
+		vfs_tid = EXO_NILTHREAD; /* the server went away: look it up again */
+	}
+	return -XE_ENOSYS;
+}
+
+int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
+		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+{
+	int r = call(server, label, n, in, s1, l1, NULL, rbuf, rcap, m, rlen);
+
+	return r == -XE_ENOSYS && exo_tag_label(m->tag) != XE_ENOSYS ? -XE_EIO : r;
 }

@@ -41,6 +41,7 @@
 #define VS_IFMT 0170000u
 #define VS_IFDIR 0040000u
 #define VS_IFREG 0100000u
+#define VS_IFCHR 0020000u
 #define VS_PERM 07777u
 
 /* lseek whence. */
@@ -114,6 +115,13 @@ struct vfs_dirent {
 	X(GETFL, 20, 1, 2)                                                                 \
 	/* in: fd, fd flags, status flags (VO_APPEND | VO_NONBLOCK) */                     \
 	X(SETFL, 21, 3, 0)
+
+/*
+ * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:
+ * do the I/O with the device server mr[0] (a thread id), handle mr[1]
+ * (exo/dev.h). Not an errno: above every XE_* value.
+ */
+#define VFS_REDIRECT 0x1000u
 
 enum vfs_op {
 #define VFS_ENUM(name, num, in, out) VFS_##name = num,

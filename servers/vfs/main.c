@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <exo/dev.h>
+
 #include "vfs.h"
 
 static uint8_t inbuf[EXO_STRING_MAX + 1], path2[VFS_PATH_MAX + 2];
@@ -41,6 +43,38 @@ static void take_strings(struct vreq *r)
 	}
 }
 
+static struct node *mkdev(struct vfs *v, struct node *dir, const char *name, enum vdev kind)
+{
+	struct node *n = node_new(v, VS_IFCHR | 0666);
+
+	if (!n)
+		return NULL;
+	n->dev = kind;
+	if (dir_add(v, dir, name, n) < 0) {
+		node_put(v, n);
+		return NULL;
+	}
+	return n;
+}
+
+/* /dev: null, zero, full, and the console when a console server runs. */
+void vfs_make_dev(struct vfs *v)
+{
+	struct node *dev = node_new(v, VS_IFDIR | 0755);
+	exo_tid_t con;
+
+	if (!dev || dir_add(v, v->root, "dev", dev) < 0)
+		return;
+	mkdev(v, dev, "null", VDEV_NULL);
+	mkdev(v, dev, "zero", VDEV_ZERO);
+	mkdev(v, dev, "full", VDEV_FULL);
+	if (exo_lookup(CONSOLE_NAME, &con, EXO_TIMEOUT_ZERO) == EXO_OK) {
+		v->console = mkdev(v, dev, "console", VDEV_SERVER);
+		if (v->console)
+			v->console->dev_server = con;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct vfs v;
@@ -52,6 +86,7 @@ int main(int argc, char **argv)
 	if (!v.root)
 		return 1;
 	v.root->nlink = 2;
+	vfs_make_dev(&v);
 	if (exo_register(VFS_NAME) != EXO_OK || exo_space_watch() != EXO_OK) {
 		fprintf(stderr, "vfs: cannot register\n");
 		return 1;

@@ -11,7 +11,24 @@
 
 #include <exo/errno.h>
 
+#include <exo/dev.h>
+
 #include "vfs.h"
+
+/* A descriptor on node n (no checks): for the standard descriptors. */
+static void fd_install(struct vproc *p, int fd, struct node *n, unsigned flags, uint64_t out)
+{
+	struct ofd *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return;
+	f->node = n;
+	f->flags = flags;
+	f->refs = 1;
+	f->out_handle = out;
+	n->opens++;
+	p->fds[fd].f = f;
+}
 
 struct vproc *proc_get(struct vfs *v, exo_space_t space)
 {
@@ -26,6 +43,12 @@ struct vproc *proc_get(struct vfs *v, exo_space_t space)
 	p->space = space;
 	p->cwd = v->root;
 	p->cwd->opens++;
+	/* A new space starts with the console as its standard descriptors. */
+	if (v->console) {
+		fd_install(p, 0, v->console, VO_RDONLY, CONSOLE_OUT);
+		fd_install(p, 1, v->console, VO_WRONLY, CONSOLE_OUT);
+		fd_install(p, 2, v->console, VO_WRONLY, CONSOLE_ERR);
+	}
 	p->next = v->procs;
 	v->procs = p;
 	return p;
@@ -148,6 +171,7 @@ static int do_open(struct vreq *r)
 	f->node = n;
 	f->flags = flags & (VO_ACCMODE | VO_APPEND | VO_NONBLOCK);
 	f->refs = 1;
+	f->out_handle = CONSOLE_OUT;
 	n->opens++;
 	r->p->fds[fd].f = f;
 	r->p->fds[fd].cloexec = flags & VO_CLOEXEC;
@@ -165,12 +189,32 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 {
 	struct node *n = f->node;
 
+	static const uint8_t zeros[EXO_STRING_MAX];
+
 	if ((f->flags & VO_ACCMODE) == VO_WRONLY)
 		return -XE_EBADF;
 	if (node_is_dir(n))
 		return -XE_EISDIR;
 	if (count > EXO_STRING_MAX)
 		count = EXO_STRING_MAX;
+	switch (n->dev) {
+	case VDEV_NONE:
+		break;
+	case VDEV_NULL:
+		r->m->mr[0] = 0;
+		return 1;
+	case VDEV_ZERO:
+	case VDEV_FULL:
+		r->out_ptr = zeros;
+		r->out_len = count;
+		r->m->mr[0] = count;
+		return 1;
+	case VDEV_SERVER:
+		r->redirect = true;
+		r->m->mr[0] = n->dev_server;
+		r->m->mr[1] = CONSOLE_IN;
+		return 2;
+	}
 	if (off >= n->size)
 		count = 0;
 	else if (count > n->size - off)
@@ -191,6 +235,21 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 		return -XE_EBADF;
 	if (node_is_dir(n))
 		return -XE_EISDIR;
+	switch (n->dev) {
+	case VDEV_NONE:
+		break;
+	case VDEV_NULL:
+	case VDEV_ZERO:
+		r->m->mr[0] = len;
+		return 1;
+	case VDEV_FULL:
+		return -XE_ENOSPC;
+	case VDEV_SERVER:
+		r->redirect = true;
+		r->m->mr[0] = n->dev_server;
+		r->m->mr[1] = f->out_handle;
+		return 2;
+	}
 	if (append)
 		off = n->size; /* atomic: the server does one request at a time */
 	if (off + len < off)
@@ -212,7 +271,7 @@ static int do_read(struct vreq *r)
 	if (!f)
 		return -XE_EBADF;
 	e = read_at(r, f, r->m->mr[1], f->offset);
-	if (e > 0)
+	if (e > 0 && !r->redirect)
 		f->offset += r->out_len;
 	return e;
 }
@@ -227,7 +286,7 @@ static int do_write(struct vreq *r)
 		return -XE_EBADF;
 	off = f->offset;
 	e = write_at(r, f, off, f->flags & VO_APPEND);
-	if (e > 0)
+	if (e > 0 && !r->redirect && f->node->dev == VDEV_NONE)
 		f->offset = (f->flags & VO_APPEND ? f->node->size : off + r->m->mr[0]);
 	return e;
 }
@@ -621,6 +680,10 @@ void vfs_dispatch(struct vreq *r)
 	}
 	if (res < 0) {
 		r->m->tag = exo_tag((uint32_t)-res, 0, 0);
+		return;
+	}
+	if (r->redirect) {
+		r->m->tag = exo_tag(VFS_REDIRECT, 2, 0);
 		return;
 	}
 	if (r->out_ptr) {

@@ -24,8 +24,13 @@ struct dent {
 	uint64_t id;             /* increasing: a stable directory cookie */
 };
 
+/* Devices: served by the VFS itself, or by a device server (exo/dev.h). */
+enum vdev { VDEV_NONE = 0, VDEV_NULL, VDEV_ZERO, VDEV_FULL, VDEV_SERVER };
+
 struct node {
 	uint64_t ino;
+	enum vdev dev;
+	exo_tid_t dev_server;    /* VDEV_SERVER */
 	uint32_t mode;           /* VS_IF* | permission bits */
 	uint32_t nlink;
 	uint32_t uid, gid;
@@ -46,6 +51,7 @@ struct ofd {
 	uint64_t offset;
 	unsigned flags;          /* VO_ACCMODE | VO_APPEND | VO_NONBLOCK */
 	unsigned refs;
+	uint64_t out_handle;     /* VDEV_SERVER: the handle writes go to */
 };
 
 struct vfd {
@@ -62,6 +68,7 @@ struct vproc {
 
 struct vfs {
 	struct node *root;
+	struct node *console;    /* /dev/console, when a console server runs */
 	uint64_t next_ino;
 	struct vproc *procs;
 	size_t nodes;            /* living nodes, for leak checks */
@@ -80,6 +87,7 @@ struct vreq {
 	char *out;               /* reply data buffer */
 	size_t out_len;          /* bytes to send back as a string item */
 	const void *out_ptr;     /* or a pointer to send them from */
+	bool redirect;           /* reply VFS_REDIRECT: mr[0] server, mr[1] handle */
 };
 
 /* node.c */
@@ -103,6 +111,9 @@ bool node_is_dir(const struct node *n);
 int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
 		 struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1], bool *slash);
 int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len);
+
+/* main.c */
+void vfs_make_dev(struct vfs *v);
 
 /* ops.c */
 struct vproc *proc_get(struct vfs *v, exo_space_t space);

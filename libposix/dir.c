@@ -1,0 +1,211 @@
+/*
+ * libposix/dir.c — the namespace: mkdir, rmdir, unlink, rename, chdir,
+ * getcwd, and directory streams (opendir, fdopendir, readdir, rewinddir,
+ * closedir, dirfd) over the VFS's GETDENTS.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <exo/errno.h>
+#include <exo/vfs.h>
+
+#include "px.h"
+
+static int path_op(uint32_t op, const char *path, unsigned n, const uint64_t *in)
+{
+	exo_msg_t m;
+	int r;
+
+	if (!path) {
+		errno = EFAULT;
+		return -1;
+	}
+	r = px_vfs_call(op, n, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	uint64_t in[1] = { (uint64_t)mode & 07777 };
+
+	return path_op(VFS_MKDIR, path, 1, in);
+}
+
+int rmdir(const char *path)
+{
+	return path_op(VFS_RMDIR, path, 0, NULL);
+}
+
+int unlink(const char *path)
+{
+	return path_op(VFS_UNLINK, path, 0, NULL);
+}
+
+int chdir(const char *path)
+{
+	return path_op(VFS_CHDIR, path, 0, NULL);
+}
+
+int rename(const char *from, const char *to)
+{
+	exo_msg_t m;
+	int r;
+
+	if (!from || !to) {
+		errno = EFAULT;
+		return -1;
+	}
+	r = px_vfs_call(VFS_RENAME, 0, NULL, from, strlen(from), to, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+char *getcwd(char *buf, size_t size)
+{
+	char path[VFS_PATH_MAX + 1];
+	size_t len = 0;
+	exo_msg_t m;
+	int r = px_vfs_call(VFS_GETCWD, 0, NULL, NULL, 0, NULL, path, sizeof(path) - 1, &m, &len);
+
+	if (r < 0) {
+		px_fail(r);
+		return NULL;
+	}
+	path[len] = 0;
+	if (!buf) { /* the common extension: allocate it */
+		if (size == 0)
+			size = len + 1;
+		buf = size > len ? malloc(size) : NULL;
+		if (!buf) {
+			errno = size > len ? ENOMEM : ERANGE;
+			return NULL;
+		}
+	} else if (size == 0) {
+		errno = EINVAL;
+		return NULL;
+	} else if (size <= len) {
+		errno = ERANGE;
+		return NULL;
+	}
+	memcpy(buf, path, len + 1);
+	return buf;
+}
+
+/* A directory stream: the C library's DIR is opaque, so it is ours here. */
+struct __dirstream {
+	int fd;
+	uint64_t cookie;         /* of the next batch */
+	int end;
+	size_t len, pos;
+	struct dirent ent;
+	char buf[VFS_DIRENT_BUF];
+};
+
+DIR *fdopendir(int fd)
+{
+	struct stat st;
+	DIR *d;
+
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	d->fd = fd;
+	return d;
+}
+
+DIR *opendir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), saved;
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return d;
+}
+
+static struct dirent *px_readdir(DIR *d)
+{
+	const struct vfs_dirent *e;
+	size_t n;
+
+	while (d->pos >= d->len) {
+		uint64_t in[2] = { (uint64_t)d->fd, d->cookie };
+		exo_msg_t m;
+		int r;
+
+		if (d->end)
+			return NULL; /* the end: errno unchanged */
+		r = px_vfs_call(VFS_GETDENTS, 2, in, NULL, 0, NULL, d->buf, sizeof(d->buf), &m, &d->len);
+		if (r < 0) {
+			px_fail(r);
+			return NULL;
+		}
+		d->pos = 0;
+		d->cookie = m.mr[0];
+		d->end = m.mr[0] == 0;
+		if (d->len == 0)
+			return NULL;
+	}
+	e = (const struct vfs_dirent *)(const void *)(d->buf + d->pos);
+	if (e->reclen < sizeof(*e) || d->pos + e->reclen > d->len) {
+		d->pos = d->len = 0;
+		d->end = 1;
+		errno = EIO;
+		return NULL;
+	}
+	d->pos += e->reclen;
+	memset(&d->ent, 0, sizeof(d->ent));
+	d->ent.d_ino = e->ino;
+	d->ent.d_off = (off_t)e->next;
+	d->ent.d_reclen = sizeof(d->ent);
+	d->ent.d_type = e->type == (VS_IFDIR >> 12) ? DT_DIR : e->type == (VS_IFCHR >> 12) ? DT_CHR : DT_REG;
+	n = strnlen(e->name, sizeof(d->ent.d_name) - 1);
+	memcpy(d->ent.d_name, e->name, n);
+	return &d->ent;
+}
+
+struct dirent *px_readdir_a(DIR *d) __asm__("readdir");
+struct dirent *px_readdir_b(DIR *d) __asm__("readdir64");
+
+struct dirent *px_readdir_a(DIR *d) { return px_readdir(d); }
+struct dirent *px_readdir_b(DIR *d) { return px_readdir(d); }
+
+void rewinddir(DIR *d)
+{
+	d->cookie = 0;
+	d->end = 0;
+	d->len = d->pos = 0;
+}
+
+int closedir(DIR *d)
+{
+	int r = close(d->fd);
+
+	free(d);
+	return r;
+}
+
+int dirfd(DIR *d)
+{
+	return d->fd;
+}

@@ -1,0 +1,429 @@
+/*
+ * libposix/file.c — descriptors and their I/O: open, close, read, write,
+ * pread, pwrite, lseek, dup, dup2, fcntl, ftruncate, truncate.
+ *
+ * Every call is a request to the VFS, which owns the descriptor table. For
+ * a device descriptor (the console) the VFS answers READ/WRITE with a
+ * redirect to the device server; libposix remembers it per descriptor and
+ * does the I/O there directly until the descriptor is closed or replaced.
+ * Transfers larger than one message (EXO_STRING_MAX) take several.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <exo/dev.h>
+#include <exo/errno.h>
+#include <exo/vfs.h>
+
+#include "px.h"
+
+#define FD_CACHE 64
+
+/* Descriptors the VFS redirected to a device server. */
+static struct {
+	exo_tid_t server;
+	uint64_t rhandle, whandle;
+	uint8_t rknown, wknown;
+} devs[FD_CACHE];
+
+void px_fd_forget(int fd)
+{
+	if (fd >= 0 && fd < FD_CACHE)
+		memset(&devs[fd], 0, sizeof(devs[fd]));
+}
+
+static unsigned px_oflags(int flags)
+{
+	unsigned f = 0;
+
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: f = VO_RDONLY; break;
+	case O_WRONLY: f = VO_WRONLY; break;
+	case O_RDWR: f = VO_RDWR; break;
+	default: f = 3; break; /* the VFS refuses it: EINVAL */
+	}
+	if (flags & O_CREAT) f |= VO_CREAT;
+	if (flags & O_EXCL) f |= VO_EXCL;
+	if (flags & O_TRUNC) f |= VO_TRUNC;
+	if (flags & O_APPEND) f |= VO_APPEND;
+	if (flags & O_DIRECTORY) f |= VO_DIRECTORY;
+	if (flags & O_NONBLOCK) f |= VO_NONBLOCK;
+	if (flags & O_CLOEXEC) f |= VO_CLOEXEC;
+	return f;
+}
+
+static int px_open(const char *path, int flags, mode_t mode)
+{
+	uint64_t in[2] = { px_oflags(flags), (uint64_t)mode & 07777 };
+	exo_msg_t m;
+	int r;
+
+	if (!path) {
+		errno = EFAULT;
+		return -1;
+	}
+	r = px_vfs_call(VFS_OPEN, 2, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	px_fd_forget((int)m.mr[0]);
+	return (int)m.mr[0];
+}
+
+/* open and open64 (the C library's headers may use either name). */
+int px_open_a(const char *path, int flags, ...) __asm__("open");
+int px_open_b(const char *path, int flags, ...) __asm__("open64");
+
+int px_open_a(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return px_open(path, flags, mode);
+}
+
+int px_open_b(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return px_open(path, flags, mode);
+}
+
+int px_creat_a(const char *path, mode_t mode) __asm__("creat");
+int px_creat_b(const char *path, mode_t mode) __asm__("creat64");
+
+int px_creat_a(const char *path, mode_t mode)
+{
+	return px_open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+int px_creat_b(const char *path, mode_t mode)
+{
+	return px_open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+int close(int fd)
+{
+	uint64_t in[1] = { (uint64_t)fd };
+	exo_msg_t m;
+	int r = px_vfs_call(VFS_CLOSE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+
+	px_fd_forget(fd);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+/* One device read or write after a redirect. */
+static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, void *buf, size_t n)
+{
+	uint64_t in[2] = { handle, n };
+	exo_msg_t m;
+	size_t got = 0;
+	int r;
+
+	if (writing)
+		r = px_dev_call(server, DEV_WRITE, 1, in, buf, n, NULL, 0, &m, NULL);
+	else
+		r = px_dev_call(server, DEV_READ, 2, in, NULL, 0, buf, n, &m, &got);
+	if (r < 0)
+		return px_fail(r);
+	return (ssize_t)(writing ? m.mr[0] : got);
+}
+
+/*
+ * One chunk of I/O at the VFS: op READ/WRITE (offset -1) or PREAD/PWRITE.
+ * A redirect is remembered and the chunk goes to the device.
+ */
+static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
+{
+	uint64_t in[3];
+	exo_msg_t m;
+	size_t got = 0;
+	unsigned words;
+	uint32_t op;
+	int r;
+
+	if (fd >= 0 && fd < FD_CACHE && devs[fd].server &&
+	    (writing ? devs[fd].wknown : devs[fd].rknown))
+		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle, buf, n);
+	in[0] = (uint64_t)fd;
+	if (off < 0) {
+		op = writing ? VFS_WRITE : VFS_READ;
+		in[1] = n;
+		words = writing ? 1 : 2;
+	} else if (writing) {
+		op = VFS_PWRITE;
+		in[1] = (uint64_t)off;
+		words = 2;
+	} else {
+		op = VFS_PREAD;
+		in[1] = n;
+		in[2] = (uint64_t)off;
+		words = 3;
+	}
+	r = px_vfs_call(op, words, in, writing ? buf : NULL, writing ? n : 0, NULL, writing ? NULL : buf,
+			writing ? 0 : n, &m, &got);
+	if (r == (int)VFS_REDIRECT) {
+		if (off >= 0) {
+			errno = ESPIPE;
+			return -1;
+		}
+		if (fd >= 0 && fd < FD_CACHE) {
+			devs[fd].server = m.mr[0];
+			if (writing) {
+				devs[fd].whandle = m.mr[1];
+				devs[fd].wknown = 1;
+			} else {
+				devs[fd].rhandle = m.mr[1];
+				devs[fd].rknown = 1;
+			}
+		}
+		return dev_io(writing, m.mr[0], m.mr[1], buf, n);
+	}
+	if (r < 0)
+		return px_fail(r);
+	return (ssize_t)(writing ? m.mr[0] : got);
+}
+
+static ssize_t io(int fd, int writing, void *buf, size_t n, int64_t off)
+{
+	size_t done = 0;
+
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	do {
+		size_t c = n - done > EXO_STRING_MAX ? EXO_STRING_MAX : n - done;
+		ssize_t r = chunk(fd, writing, (char *)buf + done, c, off < 0 ? -1 : off + (int64_t)done);
+
+		if (r < 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)r;
+		if ((size_t)r < c)
+			break; /* end of file, or a short device transfer */
+	} while (done < n);
+	return (ssize_t)done;
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	return io(fd, 0, buf, n, -1);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	return io(fd, 1, (void *)buf, n, -1);
+}
+
+ssize_t px_pread_a(int fd, void *buf, size_t n, off_t off) __asm__("pread");
+ssize_t px_pread_b(int fd, void *buf, size_t n, off_t off) __asm__("pread64");
+ssize_t px_pwrite_a(int fd, const void *buf, size_t n, off_t off) __asm__("pwrite");
+ssize_t px_pwrite_b(int fd, const void *buf, size_t n, off_t off) __asm__("pwrite64");
+
+ssize_t px_pread_a(int fd, void *buf, size_t n, off_t off)
+{
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return io(fd, 0, buf, n, off);
+}
+
+ssize_t px_pread_b(int fd, void *buf, size_t n, off_t off)
+{
+	return px_pread_a(fd, buf, n, off);
+}
+
+ssize_t px_pwrite_a(int fd, const void *buf, size_t n, off_t off)
+{
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return io(fd, 1, (void *)buf, n, off);
+}
+
+ssize_t px_pwrite_b(int fd, const void *buf, size_t n, off_t off)
+{
+	return px_pwrite_a(fd, buf, n, off);
+}
+
+off_t px_lseek_a(int fd, off_t off, int whence) __asm__("lseek");
+off_t px_lseek_b(int fd, off_t off, int whence) __asm__("lseek64");
+
+off_t px_lseek_a(int fd, off_t off, int whence)
+{
+	uint64_t in[3] = { (uint64_t)fd, (uint64_t)off,
+			   whence == SEEK_SET ? VSEEK_SET : whence == SEEK_CUR ? VSEEK_CUR
+							   : whence == SEEK_END ? VSEEK_END : 99 };
+	exo_msg_t m;
+	int r;
+
+	if (fd >= 0 && fd < FD_CACHE && devs[fd].server) {
+		errno = ESPIPE;
+		return -1;
+	}
+	r = px_vfs_call(VFS_LSEEK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : (off_t)m.mr[0];
+}
+
+off_t px_lseek_b(int fd, off_t off, int whence)
+{
+	return px_lseek_a(fd, off, whence);
+}
+
+static int px_dup(int fd, int lowest, int cloexec)
+{
+	uint64_t in[3] = { (uint64_t)fd, (uint64_t)lowest, (uint64_t)cloexec };
+	exo_msg_t m;
+	int r;
+
+	if (lowest < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(VFS_DUP, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	px_fd_forget((int)m.mr[0]);
+	return (int)m.mr[0];
+}
+
+int dup(int fd)
+{
+	return px_dup(fd, 0, 0);
+}
+
+int dup2(int fd, int nfd)
+{
+	uint64_t in[2] = { (uint64_t)fd, (uint64_t)nfd };
+	exo_msg_t m;
+	int r;
+
+	if (nfd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	r = px_vfs_call(VFS_DUP2, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	if (fd != nfd)
+		px_fd_forget(nfd);
+	return nfd;
+}
+
+static int px_fcntl(int fd, int cmd, long arg)
+{
+	uint64_t in[3] = { (uint64_t)fd, 0, 0 };
+	exo_msg_t m;
+	int r;
+
+	switch (cmd) {
+	case F_DUPFD:
+		return px_dup(fd, (int)arg, 0);
+	case F_DUPFD_CLOEXEC:
+		return px_dup(fd, (int)arg, 1);
+	case F_GETFD:
+	case F_GETFL:
+		r = px_vfs_call(VFS_GETFL, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		if (r < 0)
+			return px_fail(r);
+		if (cmd == F_GETFD)
+			return m.mr[0] & VO_CLOEXEC ? FD_CLOEXEC : 0;
+		return ((m.mr[1] & VO_ACCMODE) == VO_WRONLY ? O_WRONLY : (m.mr[1] & VO_ACCMODE) == VO_RDWR ? O_RDWR : O_RDONLY) |
+		       (m.mr[1] & VO_APPEND ? O_APPEND : 0) | (m.mr[1] & VO_NONBLOCK ? O_NONBLOCK : 0);
+	case F_SETFD:
+	case F_SETFL:
+		r = px_vfs_call(VFS_GETFL, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		if (r < 0)
+			return px_fail(r);
+		in[1] = m.mr[0];
+		in[2] = m.mr[1];
+		if (cmd == F_SETFD)
+			in[1] = arg & FD_CLOEXEC ? VO_CLOEXEC : 0;
+		else
+			in[2] = (arg & O_APPEND ? VO_APPEND : 0) | (arg & O_NONBLOCK ? VO_NONBLOCK : 0);
+		r = px_vfs_call(VFS_SETFL, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		return r < 0 ? px_fail(r) : 0;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+int px_fcntl_a(int fd, int cmd, ...) __asm__("fcntl");
+int px_fcntl_b(int fd, int cmd, ...) __asm__("fcntl64");
+
+int px_fcntl_a(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return px_fcntl(fd, cmd, arg);
+}
+
+int px_fcntl_b(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return px_fcntl(fd, cmd, arg);
+}
+
+int px_ftruncate_a(int fd, off_t len) __asm__("ftruncate");
+int px_ftruncate_b(int fd, off_t len) __asm__("ftruncate64");
+int px_truncate_a(const char *path, off_t len) __asm__("truncate");
+int px_truncate_b(const char *path, off_t len) __asm__("truncate64");
+
+int px_ftruncate_a(int fd, off_t len)
+{
+	uint64_t in[2] = { (uint64_t)fd, (uint64_t)len };
+	exo_msg_t m;
+	int r = px_vfs_call(VFS_FTRUNCATE, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+
+	return r < 0 ? px_fail(r) : 0;
+}
+
+int px_ftruncate_b(int fd, off_t len)
+{
+	return px_ftruncate_a(fd, len);
+}
+
+int px_truncate_a(const char *path, off_t len)
+{
+	int fd = px_open(path, O_WRONLY, 0), r, saved;
+
+	if (fd < 0)
+		return -1;
+	r = px_ftruncate_a(fd, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+int px_truncate_b(const char *path, off_t len)
+{
+	return px_truncate_a(path, len);
+}

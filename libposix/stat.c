@@ -1,0 +1,88 @@
+/*
+ * libposix/stat.c — stat, fstat, lstat: the VFS's stat words into the C
+ * library's struct stat.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <exo/errno.h>
+#include <exo/vfs.h>
+
+#include "px.h"
+
+static mode_t host_mode(uint64_t m)
+{
+	mode_t t = (m & VS_IFMT) == VS_IFDIR ? S_IFDIR : (m & VS_IFMT) == VS_IFCHR ? S_IFCHR : S_IFREG;
+
+	return t | (mode_t)(m & VS_PERM);
+}
+
+static void fill(struct stat *st, const uint64_t *w)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)w[VST_DEV];
+	st->st_ino = (ino_t)w[VST_INO];
+	st->st_mode = host_mode(w[VST_MODE]);
+	st->st_nlink = (nlink_t)w[VST_NLINK];
+	st->st_uid = (uid_t)w[VST_UID];
+	st->st_gid = (gid_t)w[VST_GID];
+	st->st_size = (off_t)w[VST_SIZE];
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)w[VST_BLOCKS];
+	st->st_atim.tv_sec = (time_t)(w[VST_ATIME_NS] / 1000000000u);
+	st->st_atim.tv_nsec = (long)(w[VST_ATIME_NS] % 1000000000u);
+	st->st_mtim.tv_sec = (time_t)(w[VST_MTIME_NS] / 1000000000u);
+	st->st_mtim.tv_nsec = (long)(w[VST_MTIME_NS] % 1000000000u);
+	st->st_ctim.tv_sec = (time_t)(w[VST_CTIME_NS] / 1000000000u);
+	st->st_ctim.tv_nsec = (long)(w[VST_CTIME_NS] % 1000000000u);
+}
+
+static int px_stat(const char *path, struct stat *st)
+{
+	exo_msg_t m;
+	int r;
+
+	if (!path || !st) {
+		errno = EFAULT;
+		return -1;
+	}
+	r = px_vfs_call(VFS_STAT, 0, NULL, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	fill(st, m.mr);
+	return 0;
+}
+
+static int px_fstat(int fd, struct stat *st)
+{
+	uint64_t in[1] = { (uint64_t)fd };
+	exo_msg_t m;
+	int r;
+
+	if (!st) {
+		errno = EFAULT;
+		return -1;
+	}
+	r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	fill(st, m.mr);
+	return 0;
+}
+
+/* Both names of each (large file support may rename them). No symbolic links yet: lstat is stat. */
+int px_stat_a(const char *path, struct stat *st) __asm__("stat");
+int px_stat_b(const char *path, struct stat *st) __asm__("stat64");
+int px_lstat_a(const char *path, struct stat *st) __asm__("lstat");
+int px_lstat_b(const char *path, struct stat *st) __asm__("lstat64");
+int px_fstat_a(int fd, struct stat *st) __asm__("fstat");
+int px_fstat_b(int fd, struct stat *st) __asm__("fstat64");
+
+int px_stat_a(const char *path, struct stat *st) { return px_stat(path, st); }
+int px_stat_b(const char *path, struct stat *st) { return px_stat(path, st); }
+int px_lstat_a(const char *path, struct stat *st) { return px_stat(path, st); }
+int px_lstat_b(const char *path, struct stat *st) { return px_stat(path, st); }
+int px_fstat_a(int fd, struct stat *st) { return px_fstat(fd, st); }
+int px_fstat_b(int fd, struct stat *st) { return px_fstat(fd, st); }
