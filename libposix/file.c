@@ -159,9 +159,13 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 	uint32_t op;
 	int r;
 
-	if (fd >= 0 && fd < FD_CACHE && devs[fd].server &&
-	    (writing ? devs[fd].wknown : devs[fd].rknown))
+	if (fd >= 0 && fd < FD_CACHE && devs[fd].server && (writing ? devs[fd].wknown : devs[fd].rknown)) {
+		if (off >= 0) {
+			errno = ESPIPE; /* a device does not seek */
+			return -1;
+		}
 		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle, buf, n);
+	}
 	in[0] = (uint64_t)fd;
 	if (off < 0) {
 		op = writing ? VFS_WRITE : VFS_READ;

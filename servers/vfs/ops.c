@@ -297,6 +297,8 @@ static int do_pread(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
+	if (f->node->dev == VDEV_SERVER)
+		return -XE_ESPIPE;
 	if ((int64_t)r->m->mr[2] < 0)
 		return -XE_EINVAL;
 	return read_at(r, f, r->m->mr[1], r->m->mr[2]);
@@ -308,6 +310,8 @@ static int do_pwrite(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
+	if (f->node->dev == VDEV_SERVER)
+		return -XE_ESPIPE;
 	if ((int64_t)r->m->mr[1] < 0)
 		return -XE_EINVAL;
 	return write_at(r, f, r->m->mr[1], false);
@@ -320,6 +324,8 @@ static int do_lseek(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
+	if (f->node->dev == VDEV_SERVER)
+		return -XE_ESPIPE; /* a terminal does not seek */
 	switch (r->m->mr[2]) {
 	case VSEEK_SET:
 		base = 0;

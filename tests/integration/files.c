@@ -1,0 +1,231 @@
+/*
+ * tests/integration/files.c — the file API of libposix, as a program sees
+ * it: POSIX calls and errno values, stdio through the bridge, and proof
+ * that a program's files live in Exo, not on the host. Run as
+ * `exosim --cpu auto --boot memory.boot --exec files` (console, memory, VFS).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "support.h"
+
+static void test_open_read_write_lseek_close(void **state)
+{
+	char buf[32] = { 0 };
+	int fd = open("/f1", O_CREAT | O_RDWR | O_EXCL, 0644);
+
+	assert_true(fd >= 3); /* 0, 1, 2 are the console */
+	assert_int_equal(write(fd, "abcdef", 6), 6);
+	assert_int_equal(lseek(fd, 1, SEEK_SET), 1);
+	assert_int_equal(read(fd, buf, 3), 3);
+	assert_string_equal(buf, "bcd");
+	assert_int_equal(pread(fd, buf, 2, 4), 2);
+	assert_memory_equal(buf, "ef", 2);
+	assert_int_equal(pwrite(fd, "XY", 2, 0), 2);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 4); /* pread/pwrite leave the offset */
+	assert_int_equal(lseek(fd, 0, SEEK_END), 6);
+	assert_int_equal(close(fd), 0);
+	errno = 0;
+	assert_int_equal(close(fd), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(read(fd, buf, 1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(open("/f1", O_CREAT | O_EXCL | O_WRONLY, 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(open("/missing/f", O_RDONLY), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(open("/f1/x", O_RDONLY), -1);
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(open("/", O_WRONLY), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_int_equal(lseek(0, 0, SEEK_SET), -1); /* the console */
+	assert_int_equal(errno, ESPIPE);
+	assert_int_equal(pwrite(1, "x", 1, 0), -1);
+	assert_int_equal(errno, ESPIPE);
+	assert_int_equal(unlink("/f1"), 0);
+}
+
+static void test_large_transfers_take_several_messages(void **state)
+{
+	size_t n = 300 * 1024;
+	char *out = malloc(n), *in = malloc(n);
+	int fd = open("/big", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(i * 7 + 3);
+	assert_int_equal(write(fd, out, n), (ssize_t)n);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, (off_t)n);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(read(fd, in, n), (ssize_t)n);
+	assert_memory_equal(in, out, n);
+	assert_int_equal(ftruncate(fd, 10), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 10);
+	assert_int_equal(ftruncate(fd, -1), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(truncate("/big", 20000), 0);
+	assert_int_equal(stat("/big", &st), 0);
+	assert_int_equal(st.st_size, 20000);
+	close(fd);
+	unlink("/big");
+	free(out);
+	free(in);
+}
+
+static void test_dup_dup2_fcntl(void **state)
+{
+	int fd = open("/d1", O_CREAT | O_RDWR, 0600), d, fl;
+
+	d = dup(fd);
+	assert_true(d > fd);
+	assert_int_equal(write(fd, "12345", 5), 5);
+	assert_int_equal(lseek(d, 0, SEEK_CUR), 5); /* one open file description */
+	assert_int_equal(dup2(fd, 40), 40);
+	assert_int_equal(fcntl(40, F_GETFD), 0);
+	assert_int_equal(fcntl(40, F_SETFD, FD_CLOEXEC), 0);
+	assert_int_equal(fcntl(40, F_GETFD), FD_CLOEXEC);
+	assert_int_equal(fcntl(fd, F_DUPFD, 50), 50);
+	assert_int_equal(fcntl(fd, F_DUPFD_CLOEXEC, 50), 51);
+	assert_int_equal(fcntl(51, F_GETFD), FD_CLOEXEC);
+	fl = fcntl(fd, F_GETFL);
+	assert_int_equal(fl & O_ACCMODE, O_RDWR);
+	assert_int_equal(fcntl(fd, F_SETFL, fl | O_APPEND), 0);
+	assert_true(fcntl(d, F_GETFL) & O_APPEND); /* status flags are shared */
+	assert_int_equal(dup2(fd, -1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(dup(1000), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(fcntl(fd, 12345), -1);
+	assert_int_equal(errno, EINVAL);
+	close(fd);
+	close(d);
+	close(40);
+	close(50);
+	close(51);
+	unlink("/d1");
+}
+
+static void test_directories_cwd_and_rename(void **state)
+{
+	char cwd[256];
+	int seen = 0;
+	struct dirent *e;
+	DIR *dir;
+
+	assert_int_equal(mkdir("/w", 0755), 0);
+	assert_int_equal(mkdir("/w", 0755), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(chdir("/w"), 0);
+	assert_string_equal(getcwd(cwd, sizeof(cwd)), "/w");
+	assert_null(getcwd(cwd, 2));
+	assert_int_equal(errno, ERANGE);
+	close(open("a", O_CREAT | O_WRONLY, 0644));
+	close(open("b", O_CREAT | O_WRONLY, 0644));
+	assert_int_equal(rename("a", "c"), 0);
+	assert_int_equal(rename("nope", "d"), -1);
+	assert_int_equal(errno, ENOENT);
+	dir = opendir(".");
+	assert_non_null(dir);
+	while ((e = readdir(dir)) != NULL) {
+		if (!strcmp(e->d_name, "b") || !strcmp(e->d_name, "c"))
+			seen++;
+		assert_string_not_equal(e->d_name, "a");
+	}
+	assert_int_equal(seen, 2);
+	rewinddir(dir);
+	assert_non_null(readdir(dir));
+	assert_true(dirfd(dir) >= 0);
+	assert_int_equal(closedir(dir), 0);
+	assert_null(opendir("/w/b"));
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(rmdir("/w"), -1);
+	assert_int_equal(errno, ENOTEMPTY);
+	assert_int_equal(unlink("b"), 0);
+	assert_int_equal(unlink("c"), 0);
+	assert_int_equal(chdir("/"), 0);
+	assert_int_equal(rmdir("/w"), 0);
+	assert_int_equal(rmdir("/w"), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void test_devices_null_zero_full(void **state)
+{
+	char buf[8] = "xxxxxxx";
+	int n = open("/dev/null", O_RDWR), z = open("/dev/zero", O_RDONLY), f = open("/dev/full", O_WRONLY);
+
+	assert_int_equal(write(n, "gone", 4), 4);
+	assert_int_equal(read(n, buf, sizeof(buf)), 0);
+	assert_int_equal(read(z, buf, 4), 4);
+	assert_memory_equal(buf, "\0\0\0\0", 4);
+	assert_int_equal(write(f, "x", 1), -1);
+	assert_int_equal(errno, ENOSPC);
+	close(n);
+	close(z);
+	close(f);
+}
+
+static void test_stdio_reaches_exo_not_the_host(void **state)
+{
+	char path[64], line[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/exo-only-%d", (int)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fprintf(f, "written through %s\n", "stdio") > 0);
+	assert_int_equal(fclose(f), 0);
+	/* The host has no such file: ask Linux itself, past libposix. */
+	assert_int_equal(syscall(SYS_faccessat, AT_FDCWD, path, F_OK, 0), -1);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "written through stdio\n");
+	fclose(f);
+	f = fopen(path, "a");
+	fputs("more\n", f);
+	fclose(f);
+	f = fopen(path, "r");
+	fgets(line, sizeof(line), f);
+	fgets(line, sizeof(line), f);
+	assert_string_equal(line, "more\n");
+	fclose(f);
+	assert_null(fopen("/no/such/file", "r"));
+	assert_int_equal(errno, ENOENT);
+	assert_null(fopen(path, "q"));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(unlink(path), 0);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_read_write_lseek_close),
+		cmocka_unit_test(test_large_transfers_take_several_messages),
+		cmocka_unit_test(test_dup_dup2_fcntl),
+		cmocka_unit_test(test_directories_cwd_and_rename),
+		cmocka_unit_test(test_devices_null_zero_full),
+		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
+	};
+
+	exo_init_args(&argc, argv);
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
