@@ -431,3 +431,28 @@ int px_truncate_b(const char *path, off_t len)
 {
 	return px_truncate_a(path, len);
 }
+
+int pipe2(int fds[2], int flags)
+{
+	uint64_t in[1] = { (flags & O_CLOEXEC ? VO_CLOEXEC : 0) | (flags & O_NONBLOCK ? VO_NONBLOCK : 0) };
+	exo_msg_t m;
+	int r;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(VFS_PIPE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	fds[0] = (int)m.mr[0];
+	fds[1] = (int)m.mr[1];
+	px_fd_forget(fds[0]);
+	px_fd_forget(fds[1]);
+	return 0;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
+}

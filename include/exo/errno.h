@@ -24,11 +24,13 @@
 #define XE_ENOTDIR 20
 #define XE_EISDIR 21
 #define XE_EINVAL 22
+#define XE_ENFILE 23
 #define XE_EMFILE 24
 #define XE_EFBIG 27
 #define XE_ENOSPC 28
 #define XE_ESPIPE 29
 #define XE_EROFS 30
+#define XE_EPIPE 32
 #define XE_ERANGE 34
 #define XE_ENAMETOOLONG 36
 #define XE_ENOSYS 38

@@ -42,6 +42,11 @@
 #define VS_IFDIR 0040000u
 #define VS_IFREG 0100000u
 #define VS_IFCHR 0020000u
+#define VS_IFIFO 0010000u
+
+/* Pipes: writes up to VFS_PIPE_BUF bytes are atomic; a pipe holds VFS_PIPE_CAP. */
+#define VFS_PIPE_BUF 4096
+#define VFS_PIPE_CAP (64u * 1024u)
 #define VS_PERM 07777u
 
 /* lseek whence. */
@@ -114,7 +119,10 @@ struct vfs_dirent {
 	/* in: fd. out: fd flags (VO_CLOEXEC), status flags */                             \
 	X(GETFL, 20, 1, 2)                                                                 \
 	/* in: fd, fd flags, status flags (VO_APPEND | VO_NONBLOCK) */                     \
-	X(SETFL, 21, 3, 0)
+	X(SETFL, 21, 3, 0)                                                                 \
+	/* in: flags (VO_CLOEXEC | VO_NONBLOCK). out: read fd, write fd. A read of   \
+	 * an empty pipe, or a write to a full one, is answered when it can be. */     \
+	X(PIPE, 22, 1, 2)
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

@@ -109,8 +109,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		take_strings(&r);
+		r.from = from;
 		r.p = proc_get(&v, m.sender_space);
 		vfs_dispatch(&r);
-		to = from;
+		to = r.deferred ? EXO_NILTHREAD : from;
 	}
 }

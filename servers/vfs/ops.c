@@ -58,6 +58,8 @@ static void ofd_put(struct vfs *v, struct ofd *f)
 {
 	if (--f->refs > 0)
 		return;
+	if (f->node->pipe)
+		pipe_close_end(v, f);
 	f->node->opens--;
 	node_put(v, f->node);
 	free(f);
@@ -81,6 +83,7 @@ void proc_exit(struct vfs *v, exo_space_t space)
 		pp = &p->next;
 	if (!p)
 		return;
+	pipe_forget_space(v, space);
 	*pp = p->next;
 	for (unsigned i = 0; i < VFS_FD_MAX; i++)
 		fd_close(v, p, i);
@@ -110,7 +113,7 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_NLINK] = n->nlink;
 	w[VST_UID] = n->uid;
 	w[VST_GID] = n->gid;
-	w[VST_SIZE] = node_is_dir(n) ? 4096 : n->size;
+	w[VST_SIZE] = node_is_dir(n) ? 4096 : n->pipe ? n->pipe->len : n->size;
 	w[VST_BLOCKS] = (n->size + 511) / 512;
 	w[VST_ATIME_NS] = n->atime;
 	w[VST_MTIME_NS] = n->mtime;
@@ -195,6 +198,8 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 		return -XE_EBADF;
 	if (node_is_dir(n))
 		return -XE_EISDIR;
+	if (n->pipe)
+		return pipe_read(r, f, count);
 	if (count > EXO_STRING_MAX)
 		count = EXO_STRING_MAX;
 	switch (n->dev) {
@@ -235,6 +240,8 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 		return -XE_EBADF;
 	if (node_is_dir(n))
 		return -XE_EISDIR;
+	if (n->pipe)
+		return pipe_write(r, f);
 	switch (n->dev) {
 	case VDEV_NONE:
 		break;
@@ -271,7 +278,7 @@ static int do_read(struct vreq *r)
 	if (!f)
 		return -XE_EBADF;
 	e = read_at(r, f, r->m->mr[1], f->offset);
-	if (e > 0 && !r->redirect)
+	if (e > 0 && !r->redirect && !f->node->pipe)
 		f->offset += r->out_len;
 	return e;
 }
@@ -286,7 +293,7 @@ static int do_write(struct vreq *r)
 		return -XE_EBADF;
 	off = f->offset;
 	e = write_at(r, f, off, f->flags & VO_APPEND);
-	if (e > 0 && !r->redirect && f->node->dev == VDEV_NONE)
+	if (e > 0 && !r->redirect && f->node->dev == VDEV_NONE && !f->node->pipe)
 		f->offset = (f->flags & VO_APPEND ? f->node->size : off + r->m->mr[0]);
 	return e;
 }
@@ -297,7 +304,7 @@ static int do_pread(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
-	if (f->node->dev == VDEV_SERVER)
+	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE;
 	if ((int64_t)r->m->mr[2] < 0)
 		return -XE_EINVAL;
@@ -310,7 +317,7 @@ static int do_pwrite(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
-	if (f->node->dev == VDEV_SERVER)
+	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE;
 	if ((int64_t)r->m->mr[1] < 0)
 		return -XE_EINVAL;
@@ -324,8 +331,8 @@ static int do_lseek(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
-	if (f->node->dev == VDEV_SERVER)
-		return -XE_ESPIPE; /* a terminal does not seek */
+	if (f->node->dev == VDEV_SERVER || f->node->pipe)
+		return -XE_ESPIPE; /* terminals and pipes do not seek */
 	switch (r->m->mr[2]) {
 	case VSEEK_SET:
 		base = 0;
@@ -568,7 +575,8 @@ static int do_ftruncate(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
-	if ((int64_t)r->m->mr[1] < 0 || node_is_dir(f->node) || (f->flags & VO_ACCMODE) == VO_RDONLY)
+	if ((int64_t)r->m->mr[1] < 0 || node_is_dir(f->node) || f->node->pipe || f->node->dev ||
+	    (f->flags & VO_ACCMODE) == VO_RDONLY)
 		return -XE_EINVAL;
 	e = file_resize(f->node, r->m->mr[1]);
 	if (!e)
@@ -667,7 +675,7 @@ static const struct {
 	[VFS_GETCWD] = { do_getcwd, 0 },     [VFS_CHDIR] = { do_chdir, 0 },
 	[VFS_GETDENTS] = { do_getdents, 2 }, [VFS_FTRUNCATE] = { do_ftruncate, 2 },
 	[VFS_RENAME] = { do_rename, 0 },     [VFS_GETFL] = { do_getfl, 1 },
-	[VFS_SETFL] = { do_setfl, 3 },
+	[VFS_SETFL] = { do_setfl, 3 },       [VFS_PIPE] = { pipe_create, 1 },
 };
 
 void vfs_dispatch(struct vreq *r)
@@ -692,6 +700,8 @@ void vfs_dispatch(struct vreq *r)
 		r->m->tag = exo_tag(VFS_REDIRECT, 2, 0);
 		return;
 	}
+	if (r->deferred)
+		return; /* answered later (pipe.c) */
 	if (r->out_ptr) {
 		exo_msg_put_string(r->m, (unsigned)res, r->out_ptr, (uint32_t)r->out_len);
 		r->m->tag = exo_tag(0, (unsigned)res, 2);

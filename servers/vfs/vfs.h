@@ -27,8 +27,26 @@ struct dent {
 /* Devices: served by the VFS itself, or by a device server (exo/dev.h). */
 enum vdev { VDEV_NONE = 0, VDEV_NULL, VDEV_ZERO, VDEV_FULL, VDEV_SERVER };
 
+/* A request waiting on a pipe: answered when it can complete. */
+struct pwait {
+	exo_tid_t client;
+	exo_space_t space;
+	uint64_t count;          /* a reader: at most this much */
+	uint8_t *data;           /* a writer: its bytes (a copy) */
+	uint64_t len;
+	struct pwait *next;
+};
+
+struct pipe {
+	uint8_t buf[VFS_PIPE_CAP];
+	uint64_t head, len;      /* a ring */
+	unsigned readers, writers; /* open file descriptions of each end */
+	struct pwait *rwait, *wwait;
+};
+
 struct node {
 	uint64_t ino;
+	struct pipe *pipe;       /* VS_IFIFO */
 	enum vdev dev;
 	exo_tid_t dev_server;    /* VDEV_SERVER */
 	uint32_t mode;           /* VS_IF* | permission bits */
@@ -88,6 +106,8 @@ struct vreq {
 	size_t out_len;          /* bytes to send back as a string item */
 	const void *out_ptr;     /* or a pointer to send them from */
 	bool redirect;           /* reply VFS_REDIRECT: mr[0] server, mr[1] handle */
+	bool deferred;           /* no reply now: it is sent when the request completes */
+	exo_tid_t from;          /* the client */
 };
 
 /* node.c */
@@ -111,6 +131,14 @@ bool node_is_dir(const struct node *n);
 int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
 		 struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1], bool *slash);
 int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len);
+
+/* pipe.c */
+int pipe_create(struct vreq *r);
+int pipe_read(struct vreq *r, struct ofd *f, uint64_t count);
+int pipe_write(struct vreq *r, struct ofd *f);
+void pipe_close_end(struct vfs *v, struct ofd *f);
+void pipe_forget_space(struct vfs *v, exo_space_t space);
+void pipe_free(struct node *n);
 
 /* main.c */
 void vfs_make_dev(struct vfs *v);

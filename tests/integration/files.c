@@ -213,6 +213,62 @@ static void test_stdio_reaches_exo_not_the_host(void **state)
 	assert_int_equal(unlink(path), 0);
 }
 
+static exo_tid_t main_tid;
+
+/* A thread of this space (descriptors are per space until fork shares them). */
+static void pipe_reader(void *arg)
+{
+	int *fds = arg;
+	char buf[64];
+	ssize_t n;
+	exo_msg_t m = { .tag = exo_tag(1, 2, 0) };
+
+	/* Blocks until the writer writes; ends when the write end closes. */
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		m.mr[0] += (uint64_t)n;
+	m.mr[1] = (uint64_t)n;
+	exo_send(main_tid, &m, EXO_TIMEOUT_NEVER);
+}
+
+static void test_pipes_block_wake_and_end(void **state)
+{
+	static char big[100000];
+	int fds[2], nb[2];
+	char buf[8];
+	exo_tid_t kid;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "ping", 4), 4);
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "ping", 4);
+	assert_int_equal(lseek(fds[0], 0, SEEK_SET), -1);
+	assert_int_equal(errno, ESPIPE);
+	/* Another thread reads while this one writes more than a pipe holds. */
+	main_tid = exo_myself();
+	assert_int_equal(exo_thread_create(pipe_reader, fds, &kid), EXO_OK);
+	assert_int_equal(write(fds[1], big, sizeof(big)), (ssize_t)sizeof(big));
+	assert_int_equal(close(fds[1]), 0);
+	{
+		exo_msg_t m = { 0 };
+
+		assert_int_equal(exo_recv(kid, &m, exo_timeout_ms(30000)), EXO_OK);
+		assert_int_equal(m.mr[0], sizeof(big));
+		assert_int_equal(m.mr[1], 0); /* end of file */
+	}
+	/* Its reader gone too, a write fails with EPIPE. */
+	assert_int_equal(close(fds[0]), 0);
+	assert_int_equal(pipe2(nb, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(fcntl(nb[0], F_GETFD), FD_CLOEXEC);
+	assert_int_equal(read(nb[0], buf, 1), -1); /* empty, non-blocking */
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(close(nb[0]), 0);
+	assert_int_equal(write(nb[1], "x", 1), -1);
+	assert_int_equal(errno, EPIPE);
+	assert_int_equal(close(nb[1]), 0);
+	assert_int_equal(pipe2(nb, 0x12345678), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +278,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_directories_cwd_and_rename),
 		cmocka_unit_test(test_devices_null_zero_full),
 		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
+		cmocka_unit_test(test_pipes_block_wake_and_end),
 	};
 
 	exo_init_args(&argc, argv);

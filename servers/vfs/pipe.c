@@ -1,0 +1,294 @@
+/*
+ * servers/vfs/pipe.c — pipes: a ring buffer, and the requests waiting on it.
+ *
+ * The server never blocks: a read of an empty pipe (with writers left) and a
+ * write that does not fit are kept as waiters and answered later, when a
+ * write or a read makes them possible (deferred replies), so one blocked
+ * client never stalls another. Writes up to VFS_PIPE_BUF bytes are atomic;
+ * a longer one goes in as room appears. No writers left: reads see end of
+ * file; no readers left: writes fail with EPIPE.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <exo/errno.h>
+
+#include "vfs.h"
+
+static uint64_t room(const struct pipe *p)
+{
+	return VFS_PIPE_CAP - p->len;
+}
+
+static void put(struct pipe *p, const uint8_t *d, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		p->buf[(p->head + p->len + i) % VFS_PIPE_CAP] = d[i];
+	p->len += n;
+}
+
+static uint64_t take(struct pipe *p, uint8_t *d, uint64_t n)
+{
+	if (n > p->len)
+		n = p->len;
+	for (uint64_t i = 0; i < n; i++)
+		d[i] = p->buf[(p->head + i) % VFS_PIPE_CAP];
+	p->head = (p->head + n) % VFS_PIPE_CAP;
+	p->len -= n;
+	return n;
+}
+
+/* Answer a waiting client: label 0 with one word, and data when given. */
+static void answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
+{
+	exo_msg_t m = { 0 };
+
+	m.mr[0] = word;
+	if (err)
+		m.tag = exo_tag(err, 0, 0);
+	else if (data) {
+		exo_msg_put_string(&m, 1, data, (uint32_t)len);
+		m.tag = exo_tag(0, 1, 2);
+	} else {
+		m.tag = exo_tag(0, 1, 0);
+	}
+	exo_reply(client, &m); /* a client that gave up is simply gone */
+}
+
+/* Complete whatever waiters can complete now; repeat until nothing moves. */
+static void settle(struct pipe *p)
+{
+	static uint8_t out[EXO_STRING_MAX];
+	bool moved = true;
+
+	while (moved) {
+		moved = false;
+		while (p->rwait && (p->len > 0 || p->writers == 0)) {
+			struct pwait *w = p->rwait;
+			uint64_t n = take(p, out, w->count);
+
+			p->rwait = w->next;
+			answer(w->client, n, out, n, 0);
+			free(w);
+			moved = true;
+		}
+		while (p->wwait) {
+			struct pwait *w = p->wwait;
+			uint64_t n;
+
+			if (p->readers == 0) {
+				p->wwait = w->next;
+				answer(w->client, 0, NULL, 0, XE_EPIPE);
+				free(w->data);
+				free(w);
+				moved = true;
+				continue;
+			}
+			/* Atomic writes go in whole; longer ones as room appears. */
+			n = w->len - w->count;
+			if (w->len <= VFS_PIPE_BUF ? room(p) < n : room(p) == 0)
+				break;
+			if (n > room(p))
+				n = room(p);
+			put(p, w->data + w->count, n);
+			w->count += n;
+			moved = true;
+			if (w->count == w->len) {
+				p->wwait = w->next;
+				answer(w->client, w->len, NULL, 0, 0);
+				free(w->data);
+				free(w);
+			}
+		}
+	}
+}
+
+static void enqueue(struct pwait **q, struct pwait *w)
+{
+	while (*q)
+		q = &(*q)->next;
+	w->next = NULL;
+	*q = w;
+}
+
+int pipe_create(struct vreq *r)
+{
+	unsigned flags = (unsigned)r->m->mr[0];
+	struct node *n;
+	struct ofd *rd, *wr;
+	int fr, fw;
+
+	if (flags & ~(VO_CLOEXEC | VO_NONBLOCK))
+		return -XE_EINVAL;
+	for (fr = 0; fr < VFS_FD_MAX && r->p->fds[fr].f; fr++)
+		;
+	for (fw = fr + 1; fw < VFS_FD_MAX && r->p->fds[fw].f; fw++)
+		;
+	if (fw >= VFS_FD_MAX)
+		return -XE_EMFILE;
+	n = node_new(r->v, VS_IFIFO | 0600);
+	rd = calloc(1, sizeof(*rd));
+	wr = calloc(1, sizeof(*wr));
+	if (n)
+		n->pipe = calloc(1, sizeof(*n->pipe));
+	if (!n || !n->pipe || !rd || !wr) {
+		free(rd);
+		free(wr);
+		if (n) {
+			pipe_free(n);
+			node_put(r->v, n);
+		}
+		return -XE_ENFILE;
+	}
+	rd->node = wr->node = n;
+	rd->flags = VO_RDONLY | (flags & VO_NONBLOCK);
+	wr->flags = VO_WRONLY | (flags & VO_NONBLOCK);
+	rd->refs = wr->refs = 1;
+	n->opens = 2;
+	n->pipe->readers = n->pipe->writers = 1;
+	r->p->fds[fr].f = rd;
+	r->p->fds[fr].cloexec = flags & VO_CLOEXEC;
+	r->p->fds[fw].f = wr;
+	r->p->fds[fw].cloexec = flags & VO_CLOEXEC;
+	r->m->mr[0] = (uint64_t)fr;
+	r->m->mr[1] = (uint64_t)fw;
+	return 2;
+}
+
+int pipe_read(struct vreq *r, struct ofd *f, uint64_t count)
+{
+	static uint8_t out[EXO_STRING_MAX];
+	struct pipe *p = f->node->pipe;
+	struct pwait *w;
+	uint64_t n;
+
+	if (count > EXO_STRING_MAX)
+		count = EXO_STRING_MAX;
+	if (p->len > 0 || p->writers == 0 || count == 0) {
+		n = take(p, out, count);
+		r->out_ptr = out;
+		r->out_len = n;
+		r->m->mr[0] = n;
+		settle(p); /* room for waiting writers */
+		return 1;
+	}
+	if (f->flags & VO_NONBLOCK)
+		return -XE_EAGAIN;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -XE_ENOMEM;
+	w->client = r->from;
+	w->space = r->p->space;
+	w->count = count;
+	enqueue(&p->rwait, w);
+	r->deferred = true;
+	return 0;
+}
+
+int pipe_write(struct vreq *r, struct ofd *f)
+{
+	struct pipe *p = f->node->pipe;
+	uint64_t len = r->data ? r->data_len : 0, n;
+	struct pwait *w;
+
+	if (p->readers == 0)
+		return -XE_EPIPE;
+	/* Nobody is queued ahead of it, and it fits (atomically when small): now. */
+	if (!p->wwait && (len <= VFS_PIPE_BUF ? room(p) >= len : room(p) > 0)) {
+		n = len < room(p) ? len : room(p);
+		put(p, r->data, n);
+		settle(p);
+		if (n == len || (f->flags & VO_NONBLOCK)) {
+			r->m->mr[0] = n;
+			return 1;
+		}
+		/* A long blocking write: the rest waits. */
+		w = calloc(1, sizeof(*w));
+		if (!w || !(w->data = malloc(len))) {
+			free(w);
+			r->m->mr[0] = n;
+			return 1;
+		}
+		memcpy(w->data, r->data, len);
+		w->len = len;
+		w->count = n;
+	} else {
+		if (f->flags & VO_NONBLOCK)
+			return -XE_EAGAIN;
+		w = calloc(1, sizeof(*w));
+		if (!w || !(w->data = malloc(len ? len : 1))) {
+			free(w);
+			return -XE_ENOMEM;
+		}
+		memcpy(w->data, r->data, len);
+		w->len = len;
+	}
+	w->client = r->from;
+	w->space = r->p->space;
+	enqueue(&p->wwait, w);
+	r->deferred = true;
+	return 0;
+}
+
+/* An open file description of a pipe end goes away. */
+void pipe_close_end(struct vfs *v, struct ofd *f)
+{
+	struct pipe *p = f->node->pipe;
+
+	(void)v;
+	if ((f->flags & VO_ACCMODE) == VO_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	settle(p); /* end of file for readers, EPIPE for writers */
+}
+
+static void drop(struct pwait **q, exo_space_t space)
+{
+	while (*q) {
+		struct pwait *w = *q;
+
+		if (w->space == space) {
+			*q = w->next;
+			free(w->data);
+			free(w);
+		} else {
+			q = &w->next;
+		}
+	}
+}
+
+/* A space ended: its waiting requests go (the descriptors close separately). */
+void pipe_forget_space(struct vfs *v, exo_space_t space)
+{
+	for (struct vproc *p = v->procs; p; p = p->next)
+		for (unsigned i = 0; i < VFS_FD_MAX; i++)
+			if (p->fds[i].f && p->fds[i].f->node->pipe) {
+				drop(&p->fds[i].f->node->pipe->rwait, space);
+				drop(&p->fds[i].f->node->pipe->wwait, space);
+			}
+}
+
+void pipe_free(struct node *n)
+{
+	struct pipe *p = n->pipe;
+
+	if (!p)
+		return;
+	/* No end is open any more, so settle() answered every waiter: none left. */
+	while (p->rwait) {
+		struct pwait *w = p->rwait;
+
+		p->rwait = w->next;
+		free(w);
+	}
+	while (p->wwait) {
+		struct pwait *w = p->wwait;
+
+		p->wwait = w->next;
+		free(w->data);
+		free(w);
+	}
+	free(p);
+	n->pipe = NULL;
+}
