@@ -48,6 +48,44 @@ int unlink(const char *path)
 	return path_op(VFS_UNLINK, path, 0, NULL);
 }
 
+int symlink(const char *target, const char *path)
+{
+	exo_msg_t m;
+	int r;
+
+	r = px_vfs_call(VFS_SYMLINK, 0, NULL, path, strlen(path), target, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+int link(const char *from, const char *to)
+{
+	exo_msg_t m;
+	int r;
+
+	r = px_vfs_call(VFS_LINK, 0, NULL, from, strlen(from), to, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	char target[VFS_PATH_MAX + 1];
+	size_t len = 0;
+	exo_msg_t m;
+	int r;
+
+	if (size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(VFS_READLINK, 0, NULL, path, strlen(path), NULL, target, sizeof(target), &m, &len);
+	if (r < 0)
+		return px_fail(r);
+	if (len > size)
+		len = size; /* truncated, as POSIX allows */
+	memcpy(buf, target, len);
+	return (ssize_t)len;
+}
+
 int chdir(const char *path)
 {
 	return path_op(VFS_CHDIR, path, 0, NULL);
@@ -58,10 +96,6 @@ int rename(const char *from, const char *to)
 	exo_msg_t m;
 	int r;
 
-	if (!from || !to) {
-		errno = EFAULT;
-		return -1;
-	}
 	r = px_vfs_call(VFS_RENAME, 0, NULL, from, strlen(from), to, NULL, 0, &m, NULL);
 	return r < 0 ? px_fail(r) : 0;
 }
@@ -178,7 +212,13 @@ static struct dirent *px_readdir(DIR *d)
 	d->ent.d_ino = e->ino;
 	d->ent.d_off = (off_t)e->next;
 	d->ent.d_reclen = sizeof(d->ent);
-	d->ent.d_type = e->type == (VS_IFDIR >> 12) ? DT_DIR : e->type == (VS_IFCHR >> 12) ? DT_CHR : DT_REG;
+	switch ((unsigned)e->type << 12) {
+	case VS_IFDIR: d->ent.d_type = DT_DIR; break;
+	case VS_IFCHR: d->ent.d_type = DT_CHR; break;
+	case VS_IFIFO: d->ent.d_type = DT_FIFO; break;
+	case VS_IFLNK: d->ent.d_type = DT_LNK; break;
+	default: d->ent.d_type = DT_REG; break;
+	}
 	n = strnlen(e->name, sizeof(d->ent.d_name) - 1);
 	memcpy(d->ent.d_name, e->name, n);
 	return &d->ent;

@@ -18,7 +18,7 @@ static const int table[] = {
 	[XE_EXDEV] = EXDEV,     [XE_ENOTDIR] = ENOTDIR, [XE_EISDIR] = EISDIR,
 	[XE_ESPIPE] = ESPIPE,   [XE_EROFS] = EROFS,     [XE_ERANGE] = ERANGE,
 	[XE_ENOTEMPTY] = ENOTEMPTY, [XE_ELOOP] = ELOOP, [XE_ENFILE] = ENFILE,
-	[XE_EPIPE] = EPIPE,
+	[XE_EPIPE] = EPIPE,     [XE_EMLINK] = EMLINK,
 };
 
 int px_errno(int xe)

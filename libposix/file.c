@@ -56,6 +56,7 @@ static unsigned px_oflags(int flags)
 	if (flags & O_DIRECTORY) f |= VO_DIRECTORY;
 	if (flags & O_NONBLOCK) f |= VO_NONBLOCK;
 	if (flags & O_CLOEXEC) f |= VO_CLOEXEC;
+	if (flags & O_NOFOLLOW) f |= VO_NOFOLLOW;
 	return f;
 }
 

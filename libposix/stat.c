@@ -14,7 +14,15 @@
 
 static mode_t host_mode(uint64_t m)
 {
-	mode_t t = (m & VS_IFMT) == VS_IFDIR ? S_IFDIR : (m & VS_IFMT) == VS_IFCHR ? S_IFCHR : S_IFREG;
+	mode_t t;
+
+	switch (m & VS_IFMT) {
+	case VS_IFDIR: t = S_IFDIR; break;
+	case VS_IFCHR: t = S_IFCHR; break;
+	case VS_IFIFO: t = S_IFIFO; break;
+	case VS_IFLNK: t = S_IFLNK; break;
+	default: t = S_IFREG; break;
+	}
 
 	return t | (mode_t)(m & VS_PERM);
 }
@@ -39,7 +47,7 @@ static void fill(struct stat *st, const uint64_t *w)
 	st->st_ctim.tv_nsec = (long)(w[VST_CTIME_NS] % 1000000000u);
 }
 
-static int px_stat(const char *path, struct stat *st)
+static int px_stat(const char *path, struct stat *st, uint32_t op)
 {
 	exo_msg_t m;
 	int r;
@@ -48,7 +56,7 @@ static int px_stat(const char *path, struct stat *st)
 		errno = EFAULT;
 		return -1;
 	}
-	r = px_vfs_call(VFS_STAT, 0, NULL, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	r = px_vfs_call(op, 0, NULL, path, strlen(path), NULL, NULL, 0, &m, NULL);
 	if (r < 0)
 		return px_fail(r);
 	fill(st, m.mr);
@@ -72,7 +80,7 @@ static int px_fstat(int fd, struct stat *st)
 	return 0;
 }
 
-/* Both names of each (large file support may rename them). No symbolic links yet: lstat is stat. */
+/* Both names of each (large file support may rename them). */
 int px_stat_a(const char *path, struct stat *st) __asm__("stat");
 int px_stat_b(const char *path, struct stat *st) __asm__("stat64");
 int px_lstat_a(const char *path, struct stat *st) __asm__("lstat");
@@ -80,9 +88,9 @@ int px_lstat_b(const char *path, struct stat *st) __asm__("lstat64");
 int px_fstat_a(int fd, struct stat *st) __asm__("fstat");
 int px_fstat_b(int fd, struct stat *st) __asm__("fstat64");
 
-int px_stat_a(const char *path, struct stat *st) { return px_stat(path, st); }
-int px_stat_b(const char *path, struct stat *st) { return px_stat(path, st); }
-int px_lstat_a(const char *path, struct stat *st) { return px_stat(path, st); }
-int px_lstat_b(const char *path, struct stat *st) { return px_stat(path, st); }
+int px_stat_a(const char *path, struct stat *st) { return px_stat(path, st, VFS_STAT); }
+int px_stat_b(const char *path, struct stat *st) { return px_stat(path, st, VFS_STAT); }
+int px_lstat_a(const char *path, struct stat *st) { return px_stat(path, st, VFS_LSTAT); }
+int px_lstat_b(const char *path, struct stat *st) { return px_stat(path, st, VFS_LSTAT); }
 int px_fstat_a(int fd, struct stat *st) { return px_fstat(fd, st); }
 int px_fstat_b(int fd, struct stat *st) { return px_fstat(fd, st); }

@@ -30,6 +30,7 @@
 #define XE_ENOSPC 28
 #define XE_ESPIPE 29
 #define XE_EROFS 30
+#define XE_EMLINK 31
 #define XE_EPIPE 32
 #define XE_ERANGE 34
 #define XE_ENAMETOOLONG 36

@@ -35,7 +35,8 @@
 #define VO_DIRECTORY 0x100u
 #define VO_NONBLOCK 0x200u
 #define VO_CLOEXEC 0x400u
-#define VO_KNOWN 0x7f3u
+#define VO_NOFOLLOW 0x800u
+#define VO_KNOWN 0xff3u
 
 /* File types and permission bits on the wire (the traditional values). */
 #define VS_IFMT 0170000u
@@ -43,6 +44,7 @@
 #define VS_IFREG 0100000u
 #define VS_IFCHR 0020000u
 #define VS_IFIFO 0010000u
+#define VS_IFLNK 0120000u
 
 /* Pipes: writes up to VFS_PIPE_BUF bytes are atomic; a pipe holds VFS_PIPE_CAP. */
 #define VFS_PIPE_BUF 4096
@@ -122,7 +124,15 @@ struct vfs_dirent {
 	X(SETFL, 21, 3, 0)                                                                 \
 	/* in: flags (VO_CLOEXEC | VO_NONBLOCK). out: read fd, write fd. A read of   \
 	 * an empty pipe, or a write to a full one, is answered when it can be. */     \
-	X(PIPE, 22, 1, 2)
+	X(PIPE, 22, 1, 2)                                                                  \
+	/* path (not followed at the end). out: stat words */                            \
+	X(LSTAT, 23, 0, VST_WORDS)                                                         \
+	/* two strings: the link's path, its target */                                    \
+	X(SYMLINK, 24, 0, 0)                                                               \
+	/* path. out: data (the target) */                                                \
+	X(READLINK, 25, 0, 0)                                                              \
+	/* two paths: existing, new name */                                               \
+	X(LINK, 26, 0, 0)
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

@@ -113,19 +113,24 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_NLINK] = n->nlink;
 	w[VST_UID] = n->uid;
 	w[VST_GID] = n->gid;
-	w[VST_SIZE] = node_is_dir(n) ? 4096 : n->pipe ? n->pipe->len : n->size;
+	w[VST_SIZE] = node_is_dir(n) ? 4096 : n->pipe ? n->pipe->len : n->size; /* a link: its target's length */
 	w[VST_BLOCKS] = (n->size + 511) / 512;
 	w[VST_ATIME_NS] = n->atime;
 	w[VST_MTIME_NS] = n->mtime;
 	w[VST_CTIME_NS] = n->ctime;
 }
 
-static int resolve(struct vreq *r, const char *path, size_t len, bool parent, struct node **dir,
-		   struct node **node, char *last, bool *slash)
+static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bool follow,
+		   struct node **dir, struct node **node, char *last, bool *slash)
 {
 	if (!path)
 		return -XE_EINVAL;
-	return path_resolve(r->v, r->p, path, len, parent, dir, node, last, slash);
+	return path_resolve(r->v, r->p, path, len, parent, follow, dir, node, last, slash);
+}
+
+static bool is_link(const struct node *n)
+{
+	return (n->mode & VS_IFMT) == VS_IFLNK;
 }
 
 static int do_open(struct vreq *r)
@@ -140,11 +145,15 @@ static int do_open(struct vreq *r)
 
 	if ((flags & ~VO_KNOWN) || acc == 3)
 		return -XE_EINVAL;
-	e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+	/* O_CREAT|O_EXCL never follows a final link (it exists: EEXIST). */
+	e = resolve(r, r->path, r->path_len, true,
+		    !(flags & VO_NOFOLLOW) && !((flags & VO_CREAT) && (flags & VO_EXCL)), &dir, &n, last, &slash);
 	if (e)
 		return e;
 	if (n && (flags & VO_CREAT) && (flags & VO_EXCL))
 		return -XE_EEXIST;
+	if (n && is_link(n))
+		return -XE_ELOOP; /* O_NOFOLLOW on a link */
 	if (!n && !(flags & VO_CREAT))
 		return -XE_ENOENT;
 	if (!n && slash)
@@ -363,12 +372,12 @@ static int do_fstat(struct vreq *r)
 	return VST_WORDS;
 }
 
-static int do_stat(struct vreq *r)
+static int stat_path(struct vreq *r, bool follow)
 {
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, false, &dir, &n, last, &slash);
+	int e = resolve(r, r->path, r->path_len, false, follow, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -376,12 +385,22 @@ static int do_stat(struct vreq *r)
 	return VST_WORDS;
 }
 
+static int do_stat(struct vreq *r)
+{
+	return stat_path(r, true);
+}
+
+static int do_lstat(struct vreq *r)
+{
+	return stat_path(r, false);
+}
+
 static int do_mkdir(struct vreq *r)
 {
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e == -XE_ENOTDIR && dir && !n)
 		return e;
@@ -403,7 +422,7 @@ static int do_rmdir(struct vreq *r)
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -426,7 +445,7 @@ static int do_unlink(struct vreq *r)
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, &dir, &n, last, &slash);
+	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -491,7 +510,7 @@ static int do_chdir(struct vreq *r)
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, false, &dir, &n, last, &slash);
+	int e = resolve(r, r->path, r->path_len, false, true, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -597,13 +616,13 @@ static int do_rename(struct vreq *r)
 	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
 	struct node *d1, *n1, *d2, *n2;
 	bool s1, s2;
-	int e = resolve(r, r->path, r->path_len, true, &d1, &n1, l1, &s1);
+	int e = resolve(r, r->path, r->path_len, true, false, &d1, &n1, l1, &s1);
 
 	if (e)
 		return e;
 	if (!r->path2)
 		return -XE_EINVAL;
-	e = resolve(r, r->path2, r->path2_len, true, &d2, &n2, l2, &s2);
+	e = resolve(r, r->path2, r->path2_len, true, false, &d2, &n2, l2, &s2);
 	if (e == -XE_ENOTDIR && n1 && node_is_dir(n1) && !n2)
 		e = 0;
 	if (e)
@@ -637,6 +656,78 @@ static int do_rename(struct vreq *r)
 	if (e) /* out of memory: the file is lost, say so */
 		node_put(r->v, n1);
 	return e;
+}
+
+static int do_symlink(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e;
+
+	if (!r->path2)
+		return -XE_EINVAL;
+	if (r->path2_len == 0)
+		return -XE_ENOENT;
+	if (r->path2_len > VFS_PATH_MAX)
+		return -XE_ENAMETOOLONG;
+	e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	if (e)
+		return e;
+	if (n)
+		return -XE_EEXIST;
+	if (last[0] == 0)
+		return -XE_EEXIST;
+	n = node_new(r->v, VS_IFLNK | 0777);
+	if (!n || file_resize(n, r->path2_len) < 0) {
+		if (n)
+			node_put(r->v, n);
+		return -XE_ENOSPC;
+	}
+	memcpy(n->data, r->path2, r->path2_len);
+	e = dir_add(r->v, dir, last, n);
+	if (e)
+		node_put(r->v, n);
+	return e;
+}
+
+static int do_readlink(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, false, false, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	if (!is_link(n))
+		return -XE_EINVAL;
+	r->out_ptr = n->data;
+	r->out_len = n->size;
+	return 0;
+}
+
+static int do_link(struct vreq *r)
+{
+	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
+	struct node *d1, *n1, *d2, *n2;
+	bool s1, s2;
+	int e = resolve(r, r->path, r->path_len, false, false, &d1, &n1, l1, &s1);
+
+	if (e)
+		return e;
+	if (!r->path2)
+		return -XE_EINVAL;
+	if (node_is_dir(n1))
+		return -XE_EPERM;
+	e = resolve(r, r->path2, r->path2_len, true, false, &d2, &n2, l2, &s2);
+	if (e)
+		return e;
+	if (n2 || l2[0] == 0)
+		return -XE_EEXIST;
+	if (n1->nlink >= 65000)
+		return -XE_EMLINK;
+	return dir_add(r->v, d2, l2, n1);
 }
 
 static int do_getfl(struct vreq *r)
@@ -676,6 +767,8 @@ static const struct {
 	[VFS_GETDENTS] = { do_getdents, 2 }, [VFS_FTRUNCATE] = { do_ftruncate, 2 },
 	[VFS_RENAME] = { do_rename, 0 },     [VFS_GETFL] = { do_getfl, 1 },
 	[VFS_SETFL] = { do_setfl, 3 },       [VFS_PIPE] = { pipe_create, 1 },
+	[VFS_LSTAT] = { do_lstat, 0 },       [VFS_SYMLINK] = { do_symlink, 0 },
+	[VFS_READLINK] = { do_readlink, 0 }, [VFS_LINK] = { do_link, 0 },
 };
 
 void vfs_dispatch(struct vreq *r)

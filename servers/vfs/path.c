@@ -1,6 +1,10 @@
 /*
  * servers/vfs/path.c — path resolution: absolute and relative paths, "." and
- * "..", ENAMETOOLONG, ENOTDIR, trailing slashes.
+ * "..", symbolic links, ENAMETOOLONG, ENOTDIR, ELOOP, trailing slashes.
+ *
+ * Symbolic links are followed in every component but the last, and in the
+ * last too when the caller asks (open, stat, chdir) or the path ends in '/';
+ * more than 40 of them is ELOOP.
  *
  * ".." at the root stays at the root. A trailing slash requires the last
  * component to be a directory (ENOTDIR otherwise), and for a file that does
@@ -12,10 +16,35 @@
 
 #include "vfs.h"
 
-int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
-		 struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1], bool *slash)
+/* Replace what was resolved so far by a symbolic link's target, then the rest. */
+static int splice(char *buf, size_t *len, size_t *i, const struct node *link)
 {
+	char tmp[2 * VFS_PATH_MAX + 2];
+	size_t rest = *len - *i, t = link->size;
+
+	if (t + 1 + rest > VFS_PATH_MAX)
+		return -XE_ENAMETOOLONG;
+	memcpy(tmp, link->data, t);
+	tmp[t] = '/';
+	memcpy(tmp + t + 1, buf + *i, rest);
+	*len = t + 1 + rest;
+	memcpy(buf, tmp, *len);
+	*i = 0;
+	return 0;
+}
+
+static bool is_link(const struct node *n)
+{
+	return (n->mode & VS_IFMT) == VS_IFLNK;
+}
+
+int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
+		 bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
+		 bool *slash)
+{
+	char buf[2 * VFS_PATH_MAX + 2];
 	struct node *cur;
+	unsigned links = 0;
 	size_t i = 0;
 
 	*dir = NULL;
@@ -28,6 +57,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 		return -XE_ENAMETOOLONG;
 	if (memchr(path, 0, len))
 		return -XE_EINVAL;
+	memcpy(buf, path, len);
 	cur = path[0] == '/' ? v->root : p->cwd;
 	*slash = path[len - 1] == '/';
 	for (;;) {
@@ -35,52 +65,61 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 		size_t start, n;
 		bool final;
 		struct dent *d;
+		struct node *next;
 
-		while (i < len && path[i] == '/')
+		if (i < len && buf[i] == '/' && i == 0)
+			cur = v->root; /* a link to an absolute path starts over at / */
+		while (i < len && buf[i] == '/')
 			i++;
 		start = i;
-		while (i < len && path[i] != '/')
+		while (i < len && buf[i] != '/')
 			i++;
 		n = i - start;
 		if (n > VFS_NAME_MAX)
 			return -XE_ENAMETOOLONG;
-		/* Is this the last component (only slashes after it)? */
 		final = true;
 		for (size_t j = i; j < len; j++)
-			if (path[j] != '/')
+			if (buf[j] != '/')
 				final = false;
-		if (n == 0) { /* "/" or a path of slashes: the start itself */
+		if (n == 0) { /* "/" or only slashes: the start itself */
 			*dir = cur;
 			*node = cur;
 			return 0;
 		}
-		memcpy(name, path + start, n);
+		memcpy(name, buf + start, n);
 		name[n] = 0;
 		if (!node_is_dir(cur))
 			return -XE_ENOTDIR;
+		if (strcmp(name, ".") == 0)
+			next = cur;
+		else if (strcmp(name, "..") == 0)
+			next = cur->parent ? cur->parent : cur;
+		else
+			next = (d = dir_find(cur, name)) ? d->node : NULL;
+		/* A symbolic link is followed unless it is the last component and not asked to. */
+		if (next && is_link(next) && (!final || follow || *slash)) {
+			int e;
+
+			if (++links > 40)
+				return -XE_ELOOP;
+			e = splice(buf, &len, &i, next);
+			if (e)
+				return e;
+			if (buf[0] == '/')
+				cur = v->root;
+			continue;
+		}
 		if (final && parent) {
 			*dir = cur;
 			strcpy(last, name);
-			if (strcmp(name, ".") == 0)
-				*node = cur;
-			else if (strcmp(name, "..") == 0)
-				*node = cur->parent ? cur->parent : cur;
-			else if ((d = dir_find(cur, name)) != NULL)
-				*node = d->node;
-			if (*slash && *node && !node_is_dir(*node))
+			*node = next;
+			if (*slash && next && !node_is_dir(next))
 				return -XE_ENOTDIR;
 			return 0;
 		}
-		if (strcmp(name, ".") == 0) {
-			/* stay */
-		} else if (strcmp(name, "..") == 0) {
-			cur = cur->parent ? cur->parent : cur;
-		} else {
-			d = dir_find(cur, name);
-			if (!d)
-				return -XE_ENOENT;
-			cur = d->node;
-		}
+		if (!next)
+			return -XE_ENOENT;
+		cur = next;
 		if (final) {
 			if (*slash && !node_is_dir(cur))
 				return -XE_ENOTDIR;

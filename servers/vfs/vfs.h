@@ -126,10 +126,12 @@ bool node_is_dir(const struct node *n);
  * Resolve `path` for p. Full resolution: *node is the file. With parent:
  * *dir is the directory that holds (or would hold) the last component, and
  * `last` its name ("" for "/"); *node is the file if it exists, else NULL.
+ * With follow, a symbolic link as the last component is followed too.
  * *slash tells whether the path ended in '/'. Returns 0 or -XE_*.
  */
 int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
-		 struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1], bool *slash);
+		 bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
+		 bool *slash);
 int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len);
 
 /* pipe.c */

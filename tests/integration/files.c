@@ -269,6 +269,72 @@ static void test_pipes_block_wake_and_end(void **state)
 	assert_int_equal(errno, EINVAL);
 }
 
+static void test_symbolic_and_hard_links(void **state)
+{
+	char buf[64];
+	struct stat st;
+	int fd;
+
+	assert_int_equal(mkdir("/l", 0755), 0);
+	fd = open("/l/target", O_CREAT | O_WRONLY, 0644);
+	assert_int_equal(write(fd, "data", 4), 4);
+	close(fd);
+	/* A symbolic link, relative to its directory; followed by open and stat. */
+	assert_int_equal(symlink("target", "/l/sym"), 0);
+	assert_int_equal(symlink("target", "/l/sym"), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(readlink("/l/sym", buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "target", 6);
+	assert_int_equal(readlink("/l/target", buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(stat("/l/sym", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 4);
+	assert_int_equal(lstat("/l/sym", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	fd = open("/l/sym", O_RDONLY);
+	assert_int_equal(read(fd, buf, 4), 4);
+	close(fd);
+	assert_int_equal(open("/l/sym", O_RDONLY | O_NOFOLLOW), -1);
+	assert_int_equal(errno, ELOOP);
+	/* Absolute links, links through directories, dangling links. */
+	assert_int_equal(symlink("/l", "/ldir"), 0);
+	assert_int_equal(stat("/ldir/target", &st), 0);
+	assert_int_equal(symlink("/nowhere", "/l/dangling"), 0);
+	assert_int_equal(stat("/l/dangling", &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(lstat("/l/dangling", &st), 0);
+	/* A loop: ELOOP past 40 links. */
+	assert_int_equal(symlink("/l/loop2", "/l/loop1"), 0);
+	assert_int_equal(symlink("/l/loop1", "/l/loop2"), 0);
+	assert_int_equal(stat("/l/loop1", &st), -1);
+	assert_int_equal(errno, ELOOP);
+	/* Unlink removes the link, not its target. */
+	assert_int_equal(unlink("/l/sym"), 0);
+	assert_int_equal(stat("/l/target", &st), 0);
+	/* Hard links share the file and count. */
+	assert_int_equal(link("/l/target", "/l/hard"), 0);
+	assert_int_equal(stat("/l/target", &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(link("/l/target", "/l/hard"), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(link("/l", "/l2"), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(unlink("/l/target"), 0);
+	fd = open("/l/hard", O_RDONLY);
+	assert_int_equal(read(fd, buf, 4), 4);
+	assert_memory_equal(buf, "data", 4);
+	close(fd);
+	assert_int_equal(stat("/l/hard", &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	unlink("/l/hard");
+	unlink("/l/dangling");
+	unlink("/l/loop1");
+	unlink("/l/loop2");
+	unlink("/ldir");
+	assert_int_equal(rmdir("/l"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +345,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_devices_null_zero_full),
 		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
 		cmocka_unit_test(test_pipes_block_wake_and_end),
+		cmocka_unit_test(test_symbolic_and_hard_links),
 	};
 
 	exo_init_args(&argc, argv);
