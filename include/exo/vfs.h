@@ -51,6 +51,16 @@
 #define VFS_PIPE_CAP (64u * 1024u)
 #define VS_PERM 07777u
 
+/* Ownership left as it is (chown), times set to now or left (utimens). */
+#define VID_KEEP 0xffffffffu
+#define VUT_NOW 0xffffffffffffffffull
+#define VUT_OMIT 0xfffffffffffffffeull
+
+/* access() bits. */
+#define VACC_R 4u
+#define VACC_W 2u
+#define VACC_X 1u
+
 /* lseek whence. */
 #define VSEEK_SET 0
 #define VSEEK_CUR 1
@@ -132,7 +142,23 @@ struct vfs_dirent {
 	/* path. out: data (the target) */                                                \
 	X(READLINK, 25, 0, 0)                                                              \
 	/* two paths: existing, new name */                                               \
-	X(LINK, 26, 0, 0)
+	X(LINK, 26, 0, 0)                                                                  \
+	/* in: mode, follow; path */                                                      \
+	X(CHMOD, 27, 2, 0)                                                                 \
+	/* in: fd, mode */                                                                \
+	X(FCHMOD, 28, 2, 0)                                                                \
+	/* in: uid, gid (VID_KEEP: unchanged), follow; path */                            \
+	X(CHOWN, 29, 3, 0)                                                                 \
+	/* in: fd, uid, gid */                                                            \
+	X(FCHOWN, 30, 3, 0)                                                                \
+	/* in: atime ns, mtime ns (VUT_NOW, VUT_OMIT), follow; path */                    \
+	X(UTIMENS, 31, 3, 0)                                                               \
+	/* in: fd, atime ns, mtime ns */                                                  \
+	X(FUTIMENS, 32, 3, 0)                                                              \
+	/* in: new mask. out: the old one (applied to modes of files made) */            \
+	X(UMASK, 33, 1, 1)                                                                 \
+	/* in: access bits (VACC_R | VACC_W | VACC_X, 0: exists); path */                \
+	X(ACCESS, 34, 1, 0)
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

@@ -43,6 +43,7 @@ struct vproc *proc_get(struct vfs *v, exo_space_t space)
 	p->space = space;
 	p->cwd = v->root;
 	p->cwd->opens++;
+	p->umask = 022;
 	/* A new space starts with the console as its standard descriptors. */
 	if (v->console) {
 		fd_install(p, 0, v->console, VO_RDONLY, CONSOLE_OUT);
@@ -169,7 +170,7 @@ static int do_open(struct vreq *r)
 	if (!f)
 		return -XE_ENOMEM;
 	if (!n) {
-		n = node_new(r->v, VS_IFREG | mode);
+		n = node_new(r->v, VS_IFREG | (mode & ~r->p->umask));
 		if (!n || (e = dir_add(r->v, dir, last, n)) < 0) {
 			if (n)
 				node_put(r->v, n);
@@ -408,7 +409,7 @@ static int do_mkdir(struct vreq *r)
 		return e;
 	if (n)
 		return -XE_EEXIST;
-	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM));
+	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
 	e = dir_add(r->v, dir, last, n);
@@ -730,6 +731,123 @@ static int do_link(struct vreq *r)
 	return dir_add(r->v, d2, l2, n1);
 }
 
+/* The node a CHMOD/CHOWN/UTIMENS path names (following a final link if asked). */
+static int path_node(struct vreq *r, bool follow, struct node **n)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir;
+	bool slash;
+
+	return resolve(r, r->path, r->path_len, false, follow, &dir, n, last, &slash);
+}
+
+static int chmod_node(struct node *n, uint64_t mode)
+{
+	if (mode & ~(uint64_t)VS_PERM)
+		return -XE_EINVAL;
+	n->mode = (n->mode & VS_IFMT) | (uint32_t)mode;
+	n->ctime = vfs_now();
+	return 0;
+}
+
+static int do_chmod(struct vreq *r)
+{
+	struct node *n;
+	int e = path_node(r, r->m->mr[1] != 0, &n);
+
+	return e ? e : chmod_node(n, r->m->mr[0]);
+}
+
+static int do_fchmod(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	return f ? chmod_node(f->node, r->m->mr[1]) : -XE_EBADF;
+}
+
+static int chown_node(struct node *n, uint64_t uid, uint64_t gid)
+{
+	if (uid != VID_KEEP)
+		n->uid = (uint32_t)uid;
+	if (gid != VID_KEEP)
+		n->gid = (uint32_t)gid;
+	n->ctime = vfs_now();
+	return 0;
+}
+
+static int do_chown(struct vreq *r)
+{
+	struct node *n;
+	int e = path_node(r, r->m->mr[2] != 0, &n);
+
+	return e ? e : chown_node(n, r->m->mr[0], r->m->mr[1]);
+}
+
+static int do_fchown(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	return f ? chown_node(f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+}
+
+static int utimens_node(struct node *n, uint64_t a, uint64_t m)
+{
+	uint64_t now = vfs_now();
+
+	if ((a != VUT_NOW && a != VUT_OMIT && a > INT64_MAX) || (m != VUT_NOW && m != VUT_OMIT && m > INT64_MAX))
+		return -XE_EINVAL;
+	if (a != VUT_OMIT)
+		n->atime = a == VUT_NOW ? now : a;
+	if (m != VUT_OMIT)
+		n->mtime = m == VUT_NOW ? now : m;
+	n->ctime = now;
+	return 0;
+}
+
+static int do_utimens(struct vreq *r)
+{
+	struct node *n;
+	int e = path_node(r, r->m->mr[2] != 0, &n);
+
+	return e ? e : utimens_node(n, r->m->mr[0], r->m->mr[1]);
+}
+
+static int do_futimens(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	return f ? utimens_node(f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+}
+
+static int do_umask(struct vreq *r)
+{
+	uint32_t old = r->p->umask;
+
+	r->p->umask = (uint32_t)r->m->mr[0] & 0777;
+	r->m->mr[0] = old;
+	return 1;
+}
+
+/*
+ * access(): every space has the superuser's rights until the process server
+ * brings credentials, so only existence and execute bits can fail.
+ */
+static int do_access(struct vreq *r)
+{
+	uint64_t want = r->m->mr[0];
+	struct node *n;
+	int e;
+
+	if (want & ~(uint64_t)(VACC_R | VACC_W | VACC_X))
+		return -XE_EINVAL;
+	e = path_node(r, true, &n);
+	if (e)
+		return e;
+	if ((want & VACC_X) && !node_is_dir(n) && !(n->mode & 0111))
+		return -XE_EACCES;
+	return 0;
+}
+
 static int do_getfl(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
@@ -769,6 +887,10 @@ static const struct {
 	[VFS_SETFL] = { do_setfl, 3 },       [VFS_PIPE] = { pipe_create, 1 },
 	[VFS_LSTAT] = { do_lstat, 0 },       [VFS_SYMLINK] = { do_symlink, 0 },
 	[VFS_READLINK] = { do_readlink, 0 }, [VFS_LINK] = { do_link, 0 },
+	[VFS_CHMOD] = { do_chmod, 2 },       [VFS_FCHMOD] = { do_fchmod, 2 },
+	[VFS_CHOWN] = { do_chown, 3 },       [VFS_FCHOWN] = { do_fchown, 3 },
+	[VFS_UTIMENS] = { do_utimens, 3 },   [VFS_FUTIMENS] = { do_futimens, 3 },
+	[VFS_UMASK] = { do_umask, 1 },       [VFS_ACCESS] = { do_access, 1 },
 };
 
 void vfs_dispatch(struct vreq *r)

@@ -80,6 +80,7 @@ struct vfd {
 struct vproc {
 	exo_space_t space;
 	struct node *cwd;
+	uint32_t umask;
 	struct vfd fds[VFS_FD_MAX];
 	struct vproc *next;
 };

@@ -335,6 +335,103 @@ static void test_symbolic_and_hard_links(void **state)
 	assert_int_equal(rmdir("/l"), 0);
 }
 
+/* One of eight appenders: 200 records of 100 bytes, each one write. */
+static int appender(void *arg)
+{
+	int id = (int)(intptr_t)arg, fd = open("/log", O_WRONLY | O_APPEND);
+	char rec[100];
+
+	if (fd < 0)
+		return 1;
+	for (int i = 0; i < 200; i++) {
+		memset(rec, 'a' + id, sizeof(rec));
+		snprintf(rec, sizeof(rec), "%d:%03d:", id, i);
+		rec[sizeof(rec) - 1] = '\n';
+		if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+			return 2;
+	}
+	return close(fd) == 0 ? 0 : 3;
+}
+
+static void test_eight_processes_append_without_losing_or_tearing(void **state)
+{
+	static char all[8 * 200 * 100 + 1];
+	int counts[8] = { 0 }, fd = open("/log", O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	pid_t kids[8];
+
+	close(fd);
+	for (int i = 0; i < 8; i++)
+		kids[i] = t_fork(appender, (void *)(intptr_t)i);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(t_wait(kids[i]), 0);
+	fd = open("/log", O_RDONLY);
+	assert_int_equal(read(fd, all, sizeof(all)), 8 * 200 * 100);
+	close(fd);
+	for (int r = 0; r < 8 * 200; r++) {
+		const char *rec = all + r * 100;
+		int id = rec[0] - '0', seq = atoi(rec + 2);
+
+		assert_true(id >= 0 && id < 8);
+		assert_int_equal(seq, counts[id]); /* each appender's records in its order */
+		counts[id]++;
+		for (int k = 8; k < 99; k++)
+			if (rec[k] != 'a' + id && rec[k] != 0)
+				fail_msg("record %d is torn at byte %d", r, k);
+		assert_int_equal(rec[99], '\n');
+	}
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(counts[i], 200);
+	unlink("/log");
+}
+
+static void test_modes_owners_times_umask_access(void **state)
+{
+	struct timespec t[2] = { { 1000, 5 }, { 2000, 7 } };
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	old = umask(077);
+	assert_int_equal(old, 022);
+	fd = open("/attr", O_CREAT | O_WRONLY, 0666);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600); /* the umask applied */
+	assert_int_equal(umask(old), 077);
+	assert_int_equal(fchmod(fd, 0751), 0);
+	assert_int_equal(chmod("/attr", 04755), 0);
+	assert_int_equal(stat("/attr", &st), 0);
+	assert_int_equal(st.st_mode & 07777, 04755);
+	assert_int_equal(chown("/attr", 12, 34), 0);
+	assert_int_equal(fchown(fd, (uid_t)-1, 56), 0);
+	assert_int_equal(stat("/attr", &st), 0);
+	assert_int_equal(st.st_uid, 12);
+	assert_int_equal(st.st_gid, 56);
+	assert_int_equal(utimensat(AT_FDCWD, "/attr", t, 0), 0);
+	assert_int_equal(stat("/attr", &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 1000);
+	assert_int_equal(st.st_atim.tv_nsec, 5);
+	assert_int_equal(st.st_mtim.tv_sec, 2000);
+	t[0].tv_nsec = UTIME_OMIT;
+	t[1].tv_nsec = 2000000000;
+	assert_int_equal(futimens(fd, t), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(access("/attr", F_OK), 0);
+	assert_int_equal(access("/attr", R_OK | W_OK | X_OK), 0);
+	assert_int_equal(chmod("/attr", 0644), 0);
+	assert_int_equal(access("/attr", X_OK), -1);
+	assert_int_equal(errno, EACCES);
+	assert_int_equal(access("/none", F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(access("/attr", 0x40), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(chmod("/none", 0644), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(fchmod(999, 0644), -1);
+	assert_int_equal(errno, EBADF);
+	close(fd);
+	unlink("/attr");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +443,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
 		cmocka_unit_test(test_pipes_block_wake_and_end),
 		cmocka_unit_test(test_symbolic_and_hard_links),
+		cmocka_unit_test(test_eight_processes_append_without_losing_or_tearing),
+		cmocka_unit_test(test_modes_owners_times_umask_access),
 	};
 
 	exo_init_args(&argc, argv);

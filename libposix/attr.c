@@ -1,0 +1,158 @@
+/*
+ * libposix/attr.c — file attributes: chmod, fchmod, chown, fchown, lchown,
+ * umask, access, utimensat, futimens, utimes, utime.
+ *
+ * Permissions are stored and reported; they are not enforced until the
+ * process server brings credentials (every space is the superuser so far).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include <exo/errno.h>
+#include <exo/vfs.h>
+
+#include "px.h"
+
+static int path_call(uint32_t op, unsigned n, const uint64_t *in, const char *path)
+{
+	exo_msg_t m;
+	int r = px_vfs_call(op, n, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
+
+	return r < 0 ? px_fail(r) : 0;
+}
+
+static int fd_call(uint32_t op, unsigned n, const uint64_t *in)
+{
+	exo_msg_t m;
+	int r = px_vfs_call(op, n, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+
+	return r < 0 ? px_fail(r) : 0;
+}
+
+int chmod(const char *path, mode_t mode)
+{
+	uint64_t in[2] = { (uint64_t)mode & 07777, 1 };
+
+	return path_call(VFS_CHMOD, 2, in, path);
+}
+
+int fchmod(int fd, mode_t mode)
+{
+	uint64_t in[2] = { (uint64_t)fd, (uint64_t)mode & 07777 };
+
+	return fd_call(VFS_FCHMOD, 2, in);
+}
+
+static uint64_t id(unsigned v)
+{
+	return v == (unsigned)-1 ? VID_KEEP : v;
+}
+
+int chown(const char *path, uid_t uid, gid_t gid)
+{
+	uint64_t in[3] = { id(uid), id(gid), 1 };
+
+	return path_call(VFS_CHOWN, 3, in, path);
+}
+
+int lchown(const char *path, uid_t uid, gid_t gid)
+{
+	uint64_t in[3] = { id(uid), id(gid), 0 };
+
+	return path_call(VFS_CHOWN, 3, in, path);
+}
+
+int fchown(int fd, uid_t uid, gid_t gid)
+{
+	uint64_t in[3] = { (uint64_t)fd, id(uid), id(gid) };
+
+	return fd_call(VFS_FCHOWN, 3, in);
+}
+
+mode_t umask(mode_t mask)
+{
+	uint64_t in[1] = { (uint64_t)mask & 0777 };
+	exo_msg_t m;
+
+	if (px_vfs_call(VFS_UMASK, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL) < 0)
+		return 022;
+	return (mode_t)m.mr[0];
+}
+
+int access(const char *path, int mode)
+{
+	uint64_t in[1] = { (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) | (mode & X_OK ? VACC_X : 0) };
+
+	if (mode & ~(R_OK | W_OK | X_OK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return path_call(VFS_ACCESS, 1, in, path);
+}
+
+static uint64_t wire_time(const struct timespec *t, int which)
+{
+	if (!t)
+		return VUT_NOW;
+	if (t[which].tv_nsec == UTIME_NOW)
+		return VUT_NOW;
+	if (t[which].tv_nsec == UTIME_OMIT)
+		return VUT_OMIT;
+	if (t[which].tv_nsec < 0 || t[which].tv_nsec >= 1000000000 || t[which].tv_sec < 0)
+		return (uint64_t)INT64_MAX + 1; /* the VFS refuses it: EINVAL */
+	return (uint64_t)t[which].tv_sec * 1000000000u + (uint64_t)t[which].tv_nsec;
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
+{
+	uint64_t in[3] = { wire_time(t, 0), wire_time(t, 1), flags & AT_SYMLINK_NOFOLLOW ? 0 : 1 };
+
+	if (dirfd != AT_FDCWD && path[0] != '/') {
+		errno = ENOSYS; /* relative to a directory descriptor: not yet */
+		return -1;
+	}
+	if (flags & ~AT_SYMLINK_NOFOLLOW) {
+		errno = EINVAL;
+		return -1;
+	}
+	return path_call(VFS_UTIMENS, 3, in, path);
+}
+
+int futimens(int fd, const struct timespec t[2])
+{
+	uint64_t in[3] = { (uint64_t)fd, wire_time(t, 0), wire_time(t, 1) };
+
+	return fd_call(VFS_FUTIMENS, 3, in);
+}
+
+int utimes(const char *path, const struct timeval tv[2])
+{
+	struct timespec t[2];
+
+	if (!tv)
+		return utimensat(AT_FDCWD, path, NULL, 0);
+	for (int i = 0; i < 2; i++) {
+		t[i].tv_sec = tv[i].tv_sec;
+		t[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	return utimensat(AT_FDCWD, path, t, 0);
+}
+
+int utime(const char *path, const struct utimbuf *b)
+{
+	struct timespec t[2];
+
+	if (!b)
+		return utimensat(AT_FDCWD, path, NULL, 0);
+	t[0].tv_sec = b->actime;
+	t[0].tv_nsec = 0;
+	t[1].tv_sec = b->modtime;
+	t[1].tv_nsec = 0;
+	return utimensat(AT_FDCWD, path, t, 0);
+}
