@@ -249,3 +249,43 @@ int dirfd(DIR *d)
 {
 	return d->fd;
 }
+
+/* A terminal: the console (a character device with the console's number). */
+static int is_terminal(int fd)
+{
+	uint64_t in[1] = { (uint64_t)fd };
+	exo_msg_t m;
+	int r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+
+	if (r < 0)
+		return px_fail(r);
+	if ((m.mr[VST_MODE] & VS_IFMT) != VS_IFCHR || m.mr[VST_RDEV] != VDEV_CONSOLE_RDEV) {
+		errno = ENOTTY;
+		return 0;
+	}
+	return 1;
+}
+
+int isatty(int fd)
+{
+	return is_terminal(fd) > 0;
+}
+
+char *ttyname(int fd)
+{
+	static char name[] = "/dev/console";
+
+	return is_terminal(fd) > 0 ? name : NULL;
+}
+
+int ttyname_r(int fd, char *buf, size_t size)
+{
+	int t = is_terminal(fd);
+
+	if (t <= 0)
+		return errno;
+	if (size < sizeof("/dev/console"))
+		return ERANGE;
+	memcpy(buf, "/dev/console", sizeof("/dev/console"));
+	return 0;
+}

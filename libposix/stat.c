@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
@@ -37,6 +38,7 @@ static void fill(struct stat *st, const uint64_t *w)
 	st->st_uid = (uid_t)w[VST_UID];
 	st->st_gid = (gid_t)w[VST_GID];
 	st->st_size = (off_t)w[VST_SIZE];
+	st->st_rdev = makedev((unsigned)(w[VST_RDEV] >> 8), (unsigned)(w[VST_RDEV] & 0xff));
 	st->st_blksize = 4096;
 	st->st_blocks = (blkcnt_t)w[VST_BLOCKS];
 	st->st_atim.tv_sec = (time_t)(w[VST_ATIME_NS] / 1000000000u);

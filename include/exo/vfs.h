@@ -66,10 +66,18 @@
 #define VSEEK_CUR 1
 #define VSEEK_END 2
 
-/* The stat reply: registers mr[0..VST_WORDS-1]. */
+/*
+ * The stat reply: registers mr[0..VST_WORDS-1]. VST_RDEV of a device is
+ * major << 8 | minor: 1/3 null, 1/5 zero, 1/7 full, 5/1 the console (a
+ * terminal; isatty looks for VS_IFCHR with major 5 or 4).
+ */
+#define VDEV_NULL_RDEV 0x103u
+#define VDEV_ZERO_RDEV 0x105u
+#define VDEV_FULL_RDEV 0x107u
+#define VDEV_CONSOLE_RDEV 0x501u
 enum vfs_stat_word {
 	VST_DEV, VST_INO, VST_MODE, VST_NLINK, VST_UID, VST_GID, VST_SIZE, VST_BLOCKS,
-	VST_ATIME_NS, VST_MTIME_NS, VST_CTIME_NS, VST_WORDS
+	VST_ATIME_NS, VST_MTIME_NS, VST_CTIME_NS, VST_RDEV, VST_WORDS
 };
 
 /*

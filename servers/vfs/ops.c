@@ -119,6 +119,8 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_ATIME_NS] = n->atime;
 	w[VST_MTIME_NS] = n->mtime;
 	w[VST_CTIME_NS] = n->ctime;
+	w[VST_RDEV] = n->dev == VDEV_NULL ? VDEV_NULL_RDEV : n->dev == VDEV_ZERO ? VDEV_ZERO_RDEV
+		    : n->dev == VDEV_FULL ? VDEV_FULL_RDEV : n->dev == VDEV_SERVER ? VDEV_CONSOLE_RDEV : 0;
 }
 
 static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bool follow,

@@ -165,6 +165,25 @@ static void test_directories_cwd_and_rename(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+static void test_the_console_is_a_terminal_and_files_are_not(void **state)
+{
+	char name[32];
+	int fd = open("/dev/null", O_RDONLY);
+
+	assert_int_equal(isatty(0), 1);
+	assert_int_equal(isatty(1), 1);
+	assert_string_equal(ttyname(2), "/dev/console");
+	assert_int_equal(ttyname_r(1, name, sizeof(name)), 0);
+	assert_string_equal(name, "/dev/console");
+	assert_int_equal(ttyname_r(1, name, 4), ERANGE);
+	errno = 0;
+	assert_int_equal(isatty(fd), 0);
+	assert_int_equal(errno, ENOTTY);
+	assert_int_equal(isatty(999), 0);
+	assert_int_equal(errno, EBADF);
+	close(fd);
+}
+
 static void test_devices_null_zero_full(void **state)
 {
 	char buf[8] = "xxxxxxx";
@@ -440,6 +459,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dup_dup2_fcntl),
 		cmocka_unit_test(test_directories_cwd_and_rename),
 		cmocka_unit_test(test_devices_null_zero_full),
+		cmocka_unit_test(test_the_console_is_a_terminal_and_files_are_not),
 		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
 		cmocka_unit_test(test_pipes_block_wake_and_end),
 		cmocka_unit_test(test_symbolic_and_hard_links),
