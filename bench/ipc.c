@@ -19,34 +19,15 @@
 
 #include <exo/exo.h>
 
+#include "bench.h"
+
 #define ROUNDS 21
 #define BATCH 2000
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
 
 static double exo_batch(exo_tid_t srv, int n)
 {
 	exo_msg_t m = { 0 };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	for (int i = 0; i < n; i++) {
 		m.tag = exo_tag(1, 8, 0);
@@ -56,13 +37,13 @@ static double exo_batch(exo_tid_t srv, int n)
 			exit(1);
 		}
 	}
-	return (double)(now_ns() - t0) / n;
+	return (double)(bench_now_ns() - t0) / n;
 }
 
 static double host_batch(int fd, int n)
 {
 	uint64_t buf[8] = { 0 };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	for (int i = 0; i < n; i++) {
 		buf[0] = (uint64_t)i;
@@ -72,7 +53,7 @@ static double host_batch(int fd, int n)
 			exit(1);
 		}
 	}
-	return (double)(now_ns() - t0) / n;
+	return (double)(bench_now_ns() - t0) / n;
 }
 
 static void host_echo(int fd)
@@ -127,8 +108,8 @@ int main(int argc, char **argv)
 	}
 	close(sv[0]);
 	waitpid(pid, NULL, 0);
-	e = median(exo, ROUNDS);
-	h = median(host, ROUNDS);
+	e = bench_median(exo, ROUNDS);
+	h = bench_median(host, ROUNDS);
 	printf("round trip, 64-byte call + 64-byte reply, median of %d batches of %d\n", ROUNDS, BATCH);
 	printf("ipc: exo=%.0f host=%.0f ratio=%.2f\n", e, h, e / h);
 	return 0;

@@ -23,29 +23,10 @@
 
 #include <exo/exo.h>
 
+#include "bench.h"
+
 #define ROUNDS 15
 #define PAGES 256
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
 
 static void *host_mmap(void *a, size_t len, int prot, int flags)
 {
@@ -82,10 +63,10 @@ static double exo_fault_batch(int stride)
 
 	if (p == MAP_FAILED)
 		exit(1);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (int i = 0; i < touches; i++)
 		p[(size_t)i * stride * 4096] = 1;
-	ns = (double)(now_ns() - t0) / touches;
+	ns = (double)(bench_now_ns() - t0) / touches;
 	munmap((void *)p, PAGES * 16 * 4096);
 	return ns;
 }
@@ -96,17 +77,17 @@ static double host_fault_batch(void)
 	uint64_t t0;
 	double ns;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (int i = 0; i < PAGES; i++)
 		p[i * 4096] = 1;
-	ns = (double)(now_ns() - t0) / PAGES;
+	ns = (double)(bench_now_ns() - t0) / PAGES;
 	host_munmap((void *)p, PAGES * 4096);
 	return ns;
 }
 
 static double exo_mmap_batch(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	for (int r = 0; r < 4; r++) {
 		volatile char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -115,12 +96,12 @@ static double exo_mmap_batch(void)
 			p[i] = 1;
 		munmap((void *)p, 1 << 20);
 	}
-	return (double)(now_ns() - t0) / 4;
+	return (double)(bench_now_ns() - t0) / 4;
 }
 
 static double host_mmap_batch(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	for (int r = 0; r < 4; r++) {
 		volatile char *p = host_mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
@@ -129,7 +110,7 @@ static double host_mmap_batch(void)
 			p[i] = 1;
 		host_munmap((void *)p, 1 << 20);
 	}
-	return (double)(now_ns() - t0) / 4;
+	return (double)(bench_now_ns() - t0) / 4;
 }
 
 int main(int argc, char **argv)
@@ -170,11 +151,11 @@ int main(int argc, char **argv)
 	}
 	if (fault)
 		printf("sequential first touch, per page (one fault per 16 pages): exo=%.0f host=%.0f\n",
-		       median(seq, ROUNDS), median(host, ROUNDS));
+		       bench_median(seq, ROUNDS), bench_median(host, ROUNDS));
 	printf("%s, median of %d batches\n",
 	       fault ? "page fault through the pager (maps 64 KiB) vs host SIGSEGV handler mapping one page, per fault" : "mmap + touch + munmap of 1 MiB",
 	       ROUNDS);
-	printf("%s: exo=%.0f host=%.0f ratio=%.2f\n", fault ? "fault" : "mmap", median(exo, ROUNDS),
-	       median(host, ROUNDS), median(exo, ROUNDS) / median(host, ROUNDS));
+	printf("%s: exo=%.0f host=%.0f ratio=%.2f\n", fault ? "fault" : "mmap", bench_median(exo, ROUNDS),
+	       bench_median(host, ROUNDS), bench_median(exo, ROUNDS) / bench_median(host, ROUNDS));
 	return 0;
 }

@@ -64,49 +64,46 @@ static void answer_hello(struct ksim *k, struct kchan *c, uint32_t tid, uint32_t
 	}
 }
 
+/* A SIM_OP_RESULT frame with its payload; returns its length. */
+struct result_frame {
+	struct sim_hdr h;
+	unsigned char payload[SIM_PAYLOAD_MAX];
+};
+
+static size_t result(struct result_frame *f, exo_err err, uint32_t tid, uint32_t aux, const void *payload,
+		     size_t len)
+{
+	memset(&f->h, 0, sizeof(f->h));
+	f->h.op = SIM_OP_RESULT;
+	f->h.err = err;
+	f->h.tid = tid;
+	f->h.aux = aux;
+	if (len > sizeof(f->payload))
+		len = sizeof(f->payload);
+	if (len)
+		memcpy(f->payload, payload, len);
+	return sizeof(f->h) + len;
+}
+
 static void answer_chan(struct ksim *k, struct kchan *c, exo_err err, uint32_t tid, uint32_t aux,
 			const void *payload, size_t len)
 {
-	struct {
-		struct sim_hdr h;
-		unsigned char payload[SIM_PAYLOAD_MAX];
-	} f;
+	struct result_frame f;
 
-	memset(&f.h, 0, sizeof(f.h));
-	f.h.op = SIM_OP_RESULT;
-	f.h.err = err;
-	f.h.tid = tid;
-	f.h.aux = aux;
-	if (len > sizeof(f.payload))
-		len = sizeof(f.payload);
-	if (len)
-		memcpy(f.payload, payload, len);
-	k_chan_send(k, c, &f, sizeof(f.h) + len);
+	k_chan_send(k, c, &f, result(&f, err, tid, aux, payload, len));
 }
 
 void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint32_t aux,
 	      const void *payload, size_t len)
 {
-	struct {
-		struct sim_hdr h;
-		unsigned char payload[SIM_PAYLOAD_MAX];
-	} f;
+	struct result_frame f;
 
 	if (!t->gate) {
 		if (t->chan)
 			answer_chan(k, t->chan, err, tid, aux, payload, len);
 		return;
 	}
-	memset(&f.h, 0, sizeof(f.h));
-	f.h.op = SIM_OP_RESULT;
-	f.h.err = err;
-	f.h.tid = tid;
-	f.h.aux = aux;
-	if (len > sizeof(f.payload))
-		len = sizeof(f.payload);
-	if (len)
-		memcpy(f.payload, payload, len);
-	k_thread_send(k, t, &f, sizeof(f.h) + len, false);
+	k_thread_send(k, t, &f, result(&f, err, tid, aux, payload, len), false);
 }
 
 /*
