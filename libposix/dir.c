@@ -31,6 +31,18 @@ static int path_op(uint32_t op, const char *path, unsigned n, const uint64_t *in
 	return r < 0 ? px_fail(r) : 0;
 }
 
+/*
+ * A request with two strings: RENAME, LINK (paths), SYMLINK (path, target).
+ * (The C library declares these arguments non-null; no check here.)
+ */
+static int two_strings(uint32_t op, const char *a, const char *b)
+{
+	exo_msg_t m;
+	int r = px_vfs_call(op, 0, NULL, a, strlen(a), b, NULL, 0, &m, NULL);
+
+	return r < 0 ? px_fail(r) : 0;
+}
+
 int mkdir(const char *path, mode_t mode)
 {
 	uint64_t in[1] = { (uint64_t)mode & 07777 };
@@ -50,20 +62,12 @@ int unlink(const char *path)
 
 int symlink(const char *target, const char *path)
 {
-	exo_msg_t m;
-	int r;
-
-	r = px_vfs_call(VFS_SYMLINK, 0, NULL, path, strlen(path), target, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : 0;
+	return two_strings(VFS_SYMLINK, path, target);
 }
 
 int link(const char *from, const char *to)
 {
-	exo_msg_t m;
-	int r;
-
-	r = px_vfs_call(VFS_LINK, 0, NULL, from, strlen(from), to, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : 0;
+	return two_strings(VFS_LINK, from, to);
 }
 
 ssize_t readlink(const char *path, char *buf, size_t size)
@@ -93,11 +97,7 @@ int chdir(const char *path)
 
 int rename(const char *from, const char *to)
 {
-	exo_msg_t m;
-	int r;
-
-	r = px_vfs_call(VFS_RENAME, 0, NULL, from, strlen(from), to, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : 0;
+	return two_strings(VFS_RENAME, from, to);
 }
 
 char *getcwd(char *buf, size_t size)

@@ -77,6 +77,17 @@ static int px_open(const char *path, int flags, mode_t mode)
 	return (int)m.mr[0];
 }
 
+/* The mode argument open takes only with O_CREAT or O_TMPFILE. */
+#define OPEN_MODE(flags, mode)                                   \
+	do {                                                     \
+		va_list ap_;                                     \
+		if ((flags) & (O_CREAT | O_TMPFILE)) {           \
+			va_start(ap_, flags);                    \
+			(mode) = va_arg(ap_, mode_t);            \
+			va_end(ap_);                             \
+		}                                                \
+	} while (0)
+
 /* open and open64 (the C library's headers may use either name). */
 int px_open_a(const char *path, int flags, ...) __asm__("open");
 int px_open_b(const char *path, int flags, ...) __asm__("open64");
@@ -84,26 +95,16 @@ int px_open_b(const char *path, int flags, ...) __asm__("open64");
 int px_open_a(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	OPEN_MODE(flags, mode);
 	return px_open(path, flags, mode);
 }
 
 int px_open_b(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	OPEN_MODE(flags, mode);
 	return px_open(path, flags, mode);
 }
 
@@ -371,28 +372,31 @@ static int px_fcntl(int fd, int cmd, long arg)
 	}
 }
 
+/* fcntl's third argument, when there is one, is an int or a pointer: read it wide. */
+#define FCNTL_ARG(cmd, arg)                      \
+	do {                                     \
+		va_list ap_;                     \
+		va_start(ap_, cmd);              \
+		(arg) = va_arg(ap_, long);       \
+		va_end(ap_);                     \
+	} while (0)
+
 int px_fcntl_a(int fd, int cmd, ...) __asm__("fcntl");
 int px_fcntl_b(int fd, int cmd, ...) __asm__("fcntl64");
 
 int px_fcntl_a(int fd, int cmd, ...)
 {
-	va_list ap;
 	long arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
+	FCNTL_ARG(cmd, arg);
 	return px_fcntl(fd, cmd, arg);
 }
 
 int px_fcntl_b(int fd, int cmd, ...)
 {
-	va_list ap;
 	long arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
+	FCNTL_ARG(cmd, arg);
 	return px_fcntl(fd, cmd, arg);
 }
 

@@ -26,6 +26,13 @@ enum dev_op {
 	DEV_OP_COUNT
 };
 
+/* Untyped words each request must carry, from the declaration above. */
+static const unsigned char dev_op_in[DEV_OP_COUNT] = {
+#define DEV_IN(name, num, in, out) [DEV_##name] = in,
+	DEV_OPS(DEV_IN)
+#undef DEV_IN
+};
+
 /* The console ("console"): handle 0 reads the terminal, 1 and 2 write it. */
 #define CONSOLE_NAME "console"
 #define CONSOLE_IN 0

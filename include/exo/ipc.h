@@ -108,6 +108,12 @@ exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags);
  */
 #define EXO_LABEL_SPACE_EXIT 0xfffffff1u
 exo_err exo_space_watch(void);
+
+/* A message the kernel composed itself (a notice), not a thread's. */
+static inline int exo_is_kernel_notice(exo_tid_t from, const exo_msg_t *m)
+{
+	return from == EXO_NILTHREAD && (exo_tag_flags(m->tag) & EXO_TAGF_KERNEL);
+}
 exo_err exo_set_pager(exo_space_t space, exo_tid_t pager);
 
 /* Physical memory as sigma0 sees it: frame f is at base + f * EXO_PAGE_SIZE. */

@@ -65,6 +65,13 @@ enum mem_op {
 	MEM_OP_COUNT
 };
 
+/* Untyped words each request must carry, from the declaration above. */
+static const unsigned char mem_op_in[MEM_OP_COUNT] = {
+#define MEM_IN(name, num, in, out) [MEM_##name] = in,
+	MEM_OPS(MEM_IN)
+#undef MEM_IN
+};
+
 #define MEM_SHM_CREAT 0x1u
 #define MEM_SHM_EXCL 0x2u
 

@@ -182,4 +182,11 @@ enum vfs_op {
 	VFS_OP_COUNT
 };
 
+/* Untyped words each request must carry, from the declaration above. */
+static const unsigned char vfs_op_in[VFS_OP_COUNT] = {
+#define VFS_IN(name, num, in, out) [VFS_##name] = in,
+	VFS_OPS(VFS_IN)
+#undef VFS_IN
+};
+
 #endif

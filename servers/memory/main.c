@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		to = EXO_NILTHREAD;
 		if (err != EXO_OK)
 			continue;
-		if (from == EXO_NILTHREAD && (exo_tag_flags(m.tag) & EXO_TAGF_KERNEL)) {
+		if (exo_is_kernel_notice(from, &m)) {
 			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT)
 				mspace_exit(&ms, (exo_space_t)m.mr[0]);
 			continue;

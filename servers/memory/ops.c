@@ -224,23 +224,13 @@ static int do_set_limit(struct mem_req *r)
 	return 0;
 }
 
-static const struct {
-	int (*fn)(struct mem_req *r);
-	unsigned in;
-} ops[MEM_OP_COUNT] = {
-#define MEM_TABLE(name, num, inw, outw) [MEM_##name] = { do_##name##_, inw },
-#define do_MMAP_ do_mmap
-#define do_MUNMAP_ do_munmap
-#define do_MPROTECT_ do_mprotect
-#define do_SHM_OPEN_ do_shm_open
-#define do_SHM_UNLINK_ do_shm_unlink
-#define do_SHM_CLOSE_ do_shm_close
-#define do_SHM_TRUNCATE_ do_shm_truncate
-#define do_BRK_ do_brk
-#define do_STATS_ do_stats
-#define do_SET_LIMIT_ do_set_limit
-	MEM_OPS(MEM_TABLE)
-#undef MEM_TABLE
+/* The handlers; the words each request carries come from MEM_OPS (mem_op_in). */
+static int (*const ops[MEM_OP_COUNT])(struct mem_req *r) = {
+	[MEM_MMAP] = do_mmap,             [MEM_MUNMAP] = do_munmap,
+	[MEM_MPROTECT] = do_mprotect,     [MEM_SHM_OPEN] = do_shm_open,
+	[MEM_SHM_UNLINK] = do_shm_unlink, [MEM_SHM_CLOSE] = do_shm_close,
+	[MEM_SHM_TRUNCATE] = do_shm_truncate, [MEM_BRK] = do_brk,
+	[MEM_STATS] = do_stats,           [MEM_SET_LIMIT] = do_set_limit,
 };
 
 /*
@@ -315,10 +305,10 @@ void mem_dispatch(struct mem_req *r)
 		do_fault(r);
 		return;
 	}
-	if (label >= MEM_OP_COUNT || !ops[label].fn || exo_tag_untyped(r->m->tag) < ops[label].in) {
+	if (label >= MEM_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < mem_op_in[label]) {
 		reply(r, -XE_ENOSYS, 0);
 		return;
 	}
-	res = ops[label].fn(r);
+	res = ops[label](r);
 	reply(r, res < 0 ? res : 0, res < 0 ? 0 : (unsigned)res);
 }

@@ -872,27 +872,25 @@ static int do_setfl(struct vreq *r)
 	return 0;
 }
 
-static const struct {
-	int (*fn)(struct vreq *r);
-	unsigned in;
-} ops[VFS_OP_COUNT] = {
-	[VFS_OPEN] = { do_open, 2 },         [VFS_CLOSE] = { do_close, 1 },
-	[VFS_READ] = { do_read, 2 },         [VFS_WRITE] = { do_write, 1 },
-	[VFS_PREAD] = { do_pread, 3 },       [VFS_PWRITE] = { do_pwrite, 2 },
-	[VFS_LSEEK] = { do_lseek, 3 },       [VFS_FSTAT] = { do_fstat, 1 },
-	[VFS_STAT] = { do_stat, 0 },         [VFS_MKDIR] = { do_mkdir, 1 },
-	[VFS_RMDIR] = { do_rmdir, 0 },       [VFS_UNLINK] = { do_unlink, 0 },
-	[VFS_DUP] = { do_dup, 3 },           [VFS_DUP2] = { do_dup2, 2 },
-	[VFS_GETCWD] = { do_getcwd, 0 },     [VFS_CHDIR] = { do_chdir, 0 },
-	[VFS_GETDENTS] = { do_getdents, 2 }, [VFS_FTRUNCATE] = { do_ftruncate, 2 },
-	[VFS_RENAME] = { do_rename, 0 },     [VFS_GETFL] = { do_getfl, 1 },
-	[VFS_SETFL] = { do_setfl, 3 },       [VFS_PIPE] = { pipe_create, 1 },
-	[VFS_LSTAT] = { do_lstat, 0 },       [VFS_SYMLINK] = { do_symlink, 0 },
-	[VFS_READLINK] = { do_readlink, 0 }, [VFS_LINK] = { do_link, 0 },
-	[VFS_CHMOD] = { do_chmod, 2 },       [VFS_FCHMOD] = { do_fchmod, 2 },
-	[VFS_CHOWN] = { do_chown, 3 },       [VFS_FCHOWN] = { do_fchown, 3 },
-	[VFS_UTIMENS] = { do_utimens, 3 },   [VFS_FUTIMENS] = { do_futimens, 3 },
-	[VFS_UMASK] = { do_umask, 1 },       [VFS_ACCESS] = { do_access, 1 },
+/* The handlers; the words each request carries come from VFS_OPS (vfs_op_in). */
+static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
+	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
+	[VFS_READ] = do_read,         [VFS_WRITE] = do_write,
+	[VFS_PREAD] = do_pread,       [VFS_PWRITE] = do_pwrite,
+	[VFS_LSEEK] = do_lseek,       [VFS_FSTAT] = do_fstat,
+	[VFS_STAT] = do_stat,         [VFS_MKDIR] = do_mkdir,
+	[VFS_RMDIR] = do_rmdir,       [VFS_UNLINK] = do_unlink,
+	[VFS_DUP] = do_dup,           [VFS_DUP2] = do_dup2,
+	[VFS_GETCWD] = do_getcwd,     [VFS_CHDIR] = do_chdir,
+	[VFS_GETDENTS] = do_getdents, [VFS_FTRUNCATE] = do_ftruncate,
+	[VFS_RENAME] = do_rename,     [VFS_GETFL] = do_getfl,
+	[VFS_SETFL] = do_setfl,       [VFS_PIPE] = pipe_create,
+	[VFS_LSTAT] = do_lstat,       [VFS_SYMLINK] = do_symlink,
+	[VFS_READLINK] = do_readlink, [VFS_LINK] = do_link,
+	[VFS_CHMOD] = do_chmod,       [VFS_FCHMOD] = do_fchmod,
+	[VFS_CHOWN] = do_chown,       [VFS_FCHOWN] = do_fchown,
+	[VFS_UTIMENS] = do_utimens,   [VFS_FUTIMENS] = do_futimens,
+	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
 };
 
 void vfs_dispatch(struct vreq *r)
@@ -902,12 +900,12 @@ void vfs_dispatch(struct vreq *r)
 
 	r->out_len = 0;
 	r->out_ptr = NULL;
-	if (label >= VFS_OP_COUNT || !ops[label].fn || exo_tag_untyped(r->m->tag) < ops[label].in) {
+	if (label >= VFS_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {
 		res = -XE_ENOSYS;
 	} else if (!r->p) {
 		res = -XE_ENOMEM;
 	} else {
-		res = ops[label].fn(r);
+		res = ops[label](r);
 	}
 	if (res < 0) {
 		r->m->tag = exo_tag((uint32_t)-res, 0, 0);

@@ -21,6 +21,9 @@
 
 #include <cmocka.h>
 
+#include <exo/dev.h>
+#include <exo/errno.h>
+
 #include "support.h"
 
 static void test_open_read_write_lseek_close(void **state)
@@ -182,6 +185,39 @@ static void test_the_console_is_a_terminal_and_files_are_not(void **state)
 	assert_int_equal(isatty(999), 0);
 	assert_int_equal(errno, EBADF);
 	close(fd);
+}
+
+/* The console's own protocol (exo/dev.h), and its refusals. */
+static void test_the_console_refuses_wrong_handles_and_operations(void **state)
+{
+	exo_tid_t con = t_lookup(CONSOLE_NAME);
+	exo_msg_t m = { 0 };
+	char buf[16];
+
+	m.mr[0] = CONSOLE_IN; /* writing to the input */
+	exo_msg_put_string(&m, 1, "x", 1);
+	m.tag = exo_tag(DEV_WRITE, 1, 2);
+	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), XE_EBADF);
+	memset(&m, 0, sizeof(m));
+	m.mr[0] = CONSOLE_OUT; /* reading from the output */
+	m.mr[1] = sizeof(buf);
+	m.tag = exo_tag(DEV_READ, 2, 0);
+	exo_msg_accept_string(&m, buf, sizeof(buf));
+	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), XE_EBADF);
+	memset(&m, 0, sizeof(m));
+	m.tag = exo_tag(DEV_READ, 1, 0); /* too few words */
+	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), XE_ENOSYS);
+	m.tag = exo_tag(77, 0, 0);
+	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
+	assert_int_equal(exo_tag_label(m.tag), XE_ENOSYS);
+	/* Through the descriptors: the console's read end does not write, and back. */
+	assert_int_equal(write(0, "x", 1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(read(1, buf, 1), -1);
+	assert_int_equal(errno, EBADF);
 }
 
 static void test_devices_null_zero_full(void **state)
@@ -460,6 +496,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_directories_cwd_and_rename),
 		cmocka_unit_test(test_devices_null_zero_full),
 		cmocka_unit_test(test_the_console_is_a_terminal_and_files_are_not),
+		cmocka_unit_test(test_the_console_refuses_wrong_handles_and_operations),
 		cmocka_unit_test(test_stdio_reaches_exo_not_the_host),
 		cmocka_unit_test(test_pipes_block_wake_and_end),
 		cmocka_unit_test(test_symbolic_and_hard_links),

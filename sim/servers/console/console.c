@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (label == DEV_WRITE && exo_tag_untyped(m.tag) >= 1 && exo_tag_typed(m.tag) == 2) {
+		if (label == DEV_WRITE && exo_tag_untyped(m.tag) >= dev_op_in[DEV_WRITE] && exo_tag_typed(m.tag) == 2) {
 			uint64_t h = m.mr[0];
 			uint32_t n = exo_string_len(m.mr[1]);
 			int e = h == CONSOLE_OUT || h == CONSOLE_ERR ? write_all((int)h, inbuf, n) : -XE_EBADF;
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 			m.tag = e ? exo_tag((uint32_t)-e, 0, 0) : exo_tag(0, 1, 0);
 			continue;
 		}
-		if (label == DEV_READ && exo_tag_untyped(m.tag) >= 2) {
+		if (label == DEV_READ && exo_tag_untyped(m.tag) >= dev_op_in[DEV_READ]) {
 			uint64_t count = m.mr[1] > EXO_STRING_MAX ? EXO_STRING_MAX : m.mr[1];
 
 			if (m.mr[0] != CONSOLE_IN) {
