@@ -1,16 +1,24 @@
 /*
  * libposix/mman.c — mmap, munmap, mprotect: requests to the memory server.
  *
- * Anonymous memory (private or shared) is served now; file mappings need the
- * VFS and fail with ENODEV (EBADF for a bad descriptor) until it exists.
+ * Anonymous memory (private or shared) comes from the memory server. A
+ * descriptor is mapped as the VFS says (VFS_MMAP): a file in /dev/shm
+ * (shm_open) is a shared object of the memory server, mapped MAP_SHARED or
+ * copied MAP_PRIVATE; another regular file maps MAP_PRIVATE only, as a copy
+ * of its bytes taken at mmap time (POSIX leaves it unspecified whether later
+ * writes to the file show in a private mapping); /dev/zero maps anonymous
+ * memory. Anything else is ENODEV.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include <exo/vfs.h>
 
 #include "px.h"
 
@@ -27,38 +35,108 @@ static unsigned rights(int prot)
 void *px_mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off) __asm__("mmap");
 void *px_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off) __asm__("mmap64");
 
-void *px_mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
+static void *map_memory(void *addr, size_t len, int prot, int flags, uint64_t shm, int64_t off)
 {
-	int type = flags & MAP_TYPE;
 	exo_msg_t m = { 0 };
 	uint64_t in[6];
 	int r;
 
-	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-	    (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) || off < 0) {
-		errno = EINVAL;
-		return MAP_FAILED;
-	}
-	if (!(flags & MAP_ANONYMOUS)) {
-		errno = fd < 0 ? EBADF : ENODEV;
-		return MAP_FAILED;
-	}
-	if ((flags & MAP_FIXED) && ((uintptr_t)addr & (EXO_PAGE_SIZE - 1))) {
-		errno = EINVAL;
-		return MAP_FAILED;
-	}
 	in[0] = len;
 	in[1] = rights(prot);
-	in[2] = (type == MAP_PRIVATE ? 0 : MEM_SHARED) | (flags & MAP_FIXED ? MEM_FIXED : 0);
+	in[2] = ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : MEM_SHARED) | (flags & MAP_FIXED ? MEM_FIXED : 0);
 	in[3] = (uintptr_t)addr;
-	in[4] = 0;
-	in[5] = 0;
+	in[4] = shm;
+	in[5] = (uint64_t)off;
 	r = px_mem_call(MEM_MMAP, 6, in, &m);
 	if (r < 0) {
 		px_fail(r);
 		return MAP_FAILED;
 	}
 	return (void *)(uintptr_t)m.mr[0];
+}
+
+/* A private copy of a file's bytes [off, off + len), zeros past its end. */
+static void *map_copy(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED);
+	uint8_t *p = px_mmap(addr, len, PROT_READ | PROT_WRITE, anon, -1, 0);
+	size_t done = 0;
+
+	if (p == MAP_FAILED)
+		return p;
+	while (done < len) {
+		ssize_t n = pread(fd, p + done, len - done, off + (int64_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			munmap(p, len);
+			errno = e == EBADF ? EACCES : e;
+			return MAP_FAILED;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (prot != (PROT_READ | PROT_WRITE) && mprotect(p, len, prot) < 0) {
+		int e = errno;
+
+		munmap(p, len);
+		errno = e;
+		return MAP_FAILED;
+	}
+	return p;
+}
+
+static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	uint64_t in[2] = { (uint64_t)fd, shared && (prot & PROT_WRITE) };
+	exo_msg_t m;
+	int r;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return MAP_FAILED;
+	}
+	if (off & (EXO_PAGE_SIZE - 1)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	r = px_vfs_call(VFS_MMAP, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0) {
+		px_fail(r);
+		return MAP_FAILED;
+	}
+	if (m.mr[2] & VMAP_ZERO) /* /dev/zero: anonymous memory, shared or not */
+		return map_memory(addr, len, prot, flags, 0, 0);
+	if (shared && m.mr[0])
+		return map_memory(addr, len, prot, flags, m.mr[0], off);
+	if (shared) {
+		errno = ENODEV; /* ramfs files map privately only */
+		return MAP_FAILED;
+	}
+	return map_copy(addr, len, prot, flags, fd, off);
+}
+
+void *px_mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
+{
+	int type = flags & MAP_TYPE;
+
+	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) || off < 0) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if ((flags & MAP_FIXED) && ((uintptr_t)addr & (EXO_PAGE_SIZE - 1))) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (!(flags & MAP_ANONYMOUS))
+		return map_file(addr, len, prot, flags, fd, off);
+	return map_memory(addr, len, prot, flags, 0, 0);
 }
 
 void *px_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off)

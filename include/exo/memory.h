@@ -8,6 +8,12 @@
  * the first touch of each page faults, the kernel turns the fault into a call
  * to the server, and the server answers with a map item (demand paging).
  *
+ * Shared objects are capabilities of a kind: only a space holding the object
+ * (SHM_OPEN, not yet SHM_CLOSEd) may resize it, close it or share it, and
+ * only a holder or a space it was shared with (SHM_SHARE) may map it. The
+ * VFS holds the objects behind /dev/shm and shares one with each space that
+ * maps a descriptor of it. A space's holds end with the space.
+ *
  * Every request is a call labelled MEM_<OP>; the reply's label is 0 on
  * success or a positive errno value of Exo's own (exo/errno.h), never the
  * host's. Registers are listed per operation below.
@@ -43,7 +49,8 @@
 	X(MUNMAP, 2, 2, 0)                                                                   \
 	/* in: address, len, prot */                                                        \
 	X(MPROTECT, 3, 3, 0)                                                                 \
-	/* in: string item name, flags (MEM_SHM_CREAT|EXCL), size; out: shm id, size */     \
+	/* in: flags (MEM_SHM_CREAT|EXCL), size; string item name (none: anonymous, new) */ \
+	/* out: shm id, size */                                                             \
 	X(SHM_OPEN, 4, 2, 2)                                                                 \
 	/* in: string item name */                                                          \
 	X(SHM_UNLINK, 5, 0, 0)                                                               \
@@ -56,7 +63,9 @@
 	/* out: frames in use, frames free, this space's pages, this space's limit */       \
 	X(STATS, 9, 0, 4)                                                                    \
 	/* in: limit in pages for the caller's space (may only lower it) */                 \
-	X(SET_LIMIT, 10, 1, 0)
+	X(SET_LIMIT, 10, 1, 0)                                                               \
+	/* in: shm id, space: let that space map the object (the caller holds it) */       \
+	X(SHM_SHARE, 11, 2, 0)
 
 enum mem_op {
 #define MEM_ENUM(name, num, in, out) MEM_##name = num,

@@ -56,6 +56,9 @@
 #define VUT_NOW 0xffffffffffffffffull
 #define VUT_OMIT 0xfffffffffffffffeull
 
+/* MMAP kinds: the device reads as zeros (map anonymous memory). */
+#define VMAP_ZERO 0x1u
+
 /* access() bits. */
 #define VACC_R 4u
 #define VACC_W 2u
@@ -166,7 +169,11 @@ struct vfs_dirent {
 	/* in: new mask. out: the old one (applied to modes of files made) */            \
 	X(UMASK, 33, 1, 1)                                                                 \
 	/* in: access bits (VACC_R | VACC_W | VACC_X, 0: exists); path */                \
-	X(ACCESS, 34, 1, 0)
+	X(ACCESS, 34, 1, 0)                                                                \
+	/* in: fd, writable shared (1: MAP_SHARED with PROT_WRITE). out: memory-server \
+	 * object id (0: none, a private copy only), size, VMAP_* kind. The object   \
+	 * is shared with the caller's space (exo/memory.h, MEM_SHM_SHARE). */        \
+	X(MMAP, 35, 2, 3)
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

@@ -45,8 +45,10 @@ int main(int argc, char **argv)
 		if (err != EXO_OK)
 			continue;
 		if (exo_is_kernel_notice(from, &m)) {
-			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT)
+			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT) {
 				mspace_exit(&ms, (exo_space_t)m.mr[0]);
+				shm_forget_space(&ms, (exo_space_t)m.mr[0]);
+			}
 			continue;
 		}
 		r.from = from;

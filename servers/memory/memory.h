@@ -35,8 +35,17 @@ struct mspace {
 	struct mspace *next;
 };
 
+/* A space's hold on an object: references it took, and whether it may map it. */
+struct shm_user {
+	exo_space_t space;
+	unsigned refs;            /* SHM_OPENs not yet closed */
+	bool may_map;             /* shared with it (SHM_SHARE) */
+};
+
 struct shm {
 	char name[64];            /* empty: anonymous */
+	struct shm_user *users;
+	unsigned nusers;
 	uint64_t npages;
 	uint64_t *frames;         /* frame + 1 per page */
 	unsigned refs;            /* regions and open handles */
@@ -96,7 +105,13 @@ uint64_t range_find(struct mspace *s, uint64_t len, uint64_t hint);
 
 /* shm.c */
 struct shm *shm_find_id(struct memsrv *ms, uint32_t id);
-int shm_open_obj(struct memsrv *ms, const char *name, unsigned flags, uint64_t size, struct shm **out);
+/* Open (or create) an object; space (0: none, a region's own) holds a reference. */
+int shm_open_obj(struct memsrv *ms, exo_space_t space, const char *name, unsigned flags, uint64_t size,
+		 struct shm **out);
+/* The space's hold on o (created when `create`), or NULL. */
+struct shm_user *shm_user(struct shm *o, exo_space_t space, bool create);
+/* Drop a space's references and rights on every object (it ended). */
+void shm_forget_space(struct memsrv *ms, exo_space_t space);
 int shm_unlink_obj(struct memsrv *ms, const char *name);
 void shm_put(struct memsrv *ms, struct shm *o);
 int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size);

@@ -55,11 +55,14 @@ static int do_mmap(struct mem_req *r)
 	}
 	if (flags & MEM_SHARED) {
 		if (mr[4]) {
+			struct shm_user *u;
+
 			obj = shm_find_id(r->ms, (uint32_t)mr[4]);
-			if (!obj)
-				return -XE_EBADF;
+			u = obj ? shm_user(obj, r->space, false) : NULL;
+			if (!u || (!u->refs && !u->may_map))
+				return -XE_EBADF; /* not an object this space holds or was given */
 		} else {
-			err = shm_open_obj(r->ms, "", MEM_SHM_CREAT, len, &obj);
+			err = shm_open_obj(r->ms, 0, "", MEM_SHM_CREAT, len, &obj);
 			if (err)
 				return err;
 		}
@@ -132,13 +135,20 @@ static int shm_name(struct mem_req *r, unsigned u, char *out, size_t n)
 
 static int do_shm_open(struct mem_req *r)
 {
-	char name[64];
+	char name[64] = "";
 	struct shm *o;
-	int err = shm_name(r, 2, name, sizeof(name));
+	int err = 0;
 
+	/* No name: a new anonymous object, alive while someone holds or maps it. */
+	if (exo_tag_typed(r->m->tag) == 0) {
+		if (!(r->m->mr[0] & MEM_SHM_CREAT))
+			return -XE_EINVAL;
+	} else {
+		err = shm_name(r, 2, name, sizeof(name));
+	}
 	if (err)
 		return err;
-	err = shm_open_obj(r->ms, name, (unsigned)r->m->mr[0], 0, &o);
+	err = shm_open_obj(r->ms, r->space, name, (unsigned)r->m->mr[0], 0, &o);
 	if (err)
 		return err;
 	r->m->mr[0] = o->id;
@@ -154,23 +164,49 @@ static int do_shm_unlink(struct mem_req *r)
 	return err ? err : shm_unlink_obj(r->ms, name);
 }
 
+/* The object the request names, if the caller holds a reference to it. */
+static struct shm *held(struct mem_req *r, uint64_t id)
+{
+	struct shm *o = id <= UINT32_MAX ? shm_find_id(r->ms, (uint32_t)id) : NULL;
+	struct shm_user *u = o ? shm_user(o, r->space, false) : NULL;
+
+	return u && u->refs ? o : NULL;
+}
+
 static int do_shm_close(struct mem_req *r)
 {
-	struct shm *o = shm_find_id(r->ms, (uint32_t)r->m->mr[0]);
+	struct shm *o = held(r, r->m->mr[0]);
 
 	if (!o)
 		return -XE_EBADF;
+	shm_user(o, r->space, false)->refs--;
 	shm_put(r->ms, o);
 	return 0;
 }
 
 static int do_shm_truncate(struct mem_req *r)
 {
-	struct shm *o = shm_find_id(r->ms, (uint32_t)r->m->mr[0]);
+	struct shm *o = held(r, r->m->mr[0]);
 
 	if (!o)
 		return -XE_EBADF;
 	return shm_resize(r->ms, o, r->m->mr[1]);
+}
+
+static int do_shm_share(struct mem_req *r)
+{
+	struct shm *o = held(r, r->m->mr[0]);
+	struct shm_user *u;
+
+	if (!o)
+		return -XE_EBADF;
+	if (r->m->mr[1] == 0 || r->m->mr[1] > UINT32_MAX)
+		return -XE_EINVAL;
+	u = shm_user(o, (exo_space_t)r->m->mr[1], true);
+	if (!u)
+		return -XE_ENOMEM;
+	u->may_map = true;
+	return 0;
 }
 
 static int do_brk(struct mem_req *r)
@@ -231,6 +267,7 @@ static int (*const ops[MEM_OP_COUNT])(struct mem_req *r) = {
 	[MEM_SHM_UNLINK] = do_shm_unlink, [MEM_SHM_CLOSE] = do_shm_close,
 	[MEM_SHM_TRUNCATE] = do_shm_truncate, [MEM_BRK] = do_brk,
 	[MEM_STATS] = do_stats,           [MEM_SET_LIMIT] = do_set_limit,
+	[MEM_SHM_SHARE] = do_shm_share,
 };
 
 /*

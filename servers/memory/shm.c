@@ -46,9 +46,29 @@ int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size)
 	return 0;
 }
 
-int shm_open_obj(struct memsrv *ms, const char *name, unsigned flags, uint64_t size, struct shm **out)
+struct shm_user *shm_user(struct shm *o, exo_space_t space, bool create)
+{
+	struct shm_user *u;
+
+	for (unsigned i = 0; i < o->nusers; i++)
+		if (o->users[i].space == space)
+			return &o->users[i];
+	if (!create)
+		return NULL;
+	u = realloc(o->users, (o->nusers + 1) * sizeof(*u));
+	if (!u)
+		return NULL;
+	o->users = u;
+	u = &o->users[o->nusers++];
+	*u = (struct shm_user){ .space = space };
+	return u;
+}
+
+int shm_open_obj(struct memsrv *ms, exo_space_t space, const char *name, unsigned flags, uint64_t size,
+		 struct shm **out)
 {
 	struct shm *o = name[0] ? find_name(ms, name) : NULL;
+	bool made = false;
 
 	if (o && (flags & MEM_SHM_CREAT) && (flags & MEM_SHM_EXCL))
 		return -XE_EEXIST;
@@ -66,6 +86,17 @@ int shm_open_obj(struct memsrv *ms, const char *name, unsigned flags, uint64_t s
 		}
 		o->next = ms->shms;
 		ms->shms = o;
+		made = true;
+	}
+	if (space) {
+		struct shm_user *u = shm_user(o, space, true);
+
+		if (!u) {
+			if (made)
+				shm_put(ms, o);
+			return -XE_ENOMEM;
+		}
+		u->refs++;
 	}
 	o->refs++;
 	*out = o;
@@ -83,6 +114,7 @@ static void destroy(struct memsrv *ms, struct shm *o)
 		if (o->frames[i])
 			frame_release(ms, o->frames[i] - 1);
 	free(o->frames);
+	free(o->users);
 	free(o);
 }
 
@@ -90,6 +122,24 @@ void shm_put(struct memsrv *ms, struct shm *o)
 {
 	if (--o->refs == 0 && (o->unlinked || !o->name[0]))
 		destroy(ms, o);
+}
+
+void shm_forget_space(struct memsrv *ms, exo_space_t space)
+{
+	struct shm *o, *next;
+
+	for (o = ms->shms; o; o = next) {
+		struct shm_user *u = shm_user(o, space, false);
+		unsigned refs;
+
+		next = o->next;
+		if (!u)
+			continue;
+		refs = u->refs;
+		*u = o->users[--o->nusers];
+		while (refs--)
+			shm_put(ms, o); /* the last may destroy o: `next` was taken before */
+	}
 }
 
 int shm_unlink_obj(struct memsrv *ms, const char *name)

@@ -68,6 +68,12 @@ void vfs_make_dev(struct vfs *v)
 	mkdev(v, dev, "null", VDEV_NULL);
 	mkdev(v, dev, "zero", VDEV_ZERO);
 	mkdev(v, dev, "full", VDEV_FULL);
+	/* /dev/shm: world-writable and sticky, like /tmp. */
+	v->shm_dir = node_new(v, VS_IFDIR | 01777);
+	if (v->shm_dir && dir_add(v, dev, "shm", v->shm_dir) < 0) {
+		node_put(v, v->shm_dir);
+		v->shm_dir = NULL;
+	}
 	if (exo_lookup(CONSOLE_NAME, &con, EXO_TIMEOUT_ZERO) == EXO_OK) {
 		v->console = mkdev(v, dev, "console", VDEV_SERVER);
 		if (v->console)

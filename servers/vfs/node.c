@@ -48,7 +48,10 @@ void node_put(struct vfs *v, struct node *n)
 	for (size_t i = 0; i < n->nents; i++)
 		free(n->ents[i].name);
 	free(n->ents);
-	free(n->data);
+	if (n->shm)
+		shm_node_free(n);
+	else
+		free(n->data);
 	free(n);
 	v->nodes--;
 }
@@ -119,7 +122,12 @@ int file_resize(struct node *n, uint64_t size)
 {
 	if (size > (1ull << 40))
 		return -XE_EFBIG;
-	if (size > n->cap) {
+	if (n->shm) {
+		int e = shm_node_resize(n, size);
+
+		if (e)
+			return e;
+	} else if (size > n->cap) {
 		uint64_t cap = n->cap ? n->cap : 4096;
 		uint8_t *d;
 

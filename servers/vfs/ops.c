@@ -173,6 +173,11 @@ static int do_open(struct vreq *r)
 		return -XE_ENOMEM;
 	if (!n) {
 		n = node_new(r->v, VS_IFREG | (mode & ~r->p->umask));
+		if (n && dir == r->v->shm_dir && (e = shm_node_make(n)) < 0) {
+			node_put(r->v, n);
+			free(f);
+			return e;
+		}
 		if (!n || (e = dir_add(r->v, dir, last, n)) < 0) {
 			if (n)
 				node_put(r->v, n);
@@ -872,6 +877,38 @@ static int do_setfl(struct vreq *r)
 	return 0;
 }
 
+/*
+ * What mapping a descriptor takes: a shared object (files in /dev/shm), a
+ * copy (other regular files: MAP_PRIVATE only), zeros (/dev/zero).
+ */
+static int do_mmap(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	bool write_shared = r->m->mr[1] != 0;
+	unsigned acc;
+	struct node *n;
+	int e;
+
+	if (!f)
+		return -XE_EBADF;
+	n = f->node;
+	acc = f->flags & VO_ACCMODE;
+	r->m->mr[0] = r->m->mr[1] = r->m->mr[2] = 0;
+	if (n->dev == VDEV_ZERO) {
+		r->m->mr[2] = VMAP_ZERO;
+		return 3;
+	}
+	if ((n->mode & VS_IFMT) != VS_IFREG || n->dev != VDEV_NONE)
+		return -XE_ENODEV;
+	if (acc == VO_WRONLY || (write_shared && acc != VO_RDWR))
+		return -XE_EACCES;
+	if (n->shm && (e = shm_node_share(n, r->p->space)) < 0)
+		return e;
+	r->m->mr[0] = n->shm;
+	r->m->mr[1] = n->size;
+	return 3;
+}
+
 /* The handlers; the words each request carries come from VFS_OPS (vfs_op_in). */
 static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
@@ -891,6 +928,7 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_CHOWN] = do_chown,       [VFS_FCHOWN] = do_fchown,
 	[VFS_UTIMENS] = do_utimens,   [VFS_FUTIMENS] = do_futimens,
 	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
+	[VFS_MMAP] = do_mmap,
 };
 
 void vfs_dispatch(struct vreq *r)

@@ -55,8 +55,9 @@ struct node {
 	uint64_t atime, mtime, ctime;
 	unsigned opens;          /* open file descriptions on it */
 	/* regular file */
-	uint8_t *data;
+	uint8_t *data;           /* a shm file: the VFS's view of the object */
 	uint64_t size, cap;
+	uint32_t shm;            /* a file in /dev/shm: its memory-server object */
 	/* directory */
 	struct node *parent;
 	struct dent *ents;
@@ -88,6 +89,7 @@ struct vproc {
 struct vfs {
 	struct node *root;
 	struct node *console;    /* /dev/console, when a console server runs */
+	struct node *shm_dir;    /* /dev/shm: files made there are shared objects */
 	uint64_t next_ino;
 	struct vproc *procs;
 	size_t nodes;            /* living nodes, for leak checks */
@@ -142,6 +144,12 @@ int pipe_write(struct vreq *r, struct ofd *f);
 void pipe_close_end(struct vfs *v, struct ofd *f);
 void pipe_forget_space(struct vfs *v, exo_space_t space);
 void pipe_free(struct node *n);
+
+/* shm.c */
+int shm_node_make(struct node *n);
+int shm_node_resize(struct node *n, uint64_t size);
+int shm_node_share(struct node *n, exo_space_t space);
+void shm_node_free(struct node *n);
 
 /* main.c */
 void vfs_make_dev(struct vfs *v);

@@ -8,6 +8,7 @@
  * and check the child's fate from the parent.
  */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -504,8 +506,8 @@ static void test_mmap_family_errors(void **state)
 	assert_int_equal(errno, EINVAL);
 	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), MAP_FAILED);
 	assert_int_equal(errno, EBADF);
-	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 3, 0), MAP_FAILED);
-	assert_int_equal(errno, ENODEV);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 200, 0), MAP_FAILED);
+	assert_int_equal(errno, EBADF);
 	assert_ptr_equal(mmap((void *)(EXO_VM_BASE + 5), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
 			 MAP_FAILED);
 	assert_int_equal(errno, EINVAL);
@@ -538,6 +540,170 @@ static void test_fixed_and_hinted_mappings(void **state)
 	assert_ptr_equal(q, hint); /* MAP_FIXED replaces */
 	assert_int_equal(q[0], 0);
 	assert_int_equal(munmap(hint, 4 * PAGE), 0);
+}
+
+/* A space that never opened an object may not map, resize, close or share it. */
+static int foreign_object(void *arg)
+{
+	uint64_t id = *(uint64_t *)arg, in[6] = { PAGE, EXO_R | EXO_W, MEM_SHARED, 0, id, 0 };
+	exo_msg_t m;
+
+	if (mem_call(MEM_MMAP, 6, in, &m) != XE_EBADF)
+		return 1;
+	in[1] = 8 * PAGE;
+	if (mem_call(MEM_SHM_TRUNCATE, 2, in, &m) != XE_EBADF)
+		return 2;
+	if (mem_call(MEM_SHM_CLOSE, 1, in, &m) != XE_EBADF)
+		return 3;
+	in[1] = 1;
+	if (mem_call(MEM_SHM_SHARE, 2, in, &m) != XE_EBADF)
+		return 4;
+	return 0;
+}
+
+static void test_shared_objects_are_only_for_their_holders(void **state)
+{
+	uint32_t err;
+	uint64_t id = shm_open_raw("/held-object", MEM_SHM_CREAT | MEM_SHM_EXCL, PAGE, &err), in[1];
+	exo_msg_t m = { 0 };
+
+	assert_int_equal(err, 0);
+	assert_int_equal(t_wait(t_fork(foreign_object, &id)), 0);
+	exo_msg_put_string(&m, 0, "/held-object", 12);
+	m.tag = exo_tag(MEM_SHM_UNLINK, 0, 2);
+	assert_int_equal(exo_call(t_lookup(MEM_NAME), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	in[0] = id;
+	assert_int_equal(mem_call(MEM_SHM_CLOSE, 1, in, &m), 0);
+	assert_int_equal(mem_call(MEM_SHM_CLOSE, 1, in, &m), XE_EBADF); /* gone */
+}
+
+#define SHM_NAME "/exo-shm-test"
+
+/* The peer: open the object by name, map it, answer the parent's word. */
+static int shm_posix_peer(void *arg)
+{
+	volatile uint64_t *p;
+	uint64_t v = 0;
+	int fd = shm_open(SHM_NAME, O_RDWR, 0);
+
+	(void)arg;
+	if (fd < 0)
+		return 10 + errno;
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 2;
+	for (int i = 0; i < 5000 && p[0] != 0x1234; i++)
+		usleep(1000);
+	if (p[0] != 0x1234 || pread(fd, &v, 8, 0) != 8 || v != 0x1234)
+		return 3;
+	p[512] = 0x5678;
+	return 0;
+}
+
+static void test_shm_open_maps_one_object_in_two_spaces(void **state)
+{
+	char longname[300];
+	volatile uint64_t *p;
+	uint64_t before = frames_used(), v = 0xabcdef;
+	struct stat st;
+	int fd, ro;
+
+	shm_unlink(SHM_NAME);
+	fd = shm_open(SHM_NAME, O_CREAT | O_EXCL | O_RDWR, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	assert_int_equal(shm_open(SHM_NAME, O_CREAT | O_EXCL | O_RDWR, 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(shm_open("/exo-no-such-object", O_RDWR, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(shm_open("/", O_RDWR | O_CREAT, 0600), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(shm_open("/a/b", O_RDWR | O_CREAT, 0600), -1);
+	assert_int_equal(errno, EINVAL);
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[0] = '/';
+	longname[sizeof(longname) - 1] = 0;
+	assert_int_equal(shm_open(longname, O_RDWR | O_CREAT, 0600), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+
+	assert_int_equal(ftruncate(fd, 2 * PAGE), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 2 * PAGE);
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_int_equal(p[0], 0); /* a new object reads as zeros */
+	p[0] = 0x1234;
+	assert_int_equal(t_wait(t_fork(shm_posix_peer, NULL)), 0);
+	assert_int_equal(p[512], 0x5678);
+	/* The descriptor's read and write see the same bytes as the mappings. */
+	assert_int_equal(pwrite(fd, &v, 8, 8), 8);
+	assert_int_equal(p[1], 0xabcdef);
+
+	/* A read-only descriptor maps read-only shared, or privately. */
+	ro = shm_open(SHM_NAME, O_RDONLY, 0);
+	assert_true(ro >= 0);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), MAP_FAILED);
+	assert_int_equal(errno, EACCES);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 1), MAP_FAILED);
+	assert_int_equal(errno, EINVAL);
+	{
+		volatile uint64_t *q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0);
+		volatile uint64_t *c = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
+
+		assert_ptr_not_equal(q, MAP_FAILED);
+		assert_ptr_not_equal(c, MAP_FAILED);
+		assert_int_equal(q[0], 0x1234);
+		c[0] = 99; /* a private copy: the object does not change */
+		assert_int_equal(p[0], 0x1234);
+		assert_int_equal(munmap((void *)q, PAGE), 0);
+		assert_int_equal(munmap((void *)c, PAGE), 0);
+	}
+	assert_int_equal(close(ro), 0);
+
+	/* Unlink: the name goes, the memory stays while mapped or open. */
+	assert_int_equal(shm_unlink(SHM_NAME), 0);
+	assert_int_equal(shm_unlink(SHM_NAME), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(shm_open(SHM_NAME, O_RDWR, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(p[0], 0x1234);
+	assert_int_equal(munmap((void *)p, 2 * PAGE), 0);
+	assert_int_equal(close(fd), 0);
+	/* The last reference gone, so are its frames. */
+	assert_int_equal(wait_frames(before), before);
+}
+
+/* Regular files map privately (a copy), /dev/zero as anonymous memory; the rest not at all. */
+static void test_files_map_privately(void **state)
+{
+	const char text[] = "mapped from a ramfs file";
+	char *p;
+	int fd = open("/mapped-file", O_CREAT | O_TRUNC | O_RDWR, 0644), dir, zero;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text)), sizeof(text));
+	p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_string_equal(p, text);
+	assert_int_equal(p[PAGE + 5], 0); /* past the end: zeros */
+	assert_int_equal(munmap(p, 2 * PAGE), 0);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
+	assert_int_equal(errno, ENODEV);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink("/mapped-file"), 0);
+
+	dir = open("/", O_RDONLY);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, dir, 0), MAP_FAILED);
+	assert_int_equal(errno, ENODEV);
+	assert_int_equal(close(dir), 0);
+
+	zero = open("/dev/zero", O_RDWR);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, zero, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_int_equal(p[100], 0);
+	p[100] = 1;
+	assert_int_equal(munmap(p, PAGE), 0);
+	assert_int_equal(close(zero), 0);
 }
 
 static void test_brk_and_sbrk_move_the_break(void **state)
@@ -574,6 +740,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_mmap_family_errors),
 		cmocka_unit_test(test_fixed_and_hinted_mappings),
 		cmocka_unit_test(test_brk_and_sbrk_move_the_break),
+		cmocka_unit_test(test_shared_objects_are_only_for_their_holders),
+		cmocka_unit_test(test_shm_open_maps_one_object_in_two_spaces),
+		cmocka_unit_test(test_files_map_privately),
 	};
 
 	exo_init_args(&argc, argv);
