@@ -173,7 +173,10 @@ struct vfs_dirent {
 	/* in: fd, writable shared (1: MAP_SHARED with PROT_WRITE). out: memory-server \
 	 * object id (0: none, a private copy only), size, VMAP_* kind. The object   \
 	 * is shared with the caller's space (exo/memory.h, MEM_SHM_SHARE). */        \
-	X(MMAP, 35, 2, 3)
+	X(MMAP, 35, 2, 3)                                                                  \
+	/* in: fd. out: device server (a thread id), read handle, write handle, rdev; \
+	 * ENOTTY when the descriptor is not on a device server (termios, ioctl). */  \
+	X(DEVICE, 36, 1, 4)
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

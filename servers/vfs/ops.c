@@ -909,6 +909,22 @@ static int do_mmap(struct vreq *r)
 	return 3;
 }
 
+/* The device server behind a descriptor, for calls beyond read and write. */
+static int do_device(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+
+	if (!f)
+		return -XE_EBADF;
+	if (f->node->dev != VDEV_SERVER)
+		return -XE_ENOTTY;
+	r->m->mr[0] = f->node->dev_server;
+	r->m->mr[1] = CONSOLE_IN;
+	r->m->mr[2] = f->out_handle;
+	r->m->mr[3] = VDEV_CONSOLE_RDEV;
+	return 4;
+}
+
 /* The handlers; the words each request carries come from VFS_OPS (vfs_op_in). */
 static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
@@ -928,7 +944,7 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_CHOWN] = do_chown,       [VFS_FCHOWN] = do_fchown,
 	[VFS_UTIMENS] = do_utimens,   [VFS_FUTIMENS] = do_futimens,
 	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
-	[VFS_MMAP] = do_mmap,
+	[VFS_MMAP] = do_mmap,         [VFS_DEVICE] = do_device,
 };
 
 void vfs_dispatch(struct vreq *r)
