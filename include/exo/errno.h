@@ -12,7 +12,11 @@
 #define XE_ENOENT 2
 #define XE_EINTR 4
 #define XE_EIO 5
+#define XE_ENXIO 6
+#define XE_E2BIG 7
+#define XE_ENOEXEC 8
 #define XE_EBADF 9
+#define XE_ECHILD 10
 #define XE_EAGAIN 11
 #define XE_ENOMEM 12
 #define XE_EACCES 13
@@ -26,18 +30,24 @@
 #define XE_EINVAL 22
 #define XE_ENFILE 23
 #define XE_EMFILE 24
+#define XE_ENOTTY 25
+#define XE_ETXTBSY 26
 #define XE_EFBIG 27
 #define XE_ENOSPC 28
 #define XE_ESPIPE 29
 #define XE_EROFS 30
 #define XE_EMLINK 31
 #define XE_EPIPE 32
+#define XE_EDOM 33
 #define XE_ERANGE 34
+#define XE_EDEADLK 35
 #define XE_ENAMETOOLONG 36
+#define XE_ENOLCK 37
 #define XE_ENOSYS 38
 #define XE_ENOTEMPTY 39
 #define XE_ELOOP 40
 #define XE_EOVERFLOW 75
+#define XE_ETIMEDOUT 110
 #define XE_ENOTSUP 95
 
 #endif
