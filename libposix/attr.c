@@ -1,6 +1,7 @@
 /*
- * libposix/attr.c — file attributes: chmod, fchmod, chown, fchown, lchown,
- * umask, access, utimensat, futimens, utimes, utime.
+ * libposix/attr.c — file attributes: chmod, fchmod, fchmodat, chown, fchown,
+ * lchown, fchownat, umask, access, faccessat, utimensat, futimens, utimes,
+ * utime.
  *
  * Permissions are stored and reported; they are not enforced until the
  * process server brings credentials (every space is the superuser so far).
@@ -35,11 +36,20 @@ static int fd_call(uint32_t op, unsigned n, const uint64_t *in)
 	return r < 0 ? px_fail(r) : 0;
 }
 
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	uint64_t in[2] = { (uint64_t)mode & 07777, !(flags & AT_SYMLINK_NOFOLLOW) };
+
+	if (flags & ~AT_SYMLINK_NOFOLLOW) {
+		errno = EINVAL;
+		return -1;
+	}
+	return path_call(px_at(VFS_CHMOD, dirfd, AT_FDCWD), 2, in, path);
+}
+
 int chmod(const char *path, mode_t mode)
 {
-	uint64_t in[2] = { (uint64_t)mode & 07777, 1 };
-
-	return path_call(VFS_CHMOD, 2, in, path);
+	return fchmodat(AT_FDCWD, path, mode, 0);
 }
 
 int fchmod(int fd, mode_t mode)
@@ -54,18 +64,27 @@ static uint64_t id(unsigned v)
 	return v == (unsigned)-1 ? VID_KEEP : v;
 }
 
+int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+	uint64_t in[3] = { id(uid), id(gid), !(flags & AT_SYMLINK_NOFOLLOW) };
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((flags & AT_EMPTY_PATH) && !path[0])
+		return fchown(dirfd, uid, gid);
+	return path_call(px_at(VFS_CHOWN, dirfd, AT_FDCWD), 3, in, path);
+}
+
 int chown(const char *path, uid_t uid, gid_t gid)
 {
-	uint64_t in[3] = { id(uid), id(gid), 1 };
-
-	return path_call(VFS_CHOWN, 3, in, path);
+	return fchownat(AT_FDCWD, path, uid, gid, 0);
 }
 
 int lchown(const char *path, uid_t uid, gid_t gid)
 {
-	uint64_t in[3] = { id(uid), id(gid), 0 };
-
-	return path_call(VFS_CHOWN, 3, in, path);
+	return fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
 int fchown(int fd, uid_t uid, gid_t gid)
@@ -85,15 +104,31 @@ mode_t umask(mode_t mask)
 	return (mode_t)m.mr[0];
 }
 
-int access(const char *path, int mode)
+/* AT_EACCESS: effective ids, the same as the real ones until set*id exists. */
+int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	uint64_t in[1] = { (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) | (mode & X_OK ? VACC_X : 0) };
 
-	if (mode & ~(R_OK | W_OK | X_OK)) {
+	if ((mode & ~(R_OK | W_OK | X_OK)) || (flags & ~AT_EACCESS)) {
 		errno = EINVAL;
 		return -1;
 	}
-	return path_call(VFS_ACCESS, 1, in, path);
+	return path_call(px_at(VFS_ACCESS, dirfd, AT_FDCWD), 1, in, path);
+}
+
+int access(const char *path, int mode)
+{
+	return faccessat(AT_FDCWD, path, mode, 0);
+}
+
+int euidaccess(const char *path, int mode)
+{
+	return faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+}
+
+int eaccess(const char *path, int mode)
+{
+	return faccessat(AT_FDCWD, path, mode, AT_EACCESS);
 }
 
 static uint64_t wire_time(const struct timespec *t, int which)
@@ -113,15 +148,11 @@ int utimensat(int dirfd, const char *path, const struct timespec t[2], int flags
 {
 	uint64_t in[3] = { wire_time(t, 0), wire_time(t, 1), flags & AT_SYMLINK_NOFOLLOW ? 0 : 1 };
 
-	if (dirfd != AT_FDCWD && path[0] != '/') {
-		errno = ENOSYS; /* relative to a directory descriptor: not yet */
-		return -1;
-	}
 	if (flags & ~AT_SYMLINK_NOFOLLOW) {
 		errno = EINVAL;
 		return -1;
 	}
-	return path_call(VFS_UTIMENS, 3, in, path);
+	return path_call(px_at(VFS_UTIMENS, dirfd, AT_FDCWD), 3, in, path);
 }
 
 int futimens(int fd, const struct timespec t[2])

@@ -1,6 +1,7 @@
 /*
  * libposix/dir.c — the namespace: mkdir, rmdir, unlink, rename, chdir,
- * getcwd, and directory streams (opendir, fdopendir, readdir, rewinddir,
+ * fchdir, chroot, realpath, link, symlink, readlink, mknod, mkfifo and their
+ * *at forms, getcwd, and directory streams (opendir, fdopendir, readdir, rewinddir,
  * closedir, dirfd) over the VFS's GETDENTS.
  */
 #define _GNU_SOURCE
@@ -10,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <exo/errno.h>
@@ -43,11 +46,16 @@ static int two_strings(uint32_t op, const char *a, const char *b)
 	return r < 0 ? px_fail(r) : 0;
 }
 
-int mkdir(const char *path, mode_t mode)
+int mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	uint64_t in[1] = { (uint64_t)mode & 07777 };
 
-	return path_op(VFS_MKDIR, path, 1, in);
+	return path_op(px_at(VFS_MKDIR, dirfd, AT_FDCWD), path, 1, in);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	return mkdirat(AT_FDCWD, path, mode);
 }
 
 int rmdir(const char *path)
@@ -60,17 +68,82 @@ int unlink(const char *path)
 	return path_op(VFS_UNLINK, path, 0, NULL);
 }
 
+int unlinkat(int dirfd, const char *path, int flags)
+{
+	if (flags & ~AT_REMOVEDIR) {
+		errno = EINVAL;
+		return -1;
+	}
+	return path_op(px_at(flags & AT_REMOVEDIR ? VFS_RMDIR : VFS_UNLINK, dirfd, AT_FDCWD), path, 0, NULL);
+}
+
+int symlinkat(const char *target, int dirfd, const char *path)
+{
+	return two_strings(px_at(VFS_SYMLINK, dirfd, AT_FDCWD), path, target);
+}
+
 int symlink(const char *target, const char *path)
 {
-	return two_strings(VFS_SYMLINK, path, target);
+	return symlinkat(target, AT_FDCWD, path);
+}
+
+int linkat(int fd1, const char *from, int fd2, const char *to, int flags)
+{
+	uint64_t in[1] = { (flags & AT_SYMLINK_FOLLOW) != 0 };
+	exo_msg_t m;
+	int r;
+
+	if (flags & ~AT_SYMLINK_FOLLOW) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(px_at(VFS_LINK, fd1, fd2), 1, in, from, strlen(from), to, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
 }
 
 int link(const char *from, const char *to)
 {
-	return two_strings(VFS_LINK, from, to);
+	return linkat(AT_FDCWD, from, AT_FDCWD, to, 0);
+}
+
+int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
+{
+	uint64_t in[2] = { mode & 07777, ((uint64_t)major(dev) << 8) | (minor(dev) & 0xff) };
+
+	switch (mode & S_IFMT) {
+	case 0:
+	case S_IFREG: in[0] |= VS_IFREG; break;
+	case S_IFIFO: in[0] |= VS_IFIFO; break;
+	case S_IFCHR: in[0] |= VS_IFCHR; break;
+	case S_IFDIR: in[0] |= VS_IFDIR; break; /* the VFS says EPERM */
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	return path_op(px_at(VFS_MKNOD, dirfd, AT_FDCWD), path, 2, in);
+}
+
+int mknod(const char *path, mode_t mode, dev_t dev)
+{
+	return mknodat(AT_FDCWD, path, mode, dev);
+}
+
+int mkfifoat(int dirfd, const char *path, mode_t mode)
+{
+	return mknodat(dirfd, path, S_IFIFO | (mode & 07777), 0);
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+	return mkfifoat(AT_FDCWD, path, mode);
 }
 
 ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	return readlinkat(AT_FDCWD, path, buf, size);
+}
+
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {
 	char target[VFS_PATH_MAX + 1];
 	size_t len = 0;
@@ -81,7 +154,8 @@ ssize_t readlink(const char *path, char *buf, size_t size)
 		errno = EINVAL;
 		return -1;
 	}
-	r = px_vfs_call(VFS_READLINK, 0, NULL, path, strlen(path), NULL, target, sizeof(target), &m, &len);
+	r = px_vfs_call(px_at(VFS_READLINK, dirfd, AT_FDCWD), 0, NULL, path, strlen(path), NULL, target,
+			sizeof(target), &m, &len);
 	if (r < 0)
 		return px_fail(r);
 	if (len > size)
@@ -95,9 +169,56 @@ int chdir(const char *path)
 	return path_op(VFS_CHDIR, path, 0, NULL);
 }
 
+int fchdir(int fd)
+{
+	return path_op(px_at(VFS_CHDIR, fd < 0 ? VFS_FD_MAX : fd, AT_FDCWD), ".", 0, NULL);
+}
+
+int chroot(const char *path)
+{
+	return path_op(VFS_CHROOT, path, 0, NULL);
+}
+
+int renameat(int fd1, const char *from, int fd2, const char *to)
+{
+	return two_strings(px_at(VFS_RENAME, fd1, fd2), from, to);
+}
+
 int rename(const char *from, const char *to)
 {
-	return two_strings(VFS_RENAME, from, to);
+	return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+char *realpath(const char *path, char *resolved)
+{
+	char buf[VFS_PATH_MAX + 1];
+	size_t len = 0;
+	exo_msg_t m;
+	int r;
+
+	if (!path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = px_vfs_call(VFS_REALPATH, 0, NULL, path, strlen(path), NULL, buf, sizeof(buf) - 1, &m, &len);
+	if (r < 0) {
+		px_fail(r);
+		return NULL;
+	}
+	buf[len] = 0;
+	if (len >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (!resolved) {
+		resolved = malloc(len + 1);
+		if (!resolved) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	memcpy(resolved, buf, len + 1);
+	return resolved;
 }
 
 char *getcwd(char *buf, size_t size)

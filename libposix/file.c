@@ -1,6 +1,7 @@
 /*
- * libposix/file.c — descriptors and their I/O: open, close, read, write,
- * pread, pwrite, lseek, dup, dup2, fcntl, ftruncate, truncate.
+ * libposix/file.c — descriptors and their I/O: open, openat, creat, close,
+ * read, write, pread, pwrite, readv, writev, preadv, pwritev, lseek, dup,
+ * dup2, fcntl, ftruncate, truncate, fsync, fdatasync, getdtablesize.
  *
  * Every call is a request to the VFS, which owns the descriptor table. For
  * a device descriptor (the console) the VFS answers READ/WRITE with a
@@ -14,6 +15,8 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/uio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -60,7 +63,7 @@ static unsigned px_oflags(int flags)
 	return f;
 }
 
-static int px_open(const char *path, int flags, mode_t mode)
+static int px_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	uint64_t in[2] = { px_oflags(flags), (uint64_t)mode & 07777 };
 	exo_msg_t m;
@@ -70,11 +73,16 @@ static int px_open(const char *path, int flags, mode_t mode)
 		errno = EFAULT;
 		return -1;
 	}
-	r = px_vfs_call(VFS_OPEN, 2, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	r = px_vfs_call(px_at(VFS_OPEN, dirfd, AT_FDCWD), 2, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
 	if (r < 0)
 		return px_fail(r);
 	px_fd_forget((int)m.mr[0]);
 	return (int)m.mr[0];
+}
+
+static int px_open(const char *path, int flags, mode_t mode)
+{
+	return px_openat(AT_FDCWD, path, flags, mode);
 }
 
 /* The mode argument open takes only with O_CREAT or O_TMPFILE. */
@@ -106,6 +114,25 @@ int px_open_b(const char *path, int flags, ...)
 
 	OPEN_MODE(flags, mode);
 	return px_open(path, flags, mode);
+}
+
+int px_openat_a(int dirfd, const char *path, int flags, ...) __asm__("openat");
+int px_openat_b(int dirfd, const char *path, int flags, ...) __asm__("openat64");
+
+int px_openat_a(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	return px_openat(dirfd, path, flags, mode);
+}
+
+int px_openat_b(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	return px_openat(dirfd, path, flags, mode);
 }
 
 int px_creat_a(const char *path, mode_t mode) __asm__("creat");
@@ -234,6 +261,134 @@ ssize_t read(int fd, void *buf, size_t n)
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	return io(fd, 1, (void *)buf, n, -1);
+}
+
+/*
+ * readv, writev, preadv, pwritev: one transfer when the vector fits a
+ * bounce buffer of VEC_BOUNCE bytes (so a writev of up to PIPE_BUF bytes to
+ * a pipe is atomic and an O_APPEND writev lands in one piece), else one
+ * transfer per element, stopping at the first short one.
+ */
+#define VEC_BOUNCE (64u * 1024u)
+
+static ssize_t vec_io(int fd, int writing, const struct iovec *iov, int cnt, int64_t off)
+{
+	size_t total = 0, done = 0;
+	ssize_t r;
+	char *b;
+
+	if (cnt < 0 || cnt > IOV_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - total) {
+			errno = EINVAL;
+			return -1;
+		}
+		total += iov[i].iov_len;
+	}
+	if (total <= VEC_BOUNCE && cnt > 1 && (b = malloc(total ? total : 1))) {
+		if (writing)
+			for (int i = 0; i < cnt; done += iov[i].iov_len, i++)
+				memcpy(b + done, iov[i].iov_base, iov[i].iov_len);
+		r = io(fd, writing, b, total, off);
+		for (int i = 0, at = 0; !writing && r > 0 && i < cnt && at < r; i++) {
+			size_t c = iov[i].iov_len < (size_t)(r - at) ? iov[i].iov_len : (size_t)(r - at);
+
+			memcpy(iov[i].iov_base, b + at, c);
+			at += (int)c;
+		}
+		free(b);
+		return r;
+	}
+	for (int i = 0; i < cnt; i++) {
+		r = io(fd, writing, iov[i].iov_base, iov[i].iov_len, off < 0 ? -1 : off + (int64_t)done);
+		if (r < 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	return vec_io(fd, 0, iov, cnt, -1);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	return vec_io(fd, 1, iov, cnt, -1);
+}
+
+ssize_t px_preadv_a(int fd, const struct iovec *iov, int cnt, off_t off) __asm__("preadv");
+ssize_t px_preadv_b(int fd, const struct iovec *iov, int cnt, off_t off) __asm__("preadv64");
+ssize_t px_pwritev_a(int fd, const struct iovec *iov, int cnt, off_t off) __asm__("pwritev");
+ssize_t px_pwritev_b(int fd, const struct iovec *iov, int cnt, off_t off) __asm__("pwritev64");
+
+ssize_t px_preadv_a(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vec_io(fd, 0, iov, cnt, off);
+}
+
+ssize_t px_preadv_b(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	return px_preadv_a(fd, iov, cnt, off);
+}
+
+ssize_t px_pwritev_a(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vec_io(fd, 1, iov, cnt, off);
+}
+
+ssize_t px_pwritev_b(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	return px_pwritev_a(fd, iov, cnt, off);
+}
+
+/*
+ * fsync, fdatasync: ramfs keeps everything in the VFS's memory, so there is
+ * nothing to write back; the descriptor is still checked (EBADF), and pipes
+ * and FIFOs cannot be synchronized (EINVAL, as on Linux).
+ */
+static int sync_fd(int fd)
+{
+	uint64_t in[1] = { (uint64_t)fd };
+	exo_msg_t m;
+	int r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+
+	if (r < 0)
+		return px_fail(r);
+	if ((m.mr[VST_MODE] & VS_IFMT) == VS_IFIFO) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int fsync(int fd)
+{
+	return sync_fd(fd);
+}
+
+int fdatasync(int fd)
+{
+	return sync_fd(fd);
+}
+
+int getdtablesize(void)
+{
+	return VFS_FD_MAX;
 }
 
 ssize_t px_pread_a(int fd, void *buf, size_t n, off_t off) __asm__("pread");

@@ -39,6 +39,13 @@ int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, 
 int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
 		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
 
+/*
+ * A VFS request label whose paths start at directory descriptors (the *at
+ * calls; AT_FDCWD: the working directory). A descriptor that cannot exist
+ * is passed on as one the VFS will refuse (EBADF), for relative paths only.
+ */
+uint32_t px_at(uint32_t op, int dirfd1, int dirfd2);
+
 /* Forget what is cached about a descriptor (close, dup2 onto it). */
 void px_fd_forget(int fd);
 

@@ -2,6 +2,7 @@
  * libposix/server.c — finding the servers and calling them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include <exo/errno.h>
@@ -12,6 +13,18 @@
 
 static exo_tid_t memory_tid, vfs_tid;
 static int vfs_missing;
+
+static uint32_t at_code(int fd)
+{
+	if (fd == AT_FDCWD)
+		return 0;
+	return fd < 0 || fd >= VFS_FD_MAX ? VFS_AT_MASK : (uint32_t)fd + 1;
+}
+
+uint32_t px_at(uint32_t op, int dirfd1, int dirfd2)
+{
+	return vfs_at(op, at_code(dirfd1), at_code(dirfd2));
+}
 
 int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 {

@@ -1,9 +1,10 @@
 /*
- * libposix/stat.c — stat, fstat, lstat: the VFS's stat words into the C
+ * libposix/stat.c — stat, fstat, lstat, fstatat: the VFS's stat words into the C
  * library's struct stat.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -80,6 +81,42 @@ static int px_fstat(int fd, struct stat *st)
 		return px_fail(r);
 	fill(st, m.mr);
 	return 0;
+}
+
+static int px_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	exo_msg_t m;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!path || !st) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (!path[0] && (flags & AT_EMPTY_PATH))
+		return dirfd == AT_FDCWD ? px_stat(".", st, VFS_STAT) : px_fstat(dirfd, st);
+	r = px_vfs_call(px_at(flags & AT_SYMLINK_NOFOLLOW ? VFS_LSTAT : VFS_STAT, dirfd, AT_FDCWD), 0, NULL,
+			path, strlen(path), NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	fill(st, m.mr);
+	return 0;
+}
+
+int px_fstatat_a(int dirfd, const char *path, struct stat *st, int flags) __asm__("fstatat");
+int px_fstatat_b(int dirfd, const char *path, struct stat *st, int flags) __asm__("fstatat64");
+
+int px_fstatat_a(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return px_fstatat(dirfd, path, st, flags);
+}
+
+int px_fstatat_b(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return px_fstatat(dirfd, path, st, flags);
 }
 
 /* Both names of each (large file support may rename them). */

@@ -131,6 +131,7 @@ typedef struct exo_kinfo {
 	uint64_t phys_bytes;    /* physical memory size */
 	int32_t cpu;            /* CPU every space is placed on, or -1 for any */
 	uint32_t reserved;
+	uint64_t entropy[4];    /* 32 fresh random bytes from the kernel, new each call */
 } exo_kinfo_t;
 
 #define EXO_ABI_VERSION 1

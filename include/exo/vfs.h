@@ -71,13 +71,16 @@
 
 /*
  * The stat reply: registers mr[0..VST_WORDS-1]. VST_RDEV of a device is
- * major << 8 | minor: 1/3 null, 1/5 zero, 1/7 full, 5/1 the console (a
+ * major << 8 | minor: 1/3 null, 1/5 zero, 1/7 full, 1/8 random, 1/9
+ * urandom, 5/1 the console (a
  * terminal; isatty looks for VS_IFCHR with major 5 or 4).
  */
 #define VDEV_NULL_RDEV 0x103u
 #define VDEV_ZERO_RDEV 0x105u
 #define VDEV_FULL_RDEV 0x107u
 #define VDEV_CONSOLE_RDEV 0x501u
+#define VDEV_RANDOM_RDEV 0x108u
+#define VDEV_URANDOM_RDEV 0x109u
 enum vfs_stat_word {
 	VST_DEV, VST_INO, VST_MODE, VST_NLINK, VST_UID, VST_GID, VST_SIZE, VST_BLOCKS,
 	VST_ATIME_NS, VST_MTIME_NS, VST_CTIME_NS, VST_RDEV, VST_WORDS
@@ -176,7 +179,28 @@ struct vfs_dirent {
 	X(MMAP, 35, 2, 3)                                                                  \
 	/* in: fd. out: device server (a thread id), read handle, write handle, rdev; \
 	 * ENOTTY when the descriptor is not on a device server (termios, ioctl). */  \
-	X(DEVICE, 36, 1, 4)
+	X(DEVICE, 36, 1, 4)                                                                \
+	/* in: mode (VS_IFIFO, VS_IFREG or VS_IFCHR | permissions), rdev; path */       \
+	X(MKNOD, 37, 2, 0)                                                                 \
+	/* path. out: data (the absolute path, every link followed) */                   \
+	X(REALPATH, 38, 0, 0)                                                              \
+	/* path: the caller's root becomes that directory */                             \
+	X(CHROOT, 39, 0, 0)
+
+/*
+ * Paths relative to a directory descriptor (openat and the other *at calls):
+ * bits 12-21 of a request's label hold dirfd + 1 for its first path, bits
+ * 22-31 for its second (0: the working directory). They matter only for a
+ * relative path; a bad one is EBADF, one that is not a directory ENOTDIR.
+ */
+#define VFS_OP_MASK 0xfffu
+#define VFS_AT_SHIFT1 12
+#define VFS_AT_SHIFT2 22
+#define VFS_AT_MASK 0x3ffu
+static inline uint32_t vfs_at(uint32_t op, uint32_t at1, uint32_t at2)
+{
+	return op | (at1 & VFS_AT_MASK) << VFS_AT_SHIFT1 | (at2 & VFS_AT_MASK) << VFS_AT_SHIFT2;
+}
 
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:

@@ -68,6 +68,8 @@ void vfs_make_dev(struct vfs *v)
 	mkdev(v, dev, "null", VDEV_NULL);
 	mkdev(v, dev, "zero", VDEV_ZERO);
 	mkdev(v, dev, "full", VDEV_FULL);
+	mkdev(v, dev, "random", VDEV_RANDOM);
+	mkdev(v, dev, "urandom", VDEV_URANDOM);
 	/* /dev/shm: world-writable and sticky, like /tmp. */
 	v->shm_dir = node_new(v, VS_IFDIR | 01777);
 	if (v->shm_dir && dir_add(v, dev, "shm", v->shm_dir) < 0) {

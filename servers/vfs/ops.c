@@ -43,6 +43,8 @@ struct vproc *proc_get(struct vfs *v, exo_space_t space)
 	p->space = space;
 	p->cwd = v->root;
 	p->cwd->opens++;
+	p->root = v->root;
+	p->root->opens++;
 	p->umask = 022;
 	/* A new space starts with the console as its standard descriptors. */
 	if (v->console) {
@@ -90,6 +92,8 @@ void proc_exit(struct vfs *v, exo_space_t space)
 		fd_close(v, p, i);
 	p->cwd->opens--;
 	node_put(v, p->cwd);
+	p->root->opens--;
+	node_put(v, p->root);
 	free(p);
 }
 
@@ -106,6 +110,17 @@ static int fd_alloc(struct vproc *p, uint64_t lowest)
 	return -XE_EMFILE;
 }
 
+static const uint32_t rdevs[] = {
+	[VDEV_NULL] = VDEV_NULL_RDEV,       [VDEV_ZERO] = VDEV_ZERO_RDEV,
+	[VDEV_FULL] = VDEV_FULL_RDEV,       [VDEV_RANDOM] = VDEV_RANDOM_RDEV,
+	[VDEV_URANDOM] = VDEV_URANDOM_RDEV, [VDEV_SERVER] = VDEV_CONSOLE_RDEV,
+};
+
+static uint32_t dev_rdev(enum vdev d)
+{
+	return rdevs[d];
+}
+
 static void stat_words(const struct node *n, uint64_t *w)
 {
 	w[VST_DEV] = 1;
@@ -119,16 +134,28 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_ATIME_NS] = n->atime;
 	w[VST_MTIME_NS] = n->mtime;
 	w[VST_CTIME_NS] = n->ctime;
-	w[VST_RDEV] = n->dev == VDEV_NULL ? VDEV_NULL_RDEV : n->dev == VDEV_ZERO ? VDEV_ZERO_RDEV
-		    : n->dev == VDEV_FULL ? VDEV_FULL_RDEV : n->dev == VDEV_SERVER ? VDEV_CONSOLE_RDEV : 0;
+	w[VST_RDEV] = dev_rdev(n->dev);
 }
 
 static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bool follow,
 		   struct node **dir, struct node **node, char *last, bool *slash)
 {
+	uint32_t at = path == r->path2 ? r->at2 : r->at1;
+	struct node *start = NULL;
+
 	if (!path)
 		return -XE_EINVAL;
-	return path_resolve(r->v, r->p, path, len, parent, follow, dir, node, last, slash);
+	/* Relative to a directory descriptor (openat and the rest). */
+	if (at && len > 0 && path[0] != '/') {
+		struct ofd *f = fd_get(r->p, at - 1);
+
+		if (!f)
+			return -XE_EBADF;
+		if (!node_is_dir(f->node))
+			return -XE_ENOTDIR;
+		start = f->node;
+	}
+	return path_resolve(r->v, r->p, start, path, len, parent, follow, dir, node, last, slash);
 }
 
 static bool is_link(const struct node *n)
@@ -196,6 +223,8 @@ static int do_open(struct vreq *r)
 	r->p->fds[fd].f = f;
 	r->p->fds[fd].cloexec = flags & VO_CLOEXEC;
 	r->m->mr[0] = (uint64_t)fd;
+	if (n->pipe)
+		return fifo_open(r, f, fd);
 	return 1;
 }
 
@@ -231,6 +260,13 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 		r->out_len = count;
 		r->m->mr[0] = count;
 		return 1;
+	case VDEV_RANDOM:
+	case VDEV_URANDOM:
+		random_fill((uint8_t *)r->out, count < VFS_DIRENT_BUF ? count : VFS_DIRENT_BUF);
+		r->out_ptr = r->out;
+		r->out_len = count < VFS_DIRENT_BUF ? count : VFS_DIRENT_BUF;
+		r->m->mr[0] = r->out_len;
+		return 1;
 	case VDEV_SERVER:
 		r->redirect = true;
 		r->m->mr[0] = n->dev_server;
@@ -264,7 +300,9 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 		break;
 	case VDEV_NULL:
 	case VDEV_ZERO:
-		r->m->mr[0] = len;
+	case VDEV_RANDOM:
+	case VDEV_URANDOM:
+		r->m->mr[0] = len; /* writes to the random devices are taken and dropped */
 		return 1;
 	case VDEV_FULL:
 		return -XE_ENOSPC;
@@ -504,7 +542,7 @@ static int do_dup2(struct vreq *r)
 static int do_getcwd(struct vreq *r)
 {
 	size_t len;
-	int e = path_of(r->v, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
+	int e = path_of(r->p->root, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
 
 	if (e)
 		return e;
@@ -719,8 +757,8 @@ static int do_link(struct vreq *r)
 {
 	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
 	struct node *d1, *n1, *d2, *n2;
-	bool s1, s2;
-	int e = resolve(r, r->path, r->path_len, false, false, &d1, &n1, l1, &s1);
+	bool s1, s2, follow = exo_tag_untyped(r->m->tag) >= 1 && r->m->mr[0]; /* linkat AT_SYMLINK_FOLLOW */
+	int e = resolve(r, r->path, r->path_len, false, follow, &d1, &n1, l1, &s1);
 
 	if (e)
 		return e;
@@ -925,6 +963,99 @@ static int do_device(struct vreq *r)
 	return 4;
 }
 
+/* mkfifo and mknod: FIFOs, regular files, and the devices the VFS serves. */
+static int do_mknod(struct vreq *r)
+{
+	uint32_t mode = (uint32_t)r->m->mr[0], type = mode & VS_IFMT;
+	char last[VFS_NAME_MAX + 1];
+	enum vdev dev = VDEV_NONE;
+	struct node *dir, *n;
+	bool slash;
+	int e;
+
+	if ((r->m->mr[0] & ~(uint64_t)(VS_IFMT | VS_PERM)))
+		return -XE_EINVAL;
+	if (type == VS_IFCHR) {
+		for (enum vdev d = VDEV_NULL; d < VDEV_SERVER; d++)
+			if (rdevs[d] == r->m->mr[1])
+				dev = d;
+		if (dev == VDEV_NONE)
+			return -XE_ENXIO; /* no such device here */
+	} else if (type != VS_IFIFO && type != VS_IFREG && type != 0) {
+		return type == VS_IFDIR ? -XE_EPERM : -XE_EINVAL;
+	}
+	e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	if (e)
+		return e;
+	if (n || last[0] == 0)
+		return -XE_EEXIST;
+	if (slash)
+		return -XE_ENOENT;
+	n = node_new(r->v, (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask));
+	if (!n)
+		return -XE_ENOSPC;
+	n->dev = dev;
+	if (type == VS_IFIFO && !(n->pipe = pipe_new())) {
+		node_put(r->v, n);
+		return -XE_ENOSPC;
+	}
+	e = dir_add(r->v, dir, last, n);
+	if (e)
+		node_put(r->v, n);
+	return e;
+}
+
+/* realpath: the absolute path of what path names, every link followed. */
+static int do_realpath(struct vreq *r)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct node *dir, *n;
+	size_t len;
+	bool slash;
+	int e = resolve(r, r->path, r->path_len, true, true, &dir, &n, last, &slash);
+
+	if (e)
+		return e;
+	if (!n)
+		return -XE_ENOENT;
+	if (node_is_dir(n))
+		e = path_of(r->p->root, n, r->out, VFS_PATH_MAX + 1, &len);
+	else
+		e = path_of(r->p->root, dir, r->out, VFS_PATH_MAX + 1, &len);
+	if (e)
+		return e;
+	if (!node_is_dir(n)) {
+		size_t l = strlen(last);
+
+		if (len + 1 + l > VFS_PATH_MAX)
+			return -XE_ENAMETOOLONG;
+		if (len > 1)
+			r->out[len++] = '/';
+		memcpy(r->out + len, last, l + 1);
+		len += l;
+	}
+	r->out_ptr = r->out;
+	r->out_len = len;
+	return 0;
+}
+
+/* chroot: later absolute paths, and "..", stop at the new root. */
+static int do_chroot(struct vreq *r)
+{
+	struct node *n;
+	int e = path_node(r, true, &n);
+
+	if (e)
+		return e;
+	if (!node_is_dir(n))
+		return -XE_ENOTDIR;
+	n->opens++;
+	r->p->root->opens--;
+	node_put(r->v, r->p->root);
+	r->p->root = n;
+	return 0;
+}
+
 /* The handlers; the words each request carries come from VFS_OPS (vfs_op_in). */
 static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
@@ -945,13 +1076,17 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_UTIMENS] = do_utimens,   [VFS_FUTIMENS] = do_futimens,
 	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
 	[VFS_MMAP] = do_mmap,         [VFS_DEVICE] = do_device,
+	[VFS_MKNOD] = do_mknod,       [VFS_REALPATH] = do_realpath,
+	[VFS_CHROOT] = do_chroot,
 };
 
 void vfs_dispatch(struct vreq *r)
 {
-	uint32_t label = exo_tag_label(r->m->tag);
+	uint32_t full = exo_tag_label(r->m->tag), label = full & VFS_OP_MASK;
 	int res;
 
+	r->at1 = (full >> VFS_AT_SHIFT1) & VFS_AT_MASK;
+	r->at2 = (full >> VFS_AT_SHIFT2) & VFS_AT_MASK;
 	r->out_len = 0;
 	r->out_ptr = NULL;
 	if (label >= VFS_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {

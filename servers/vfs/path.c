@@ -38,12 +38,12 @@ static bool is_link(const struct node *n)
 	return (n->mode & VS_IFMT) == VS_IFLNK;
 }
 
-int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
-		 bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
+int path_resolve(struct vfs *v, struct vproc *p, struct node *from, const char *path, size_t len,
+		 bool parent, bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
 		 bool *slash)
 {
 	char buf[2 * VFS_PATH_MAX + 2];
-	struct node *cur;
+	struct node *cur, *root = p->root ? p->root : v->root;
 	unsigned links = 0;
 	size_t i = 0;
 
@@ -58,7 +58,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 	if (memchr(path, 0, len))
 		return -XE_EINVAL;
 	memcpy(buf, path, len);
-	cur = path[0] == '/' ? v->root : p->cwd;
+	cur = path[0] == '/' ? root : from ? from : p->cwd;
 	*slash = path[len - 1] == '/';
 	for (;;) {
 		char name[VFS_NAME_MAX + 1];
@@ -68,7 +68,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 		struct node *next;
 
 		if (i < len && buf[i] == '/' && i == 0)
-			cur = v->root; /* a link to an absolute path starts over at / */
+			cur = root; /* a link to an absolute path starts over at / */
 		while (i < len && buf[i] == '/')
 			i++;
 		start = i;
@@ -93,7 +93,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 		if (strcmp(name, ".") == 0)
 			next = cur;
 		else if (strcmp(name, "..") == 0)
-			next = cur->parent ? cur->parent : cur;
+			next = cur == root || !cur->parent ? cur : cur->parent;
 		else
 			next = (d = dir_find(cur, name)) ? d->node : NULL;
 		/* A symbolic link is followed unless it is the last component and not asked to. */
@@ -106,7 +106,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 			if (e)
 				return e;
 			if (buf[0] == '/')
-				cur = v->root;
+				cur = root;
 			continue;
 		}
 		if (final && parent) {
@@ -131,13 +131,13 @@ int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, b
 }
 
 /* The absolute path of a directory, into buf. */
-int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len)
+int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t *len)
 {
 	char tmp[VFS_PATH_MAX + 1];
 	size_t pos = sizeof(tmp);
 
 	tmp[--pos] = 0;
-	while (dir != v->root) {
+	while (dir != root) {
 		struct node *up = dir->parent;
 		const char *name = NULL;
 		size_t n;

@@ -7,6 +7,11 @@
  * client never stalls another. Writes up to VFS_PIPE_BUF bytes are atomic;
  * a longer one goes in as room appears. No writers left: reads see end of
  * file; no readers left: writes fail with EPIPE.
+ *
+ * A FIFO (mkfifo) is a pipe with a name: opening it for reading waits for a
+ * writer and opening it for writing waits for a reader (deferred replies
+ * too), unless O_NONBLOCK: then a reader opens at once and a writer without
+ * a reader gets ENXIO. O_RDWR opens at once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +116,67 @@ static void enqueue(struct pwait **q, struct pwait *w)
 	*q = w;
 }
 
+struct pipe *pipe_new(void)
+{
+	return calloc(1, sizeof(struct pipe));
+}
+
+/* Answer the FIFO opens that the other end has now arrived for. */
+static void open_settle(struct pipe *p)
+{
+	struct pwait **q = &p->owait;
+
+	while (*q) {
+		struct pwait *w = *q;
+
+		/* w->len: the access mode it waits with; w->count: its descriptor. */
+		if (w->len == VO_RDONLY ? p->writers > 0 : p->readers > 0) {
+			*q = w->next;
+			answer(w->client, w->count, NULL, 0, 0);
+			free(w);
+		} else {
+			q = &w->next;
+		}
+	}
+}
+
+int fifo_open(struct vreq *r, struct ofd *f, int fd)
+{
+	struct pipe *p = f->node->pipe;
+	unsigned acc = f->flags & VO_ACCMODE;
+	struct pwait *w;
+
+	if (acc != VO_WRONLY)
+		p->readers++;
+	if (acc != VO_RDONLY)
+		p->writers++;
+	open_settle(p);
+	settle(p);
+	if (acc == VO_RDWR || (acc == VO_RDONLY ? p->writers > 0 : p->readers > 0))
+		return 1;
+	if (f->flags & VO_NONBLOCK) {
+		if (acc == VO_RDONLY)
+			return 1;
+		/* A writer with no reader: undo the open. */
+		r->p->fds[fd].f = NULL;
+		pipe_close_end(r->v, f);
+		f->node->opens--;
+		node_put(r->v, f->node);
+		free(f);
+		return -XE_ENXIO;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return 1; /* cannot wait: open now, as O_NONBLOCK would */
+	w->client = r->from;
+	w->space = r->p->space;
+	w->count = (uint64_t)fd;
+	w->len = acc;
+	enqueue(&p->owait, w);
+	r->deferred = true;
+	return 0;
+}
+
 int pipe_create(struct vreq *r)
 {
 	unsigned flags = (unsigned)r->m->mr[0];
@@ -130,7 +196,7 @@ int pipe_create(struct vreq *r)
 	rd = calloc(1, sizeof(*rd));
 	wr = calloc(1, sizeof(*wr));
 	if (n)
-		n->pipe = calloc(1, sizeof(*n->pipe));
+		n->pipe = pipe_new();
 	if (!n || !n->pipe || !rd || !wr) {
 		free(rd);
 		free(wr);
@@ -236,10 +302,12 @@ void pipe_close_end(struct vfs *v, struct ofd *f)
 	struct pipe *p = f->node->pipe;
 
 	(void)v;
-	if ((f->flags & VO_ACCMODE) == VO_RDONLY)
+	if ((f->flags & VO_ACCMODE) != VO_WRONLY)
 		p->readers--;
-	else
+	if ((f->flags & VO_ACCMODE) != VO_RDONLY)
 		p->writers--;
+	if (p->readers == 0 && p->writers == 0)
+		p->head = p->len = 0; /* a FIFO nobody has open keeps no data */
 	settle(p); /* end of file for readers, EPIPE for writers */
 }
 
@@ -266,6 +334,7 @@ void pipe_forget_space(struct vfs *v, exo_space_t space)
 			if (p->fds[i].f && p->fds[i].f->node->pipe) {
 				drop(&p->fds[i].f->node->pipe->rwait, space);
 				drop(&p->fds[i].f->node->pipe->wwait, space);
+				drop(&p->fds[i].f->node->pipe->owait, space);
 			}
 }
 
@@ -287,6 +356,12 @@ void pipe_free(struct node *n)
 
 		p->wwait = w->next;
 		free(w->data);
+		free(w);
+	}
+	while (p->owait) {
+		struct pwait *w = p->owait;
+
+		p->owait = w->next;
 		free(w);
 	}
 	free(p);

@@ -25,7 +25,7 @@ struct dent {
 };
 
 /* Devices: served by the VFS itself, or by a device server (exo/dev.h). */
-enum vdev { VDEV_NONE = 0, VDEV_NULL, VDEV_ZERO, VDEV_FULL, VDEV_SERVER };
+enum vdev { VDEV_NONE = 0, VDEV_NULL, VDEV_ZERO, VDEV_FULL, VDEV_RANDOM, VDEV_URANDOM, VDEV_SERVER };
 
 /* A request waiting on a pipe: answered when it can complete. */
 struct pwait {
@@ -42,6 +42,7 @@ struct pipe {
 	uint64_t head, len;      /* a ring */
 	unsigned readers, writers; /* open file descriptions of each end */
 	struct pwait *rwait, *wwait;
+	struct pwait *owait;     /* a FIFO's opens waiting for the other end */
 };
 
 struct node {
@@ -81,6 +82,7 @@ struct vfd {
 struct vproc {
 	exo_space_t space;
 	struct node *cwd;
+	struct node *root;       /* chroot */
 	uint32_t umask;
 	struct vfd fds[VFS_FD_MAX];
 	struct vproc *next;
@@ -111,6 +113,7 @@ struct vreq {
 	bool redirect;           /* reply VFS_REDIRECT: mr[0] server, mr[1] handle */
 	bool deferred;           /* no reply now: it is sent when the request completes */
 	exo_tid_t from;          /* the client */
+	uint32_t at1, at2;       /* dirfd + 1 of each path (0: the working directory) */
 };
 
 /* node.c */
@@ -126,24 +129,32 @@ bool node_is_dir(const struct node *n);
 
 /* path.c */
 /*
- * Resolve `path` for p. Full resolution: *node is the file. With parent:
+ * Resolve `path` for p, a relative one from `from` (NULL: p's working
+ * directory), never above p's root. Full resolution: *node is the file. With parent:
  * *dir is the directory that holds (or would hold) the last component, and
  * `last` its name ("" for "/"); *node is the file if it exists, else NULL.
  * With follow, a symbolic link as the last component is followed too.
  * *slash tells whether the path ended in '/'. Returns 0 or -XE_*.
  */
-int path_resolve(struct vfs *v, struct vproc *p, const char *path, size_t len, bool parent,
+int path_resolve(struct vfs *v, struct vproc *p, struct node *from, const char *path, size_t len, bool parent,
 		 bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
 		 bool *slash);
-int path_of(struct vfs *v, struct node *dir, char *buf, size_t size, size_t *len);
+/* The absolute path of dir as seen from root. */
+int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t *len);
 
 /* pipe.c */
 int pipe_create(struct vreq *r);
+struct pipe *pipe_new(void);
+/* Open of a FIFO by f (already in the table as fd): 0, deferred, or -XE_*. */
+int fifo_open(struct vreq *r, struct ofd *f, int fd);
 int pipe_read(struct vreq *r, struct ofd *f, uint64_t count);
 int pipe_write(struct vreq *r, struct ofd *f);
 void pipe_close_end(struct vfs *v, struct ofd *f);
 void pipe_forget_space(struct vfs *v, exo_space_t space);
 void pipe_free(struct node *n);
+
+/* random.c */
+void random_fill(uint8_t *buf, size_t len);
 
 /* shm.c */
 int shm_node_make(struct node *n);

@@ -401,6 +401,7 @@ static void op_kinfo(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 
 	(void)h;
 	(void)len;
+	k_entropy(ki.entropy, sizeof(ki.entropy));
 	k_answer(k, c->thread, EXO_OK, 0, 0, &ki, sizeof(ki));
 }
 

@@ -180,6 +180,8 @@ struct ksim {
 
 /* thread.c */
 uint64_t k_now(struct ksim *k);
+/* Fill buf with random bytes from the host (exo_kinfo_t.entropy). */
+void k_entropy(void *buf, size_t len);
 struct kthread *k_thread_new(struct ksim *k, struct kspace *s);
 struct kthread *k_thread_get(struct ksim *k, exo_tid_t tid);
 void k_thread_free(struct ksim *k, struct kthread *t);

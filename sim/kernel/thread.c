@@ -8,9 +8,11 @@
  * threads or, when exosim spawned it, until the host process is reaped.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "kernel.h"
@@ -21,6 +23,32 @@ uint64_t k_now(struct ksim *k)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec - k->boot_ns;
+}
+
+void k_entropy(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* No host randomness: the clock at least varies; say so once. */
+			static int warned;
+			struct timespec ts;
+
+			if (!warned++)
+				fprintf(stderr, "exosim: getrandom failed; entropy is the clock only\n");
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			for (size_t i = 0; i < len; i++)
+				p[i] = (uint8_t)(ts.tv_nsec >> (8 * (i % 4)));
+			return;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
 }
 
 void *k_alloc(struct ksim *k, size_t n)
