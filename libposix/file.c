@@ -1,7 +1,7 @@
 /*
  * libposix/file.c — descriptors and their I/O: open, openat, creat, close,
  * read, write, pread, pwrite, readv, writev, preadv, pwritev, lseek, dup,
- * dup2, fcntl, ftruncate, truncate, fsync, fdatasync, getdtablesize.
+ * dup2, fcntl (with record locks), flock, ftruncate, truncate, fsync, fdatasync, getdtablesize.
  *
  * Every call is a request to the VFS, which owns the descriptor table. For
  * a device descriptor (the console) the VFS answers READ/WRITE with a
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <sys/uio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -488,6 +489,70 @@ int dup2(int fd, int nfd)
 	return nfd;
 }
 
+/* F_GETLK, F_SETLK, F_SETLKW: record locks kept by the VFS. */
+static int record_lock(int fd, int cmd, struct flock *fl)
+{
+	uint64_t in[6];
+	exo_msg_t m;
+	int r;
+
+	if (!fl) {
+		errno = EFAULT;
+		return -1;
+	}
+	in[0] = (uint64_t)fd;
+	in[1] = cmd == F_GETLK ? VLK_GET : cmd == F_SETLK ? VLK_SET : VLK_SETW;
+	switch (fl->l_type) {
+	case F_UNLCK: in[2] = VLK_UNLCK; break;
+	case F_RDLCK: in[2] = VLK_RDLCK; break;
+	case F_WRLCK: in[2] = VLK_WRLCK; break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	switch (fl->l_whence) {
+	case SEEK_SET: in[3] = VSEEK_SET; break;
+	case SEEK_CUR: in[3] = VSEEK_CUR; break;
+	case SEEK_END: in[3] = VSEEK_END; break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	in[4] = (uint64_t)(int64_t)fl->l_start;
+	in[5] = (uint64_t)(int64_t)fl->l_len;
+	r = px_vfs_call(VFS_LOCK, 6, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0)
+		return px_fail(r);
+	if (cmd == F_GETLK) {
+		fl->l_type = m.mr[0] == VLK_RDLCK ? F_RDLCK : m.mr[0] == VLK_WRLCK ? F_WRLCK : F_UNLCK;
+		if (m.mr[0] != VLK_UNLCK) {
+			fl->l_whence = SEEK_SET;
+			fl->l_start = (off_t)m.mr[1];
+			fl->l_len = (off_t)m.mr[2];
+			fl->l_pid = (pid_t)m.mr[3]; /* the owner's space, until process ids exist */
+		}
+	}
+	return 0;
+}
+
+int flock(int fd, int op)
+{
+	uint64_t in[3] = { (uint64_t)fd, 0, (op & LOCK_NB) != 0 };
+	exo_msg_t m;
+	int r;
+
+	switch (op & ~LOCK_NB) {
+	case LOCK_SH: in[1] = VFL_SH; break;
+	case LOCK_EX: in[1] = VFL_EX; break;
+	case LOCK_UN: in[1] = VFL_UN; break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(VFS_FLOCK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	return r < 0 ? px_fail(r) : 0;
+}
+
 static int px_fcntl(int fd, int cmd, long arg)
 {
 	uint64_t in[3] = { (uint64_t)fd, 0, 0 };
@@ -521,6 +586,10 @@ static int px_fcntl(int fd, int cmd, long arg)
 			in[2] = (arg & O_APPEND ? VO_APPEND : 0) | (arg & O_NONBLOCK ? VO_NONBLOCK : 0);
 		r = px_vfs_call(VFS_SETFL, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 		return r < 0 ? px_fail(r) : 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		return record_lock(fd, cmd, (struct flock *)arg);
 	default:
 		errno = EINVAL;
 		return -1;

@@ -99,6 +99,32 @@ struct vfs_dirent {
 	char name[];
 };
 
+/* poll/select on the wire: one entry per descriptor asked about. */
+struct vfs_pollfd {
+	int32_t fd;              /* negative: ignored (revents 0) */
+	uint16_t events;
+	uint16_t revents;
+};
+#define VP_IN 0x1u
+#define VP_PRI 0x2u
+#define VP_OUT 0x4u
+#define VP_ERR 0x8u              /* revents only, always reported */
+#define VP_HUP 0x10u             /* revents only, always reported */
+#define VP_NVAL 0x20u            /* revents only: not an open descriptor */
+#define VPOLL_MAX 1024u          /* entries in one request */
+#define VPOLL_FOREVER UINT64_MAX
+
+/* Record locks (fcntl) and whole-file locks (flock). */
+#define VLK_GET 0u
+#define VLK_SET 1u
+#define VLK_SETW 2u
+#define VLK_UNLCK 0u
+#define VLK_RDLCK 1u
+#define VLK_WRLCK 2u
+#define VFL_SH 1u
+#define VFL_EX 2u
+#define VFL_UN 3u
+
 /*
  * The operations: X(name, number, in-words, out-words). "path" means the
  * first string item; "data" a string item of file data.
@@ -185,7 +211,17 @@ struct vfs_dirent {
 	/* path. out: data (the absolute path, every link followed) */                   \
 	X(REALPATH, 38, 0, 0)                                                              \
 	/* path: the caller's root becomes that directory */                             \
-	X(CHROOT, 39, 0, 0)
+	X(CHROOT, 39, 0, 0)                                                                \
+	/* in: entries, timeout ns (VPOLL_FOREVER: none); data: struct vfs_pollfd[]. \
+	 * out: entries ready; data: the same array with revents. Answered when one  \
+	 * is ready or the timeout passes (deferred: other clients go on). */          \
+	X(POLL, 40, 2, 1)                                                                  \
+	/* in: fd, command (VLK_GET/SET/SETW), type (VLK_*LCK), whence, start, length \
+	 * (signed). out (GET): type, start, length, owner space. SETW that must wait \
+	 * is answered when the lock is taken (or EDEADLK). */                            \
+	X(LOCK, 41, 6, 4)                                                                  \
+	/* in: fd, operation (VFL_SH/EX/UN), non-blocking */                             \
+	X(FLOCK, 42, 3, 0)
 
 /*
  * Paths relative to a directory descriptor (openat and the other *at calls):

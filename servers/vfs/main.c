@@ -107,13 +107,19 @@ int main(int argc, char **argv)
 		m.nbr = 0;
 		exo_msg_accept_string(&m, inbuf, EXO_STRING_MAX);
 		exo_msg_accept_string(&m, path2, VFS_PATH_MAX + 1);
-		err = exo_reply_wait(to, &m, EXO_TIMEOUT_NEVER, &from, NULL);
+		/* Waiting polls make the loop a timer: wake for their deadlines. */
+		err = exo_reply_wait(to, &m, poll_waiting() ? poll_timeout() : EXO_TIMEOUT_NEVER, &from, NULL);
 		to = EXO_NILTHREAD;
-		if (err != EXO_OK)
+		if (err != EXO_OK) {
+			if (poll_waiting())
+				poll_settle(&v);
 			continue;
+		}
 		if (exo_is_kernel_notice(from, &m)) {
 			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT)
 				proc_exit(&v, (exo_space_t)m.mr[0]);
+			if (poll_waiting())
+				poll_settle(&v);
 			continue;
 		}
 		take_strings(&r);
@@ -121,5 +127,12 @@ int main(int argc, char **argv)
 		r.p = proc_get(&v, m.sender_space);
 		vfs_dispatch(&r);
 		to = r.deferred ? EXO_NILTHREAD : from;
+		if (poll_waiting()) {
+			/* Answer this request first: a poll it made ready then sees it done. */
+			if (to != EXO_NILTHREAD)
+				exo_reply(to, &m);
+			to = EXO_NILTHREAD;
+			poll_settle(&v);
+		}
 	}
 }

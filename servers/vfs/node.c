@@ -45,6 +45,7 @@ void node_put(struct vfs *v, struct node *n)
 	if (n->nlink > 0 || n->opens > 0)
 		return;
 	pipe_free(n);
+	lock_node_free(n);
 	for (size_t i = 0; i < n->nents; i++)
 		free(n->ents[i].name);
 	free(n->ents);

@@ -72,6 +72,7 @@ static int fd_close(struct vfs *v, struct vproc *p, uint64_t fd)
 {
 	if (fd >= VFS_FD_MAX || !p->fds[fd].f)
 		return -XE_EBADF;
+	lock_close(v, p, p->fds[fd].f, p->fds[fd].f->refs == 1);
 	ofd_put(v, p->fds[fd].f);
 	p->fds[fd].f = NULL;
 	p->fds[fd].cloexec = false;
@@ -87,6 +88,8 @@ void proc_exit(struct vfs *v, exo_space_t space)
 	if (!p)
 		return;
 	pipe_forget_space(v, space);
+	poll_forget_space(space);
+	lock_forget_space(v, space);
 	*pp = p->next;
 	for (unsigned i = 0; i < VFS_FD_MAX; i++)
 		fd_close(v, p, i);
@@ -1077,7 +1080,8 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
 	[VFS_MMAP] = do_mmap,         [VFS_DEVICE] = do_device,
 	[VFS_MKNOD] = do_mknod,       [VFS_REALPATH] = do_realpath,
-	[VFS_CHROOT] = do_chroot,
+	[VFS_CHROOT] = do_chroot,     [VFS_POLL] = do_poll,
+	[VFS_LOCK] = do_lock,         [VFS_FLOCK] = do_flock,
 };
 
 void vfs_dispatch(struct vreq *r)

@@ -17,6 +17,7 @@
 #include <exo/vfs.h>
 
 struct node;
+struct lock;
 
 struct dent {
 	char *name;
@@ -59,6 +60,8 @@ struct node {
 	uint8_t *data;           /* a shm file: the VFS's view of the object */
 	uint64_t size, cap;
 	uint32_t shm;            /* a file in /dev/shm: its memory-server object */
+	struct lock *locks;      /* record locks (lock.c) */
+	struct lock *flocks;     /* flock locks */
 	/* directory */
 	struct node *parent;
 	struct dent *ents;
@@ -152,6 +155,25 @@ int pipe_write(struct vreq *r, struct ofd *f);
 void pipe_close_end(struct vfs *v, struct ofd *f);
 void pipe_forget_space(struct vfs *v, exo_space_t space);
 void pipe_free(struct node *n);
+
+/* lock.c */
+int do_lock(struct vreq *r);
+int do_flock(struct vreq *r);
+/* p closes a descriptor of f (last: f's last descriptor). */
+void lock_close(struct vfs *v, struct vproc *p, struct ofd *f, bool last);
+void lock_forget_space(struct vfs *v, exo_space_t space);
+void lock_node_free(struct node *n);
+
+/* poll.c */
+int do_poll(struct vreq *r);
+/* Answer the waiting polls that are ready or past their deadline. */
+void poll_settle(struct vfs *v);
+bool poll_waiting(void);
+/* The receive timeout until the next poll deadline (or device look). */
+exo_timeout_t poll_timeout(void);
+void poll_forget_space(exo_space_t space);
+/* Whether a device server's descriptor has input to read now. */
+bool dev_readable(struct node *n);
 
 /* random.c */
 void random_fill(uint8_t *buf, size_t len);

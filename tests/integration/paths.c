@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,9 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -370,6 +374,263 @@ static void test_fsync_pathconf_getdtablesize(void **state)
 	assert_int_equal(unlink("/sync"), 0);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+static void *write_later(void *arg)
+{
+	usleep(50000);
+	return (void *)(intptr_t)write((int)(intptr_t)arg, "!", 1);
+}
+
+static void test_poll_and_select_on_pipes_files_and_the_console(void **state)
+{
+	struct pollfd pf[3];
+	fd_set rd, wr;
+	struct timeval tv;
+	pthread_t t;
+	void *res;
+	uint64_t t0;
+	char c;
+	int p[2], fd = open("/polled", O_CREAT | O_RDWR, 0644);
+
+	assert_int_equal(pipe(p), 0);
+	pf[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = p[1], .events = POLLOUT };
+	pf[2] = (struct pollfd){ .fd = -1, .events = POLLIN };
+	assert_int_equal(poll(pf, 3, 0), 1); /* only the write end */
+	assert_int_equal(pf[0].revents, 0);
+	assert_int_equal(pf[1].revents, POLLOUT);
+	assert_int_equal(pf[2].revents, 0);
+
+	/* A blocked poll wakes when another thread writes. */
+	assert_int_equal(pthread_create(&t, NULL, write_later, (void *)(intptr_t)p[1]), 0);
+	assert_int_equal(poll(pf, 1, -1), 1);
+	assert_int_equal(pf[0].revents, POLLIN);
+	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal((intptr_t)res, 1);
+	assert_int_equal(read(p[0], &c, 1), 1);
+
+	/* A timeout passes: at least as long as asked, nothing ready. */
+	t0 = now_ms();
+	assert_int_equal(poll(pf, 1, 100), 0);
+	assert_true(now_ms() - t0 >= 90);
+	assert_int_equal(pf[0].revents, 0);
+
+	/* select: the same through fd_sets; a file is always ready. */
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(p[0], &rd);
+	FD_SET(fd, &rd);
+	FD_SET(p[1], &wr);
+	tv = (struct timeval){ 0, 0 };
+	assert_int_equal(select((fd > p[1] ? fd : p[1]) + 1, &rd, &wr, NULL, &tv), 2);
+	assert_false(FD_ISSET(p[0], &rd));
+	assert_true(FD_ISSET(fd, &rd));
+	assert_true(FD_ISSET(p[1], &wr));
+	/* select with no descriptors sleeps. */
+	tv = (struct timeval){ 0, 50000 };
+	t0 = now_ms();
+	assert_int_equal(select(0, NULL, NULL, NULL, &tv), 0);
+	assert_true(now_ms() - t0 >= 40);
+
+	/* Ends: no writer is HUP for the reader; no reader is ERR for the writer. */
+	assert_int_equal(close(p[1]), 0);
+	assert_int_equal(poll(pf, 1, 0), 1);
+	assert_true(pf[0].revents & POLLHUP);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(close(p[0]), 0);
+	pf[1].fd = p[1];
+	assert_int_equal(poll(&pf[1], 1, 0), 1);
+	assert_true(pf[1].revents & POLLERR);
+
+	/* Bad descriptors: POLLNVAL from poll, EBADF from select. */
+	pf[0] = (struct pollfd){ .fd = 200, .events = POLLIN };
+	assert_int_equal(poll(pf, 1, 0), 1);
+	assert_int_equal(pf[0].revents, POLLNVAL);
+	FD_ZERO(&rd);
+	FD_SET(100, &rd);
+	assert_int_equal(select(101, &rd, NULL, NULL, NULL), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(select(-1, NULL, NULL, NULL, NULL), -1);
+	assert_int_equal(errno, EINVAL);
+
+	/* The console takes output at once. */
+	pf[0] = (struct pollfd){ .fd = 1, .events = POLLOUT };
+	assert_int_equal(poll(pf, 1, 0), 1);
+	assert_int_equal(pf[0].revents, POLLOUT);
+
+	assert_int_equal(close(p[1]), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink("/polled"), 0);
+}
+
+static int lock_at(int fd, int cmd, short type, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+
+	return fcntl(fd, cmd, &fl);
+}
+
+/* Another process: sees the parent's lock, is kept out of it, waits for it. */
+static int lock_peer(void *arg)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1 };
+	int fd = open("/locked", O_RDWR);
+
+	(void)arg;
+	if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
+		return 1;
+	if (fl.l_type != F_WRLCK || fl.l_start != 0 || fl.l_len != 10 || fl.l_pid == 0)
+		return 2;
+	if (lock_at(fd, F_SETLK, F_RDLCK, 0, 5) != -1 || errno != EAGAIN)
+		return 3;
+	if (lock_at(fd, F_SETLK, F_WRLCK, 10, 10) != 0)
+		return 4; /* beside it is free */
+	if (pwrite(fd, "R", 1, 60) != 1)
+		return 7; /* tell the parent: about to wait */
+	if (lock_at(fd, F_SETLKW, F_WRLCK, 0, 10) != 0)
+		return 5; /* waits until the parent lets go */
+	if (pwrite(fd, "C", 1, 50) != 1)
+		return 6;
+	return 0;
+}
+
+/* Another process that finds the file unlocked. */
+static int unlocked_peer(void *arg)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+	int fd = open("/locked", O_RDWR);
+
+	(void)arg;
+	if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
+		return 1;
+	return fl.l_type == F_UNLCK ? 0 : 2;
+}
+
+/* Holds [1, 2), then waits for [0, 1): one of the two must be told EDEADLK. */
+static int deadlock_peer(void *arg)
+{
+	int fd = open("/locked", O_RDWR);
+
+	(void)arg;
+	if (fd < 0 || lock_at(fd, F_SETLK, F_WRLCK, 1, 1) != 0)
+		return 10;
+	if (lock_at(fd, F_SETLKW, F_WRLCK, 0, 1) == 0)
+		return 0;
+	return errno == EDEADLK ? 1 : 11;
+}
+
+static void test_record_locks_exclude_wait_and_detect_deadlock(void **state)
+{
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1 };
+	char c = 0, zeros[100] = { 0 };
+	int fd = open("/locked", O_CREAT | O_RDWR | O_TRUNC, 0644), fd2, ro;
+	pid_t pid;
+	int parent_deadlock, child;
+
+	assert_int_equal(write(fd, zeros, sizeof(zeros)), sizeof(zeros));
+	assert_int_equal(lock_at(fd, F_SETLK, F_WRLCK, 0, 10), 0);
+	pid = t_fork(lock_peer, NULL);
+	for (int i = 0; i < 5000 && c != 'R'; i++) { /* until the peer has looked */
+		usleep(2000);
+		assert_int_equal(pread(fd, &c, 1, 60), 1);
+	}
+	assert_int_equal(c, 'R');
+	usleep(100000);
+	assert_int_equal(pread(fd, &c, 1, 50), 1);
+	assert_int_equal(c, 0); /* the peer is still waiting */
+	assert_int_equal(lock_at(fd, F_SETLK, F_UNLCK, 0, 10), 0);
+	assert_int_equal(t_wait(pid), 0);
+	assert_int_equal(pread(fd, &c, 1, 50), 1);
+	assert_int_equal(c, 'C');
+
+	/* Deadlock: whoever closes the cycle is told so. */
+	assert_int_equal(lock_at(fd, F_SETLK, F_WRLCK, 0, 1), 0);
+	pid = t_fork(deadlock_peer, NULL);
+	for (int i = 0; i < 5000; i++) { /* until the peer holds [1, 2) */
+		fl.l_type = F_WRLCK;
+		assert_int_equal(fcntl(fd, F_GETLK, &fl), 0);
+		if (fl.l_type != F_UNLCK)
+			break;
+		usleep(2000);
+	}
+	assert_int_equal(fl.l_type, F_WRLCK);
+	usleep(50000);
+	parent_deadlock = lock_at(fd, F_SETLKW, F_WRLCK, 1, 1) == -1 && errno == EDEADLK;
+	if (parent_deadlock)
+		assert_int_equal(lock_at(fd, F_SETLK, F_UNLCK, 0, 0), 0); /* let the peer through */
+	child = t_wait(pid);
+	assert_int_equal(parent_deadlock + child, 1); /* exactly one was refused */
+	assert_int_equal(lock_at(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+
+	/* Closing any descriptor of the file drops the process's locks. */
+	assert_int_equal(lock_at(fd, F_SETLK, F_WRLCK, 0, 0), 0);
+	fd2 = open("/locked", O_RDONLY);
+	assert_int_equal(close(fd2), 0);
+	assert_int_equal(t_wait(t_fork(unlocked_peer, NULL)), 0);
+
+	/* Errors. */
+	assert_int_equal(lock_at(fd, F_SETLK, 99, 0, 1), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(lock_at(200, F_SETLK, F_WRLCK, 0, 1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(lock_at(fd, F_SETLK, F_WRLCK, -5, 1), -1);
+	assert_int_equal(errno, EINVAL);
+	ro = open("/locked", O_RDONLY);
+	assert_int_equal(lock_at(ro, F_SETLK, F_WRLCK, 0, 1), -1);
+	assert_int_equal(errno, EBADF); /* a write lock needs a writable descriptor */
+	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = 42 };
+	assert_int_equal(fcntl(fd, F_SETLK, &fl), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(close(ro), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink("/locked"), 0);
+}
+
+static void *flock_later(void *arg)
+{
+	return (void *)(intptr_t)flock((int)(intptr_t)arg, LOCK_EX);
+}
+
+static void test_flock_belongs_to_the_open_file(void **state)
+{
+	int fd1 = open("/flocked", O_CREAT | O_RDWR, 0644), fd2 = open("/flocked", O_RDONLY), d;
+	pthread_t t;
+	void *res;
+
+	assert_int_equal(flock(fd1, LOCK_EX), 0);
+	assert_int_equal(flock(fd2, LOCK_EX | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	assert_int_equal(flock(fd2, LOCK_SH | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	d = dup(fd1);
+	assert_int_equal(flock(d, LOCK_SH | LOCK_NB), 0); /* the same open file: a conversion */
+	assert_int_equal(flock(fd2, LOCK_SH | LOCK_NB), 0); /* shared with shared */
+	assert_int_equal(flock(fd2, LOCK_UN), 0);
+	assert_int_equal(flock(d, LOCK_EX), 0);
+	assert_int_equal(close(fd1), 0); /* the dup still holds it */
+	assert_int_equal(flock(fd2, LOCK_EX | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	/* A waiting flock gets the lock when the holder lets go. */
+	assert_int_equal(pthread_create(&t, NULL, flock_later, (void *)(intptr_t)fd2), 0);
+	usleep(50000);
+	assert_int_equal(close(d), 0);
+	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal((intptr_t)res, 0);
+	assert_int_equal(flock(fd2, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(flock(200, LOCK_SH), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(close(fd2), 0);
+	assert_int_equal(unlink("/flocked"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +642,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_chroot_confines_a_process),
 		cmocka_unit_test(test_readv_writev_gather_and_scatter),
 		cmocka_unit_test(test_fsync_pathconf_getdtablesize),
+		cmocka_unit_test(test_poll_and_select_on_pipes_files_and_the_console),
+		cmocka_unit_test(test_record_locks_exclude_wait_and_detect_deadlock),
+		cmocka_unit_test(test_flock_belongs_to_the_open_file),
 	};
 
 	exo_init_args(&argc, argv);

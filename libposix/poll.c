@@ -1,0 +1,186 @@
+/*
+ * libposix/poll.c — poll, ppoll, select, pselect: one VFS_POLL request
+ * that the VFS answers when a descriptor is ready or the timeout passes.
+ *
+ * Signals are still the host's on the sim (issue 5 brings Exo's), so the
+ * signal masks of ppoll and pselect are not applied yet, and a select does
+ * not write the time left back into its timeout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include <exo/errno.h>
+#include <exo/vfs.h>
+
+#include "px.h"
+
+static const struct {
+	short host;
+	uint16_t wire;
+} bits[] = {
+	{ POLLIN, VP_IN },    { POLLRDNORM, VP_IN }, { POLLPRI, VP_PRI }, { POLLOUT, VP_OUT },
+	{ POLLWRNORM, VP_OUT }, { POLLERR, VP_ERR }, { POLLHUP, VP_HUP }, { POLLNVAL, VP_NVAL },
+};
+
+static uint16_t to_wire(short ev)
+{
+	uint16_t w = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (ev & bits[i].host)
+			w |= bits[i].wire;
+	return w;
+}
+
+static short from_wire(uint16_t w, short asked)
+{
+	short ev = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if ((w & bits[i].wire) && ((asked & bits[i].host) || (bits[i].wire & (VP_ERR | VP_HUP | VP_NVAL))))
+			ev |= bits[i].host;
+	return ev;
+}
+
+/* Ask the VFS; e[] gets its revents. Returns the entries ready or -1. */
+static int vfs_poll(struct vfs_pollfd *e, nfds_t n, uint64_t timeout_ns)
+{
+	uint64_t in[2] = { n, timeout_ns };
+	size_t len = 0;
+	exo_msg_t m;
+	int r;
+
+	if (n > VPOLL_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = px_vfs_call(VFS_POLL, 2, in, e, n * sizeof(*e), NULL, e, n * sizeof(*e), &m, &len);
+	if (r < 0)
+		return px_fail(r);
+	if (len != n * sizeof(*e)) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)m.mr[0];
+}
+
+static uint64_t ts_ns(const struct timespec *t)
+{
+	if (!t)
+		return VPOLL_FOREVER;
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
+
+static int px_poll(struct pollfd *fds, nfds_t n, uint64_t timeout_ns)
+{
+	struct vfs_pollfd one[64], *e = n <= 64 ? one : calloc(n, sizeof(*e));
+	int r;
+
+	if (!e) {
+		errno = n > VPOLL_MAX ? EINVAL : ENOMEM;
+		return -1;
+	}
+	for (nfds_t i = 0; i < n; i++) {
+		e[i].fd = fds[i].fd;
+		e[i].events = to_wire(fds[i].events);
+		e[i].revents = 0;
+	}
+	r = vfs_poll(e, n, timeout_ns);
+	for (nfds_t i = 0; r >= 0 && i < n; i++)
+		fds[i].revents = fds[i].fd < 0 ? 0 : from_wire(e[i].revents, fds[i].events);
+	if (e != one)
+		free(e);
+	return r;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	return px_poll(fds, n, timeout_ms < 0 ? VPOLL_FOREVER : (uint64_t)timeout_ms * 1000000u);
+}
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t *mask)
+{
+	(void)mask;
+	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return px_poll(fds, n, ts_ns(t));
+}
+
+static int px_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t timeout_ns)
+{
+	struct vfs_pollfd e[FD_SETSIZE];
+	int map[FD_SETSIZE], n = 0, r, count = 0;
+
+	if (nfds < 0 || nfds > FD_SETSIZE) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int fd = 0; fd < nfds; fd++) {
+		uint16_t ev = (rd && FD_ISSET(fd, rd) ? VP_IN : 0) | (wr && FD_ISSET(fd, wr) ? VP_OUT : 0) |
+			      (ex && FD_ISSET(fd, ex) ? VP_PRI : 0);
+
+		if (!ev)
+			continue;
+		e[n].fd = fd;
+		e[n].events = ev;
+		e[n].revents = 0;
+		map[n++] = fd;
+	}
+	r = vfs_poll(e, (nfds_t)n, timeout_ns);
+	if (r < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (e[i].revents & VP_NVAL) {
+			errno = EBADF;
+			return -1;
+		}
+	if (rd)
+		FD_ZERO(rd);
+	if (wr)
+		FD_ZERO(wr);
+	if (ex)
+		FD_ZERO(ex);
+	for (int i = 0; i < n; i++) {
+		uint16_t w = e[i].revents;
+
+		if (rd && (e[i].events & VP_IN) && (w & (VP_IN | VP_HUP | VP_ERR))) {
+			FD_SET(map[i], rd);
+			count++;
+		}
+		if (wr && (e[i].events & VP_OUT) && (w & (VP_OUT | VP_ERR))) {
+			FD_SET(map[i], wr);
+			count++;
+		}
+		if (ex && (e[i].events & VP_PRI) && (w & VP_PRI)) {
+			FD_SET(map[i], ex);
+			count++;
+		}
+	}
+	return count;
+}
+
+int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
+{
+	if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return px_select(nfds, rd, wr, ex,
+			 tv ? (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u : VPOLL_FOREVER);
+}
+
+int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *t, const sigset_t *mask)
+{
+	(void)mask;
+	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return px_select(nfds, rd, wr, ex, ts_ns(t));
+}
