@@ -440,6 +440,50 @@ static void test_hostile_requests_get_errors(void **state)
 	assert_int_equal(vpath(VFS_STAT, "/").err, 0);
 }
 
+/* The later operations, given lies: wrong lengths, bad descriptors, odd values. */
+static void test_hostile_poll_lock_mknod_and_at_requests(void **state)
+{
+	struct vfs_pollfd pf[2] = { { .fd = 0, .events = VP_OUT }, { .fd = 77777, .events = VP_IN } };
+	int64_t fd = vopen("/hostile", VO_CREAT | VO_RDWR, 0644);
+	struct vres r;
+
+	/* POLL: the count must match the data; too many entries is EINVAL. */
+	assert_int_equal(vcall(VFS_POLL, 2, (uint64_t[]){ 5, 0 }, pf, sizeof(pf), NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_POLL, 2, (uint64_t[]){ 1, 0 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_POLL, 2, (uint64_t[]){ VPOLL_MAX + 1, 0 }, pf, sizeof(pf), NULL).err, XE_EINVAL);
+	r = vcall(VFS_POLL, 2, (uint64_t[]){ 2, 0 }, pf, sizeof(pf), NULL);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.w[0], 2);
+	assert_int_equal(((struct vfs_pollfd *)(void *)rbuf)[1].revents, VP_NVAL);
+	/* LOCK: unknown commands and types, bad whence, overflowing ranges. */
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ fd, 7, VLK_WRLCK, VSEEK_SET, 0, 1 }, NULL, 0, NULL).err,
+			 XE_EINVAL);
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ fd, VLK_SET, 9, VSEEK_SET, 0, 1 }, NULL, 0, NULL).err,
+			 XE_EINVAL);
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ fd, VLK_SET, VLK_WRLCK, 9, 0, 1 }, NULL, 0, NULL).err,
+			 XE_EINVAL);
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ fd, VLK_SET, VLK_WRLCK, VSEEK_SET, INT64_MAX, 2 },
+			       NULL, 0, NULL).err, XE_EOVERFLOW);
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ fd, VLK_SET, VLK_WRLCK, VSEEK_SET, 5, (uint64_t)INT64_MIN },
+			       NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_LOCK, 6, (uint64_t[]){ 99999, VLK_SET, VLK_WRLCK, VSEEK_SET, 0, 1 }, NULL, 0,
+			       NULL).err, XE_EBADF);
+	assert_int_equal(vcall(VFS_FLOCK, 3, (uint64_t[]){ fd, 77, 1 }, NULL, 0, NULL).err, XE_EINVAL);
+	/* MKNOD: unknown mode bits and device numbers. */
+	assert_int_equal(vcall(VFS_MKNOD, 2, (uint64_t[]){ 0xffffffffu, 0 }, "/x", 2, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_MKNOD, 2, (uint64_t[]){ VS_IFCHR | 0666, 0xdead }, "/x", 2, NULL).err, XE_ENXIO);
+	/* A directory descriptor in the label that is no descriptor, or no directory. */
+	assert_int_equal(vcall(vfs_at(VFS_STAT, 300, 0), 0, NULL, "rel", 3, NULL).err, XE_EBADF);
+	assert_int_equal(vcall(vfs_at(VFS_STAT, (uint32_t)fd + 1, 0), 0, NULL, "rel", 3, NULL).err, XE_ENOTDIR);
+	assert_int_equal(vcall(vfs_at(VFS_STAT, 300, 0), 0, NULL, "/", 1, NULL).err, 0); /* absolute: ignored */
+	/* MMAP and DEVICE on what cannot be mapped or is no device. */
+	assert_int_equal(vcall(VFS_DEVICE, 1, (uint64_t[]){ fd }, NULL, 0, NULL).err, XE_ENOTTY);
+	assert_int_equal(vcall(VFS_MMAP, 2, (uint64_t[]){ 4242, 0 }, NULL, 0, NULL).err, XE_EBADF);
+	assert_int_equal(vclose(fd), 0);
+	assert_int_equal(vpath(VFS_UNLINK, "/hostile").err, 0);
+	assert_int_equal(vpath(VFS_STAT, "/").err, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +496,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rename_cases),
 		cmocka_unit_test(test_descriptors_belong_to_their_space_and_survive_unlink),
 		cmocka_unit_test(test_hostile_requests_get_errors),
+		cmocka_unit_test(test_hostile_poll_lock_mknod_and_at_requests),
 	};
 
 	exo_init_args(&argc, argv);
