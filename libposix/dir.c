@@ -169,6 +169,7 @@ int chdir(const char *path)
 	return path_op(VFS_CHDIR, path, 0, NULL);
 }
 
+/* CHDIR to "." from fd; AT_FDCWD is no descriptor here, so negatives are all EBADF. */
 int fchdir(int fd)
 {
 	return path_op(px_at(VFS_CHDIR, fd < 0 ? VFS_FD_MAX : fd, AT_FDCWD), ".", 0, NULL);

@@ -175,14 +175,6 @@ static int flock_take(struct node *n, struct ofd *f, unsigned type)
 	return 0;
 }
 
-static void answer(exo_tid_t client, int err)
-{
-	exo_msg_t m = { 0 };
-
-	m.tag = exo_tag(err < 0 ? (uint32_t)-err : 0, 0, 0);
-	exo_reply(client, &m);
-}
-
 /* Grant the waiting locks that can be had now, in arrival order. */
 static void settle(struct vfs *v)
 {
@@ -204,7 +196,7 @@ static void settle(struct vfs *v)
 			e = w->ofd ? flock_take(w->node, w->ofd, w->type)
 				   : place(w->node, w->space, w->type, w->start, w->end);
 			*q = w->next;
-			answer(w->client, e);
+			vfs_answer(w->client, 0, NULL, 0, e < 0 ? (uint32_t)-e : 0);
 			w->node->opens--;
 			node_put(v, w->node);
 			free(w);
@@ -237,11 +229,12 @@ static int wait_for(struct vreq *r, struct node *n, struct ofd *f, unsigned type
 int do_lock(struct vreq *r)
 {
 	uint64_t fd = r->m->mr[0], cmd = r->m->mr[1], type = r->m->mr[2], whence = r->m->mr[3];
-	int64_t off = (int64_t)r->m->mr[4], len = (int64_t)r->m->mr[5], base, start;
-	struct ofd *f = fd < VFS_FD_MAX ? r->p->fds[fd].f : NULL;
+	int64_t len = (int64_t)r->m->mr[5], start;
+	struct ofd *f = fd_get(r->p, fd);
 	uint64_t end;
 	struct lock *l;
 	struct node *n;
+	int e;
 
 	if (!f)
 		return -XE_EBADF;
@@ -251,15 +244,9 @@ int do_lock(struct vreq *r)
 	if (cmd != VLK_GET && ((type == VLK_RDLCK && (f->flags & VO_ACCMODE) == VO_WRONLY) ||
 			       (type == VLK_WRLCK && (f->flags & VO_ACCMODE) == VO_RDONLY)))
 		return -XE_EBADF;
-	switch (whence) {
-	case VSEEK_SET: base = 0; break;
-	case VSEEK_CUR: base = (int64_t)f->offset; break;
-	case VSEEK_END: base = (int64_t)n->size; break;
-	default: return -XE_EINVAL;
-	}
-	if ((off > 0 && base > INT64_MAX - off) || (off < 0 && base + off < 0))
-		return off > 0 ? -XE_EOVERFLOW : -XE_EINVAL;
-	start = base + off;
+	e = fd_position(f, whence, (int64_t)r->m->mr[4], &start);
+	if (e)
+		return e;
 	if (len < 0) {
 		if (len == INT64_MIN || start + len < 0)
 			return -XE_EINVAL;
@@ -282,17 +269,10 @@ int do_lock(struct vreq *r)
 		r->m->mr[3] = l ? l->owner : 0;
 		return 4;
 	}
-	if (type == VLK_UNLCK) {
-		int e = place(n, r->p->space, VLK_UNLCK, (uint64_t)start, end);
-
-		settle(r->v);
-		return e;
-	}
-	l = blocker(n, r->p->space, (unsigned)type, (uint64_t)start, end);
+	l = type == VLK_UNLCK ? NULL : blocker(n, r->p->space, (unsigned)type, (uint64_t)start, end);
 	if (!l) {
-		int e = place(n, r->p->space, (unsigned)type, (uint64_t)start, end);
-
-		settle(r->v); /* a write lock turned read may let waiting readers in */
+		e = place(n, r->p->space, (unsigned)type, (uint64_t)start, end);
+		settle(r->v); /* an unlock, or a write lock turned read, may let waiters in */
 		return e;
 	}
 	if (cmd == VLK_SET)
@@ -305,7 +285,7 @@ int do_lock(struct vreq *r)
 int do_flock(struct vreq *r)
 {
 	uint64_t fd = r->m->mr[0], op = r->m->mr[1];
-	struct ofd *f = fd < VFS_FD_MAX ? r->p->fds[fd].f : NULL;
+	struct ofd *f = fd_get(r->p, fd);
 	unsigned type;
 	int e;
 

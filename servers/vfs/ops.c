@@ -100,7 +100,7 @@ void proc_exit(struct vfs *v, exo_space_t space)
 	free(p);
 }
 
-static struct ofd *fd_get(struct vproc *p, uint64_t fd)
+struct ofd *fd_get(struct vproc *p, uint64_t fd)
 {
 	return fd < VFS_FD_MAX ? p->fds[fd].f : NULL;
 }
@@ -382,16 +382,11 @@ static int do_pwrite(struct vreq *r)
 	return write_at(r, f, r->m->mr[1], false);
 }
 
-static int do_lseek(struct vreq *r)
+int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
-	int64_t off = (int64_t)r->m->mr[1], base;
+	int64_t base;
 
-	if (!f)
-		return -XE_EBADF;
-	if (f->node->dev == VDEV_SERVER || f->node->pipe)
-		return -XE_ESPIPE; /* terminals and pipes do not seek */
-	switch (r->m->mr[2]) {
+	switch (whence) {
 	case VSEEK_SET:
 		base = 0;
 		break;
@@ -406,7 +401,24 @@ static int do_lseek(struct vreq *r)
 	}
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return off > 0 ? -XE_EOVERFLOW : -XE_EINVAL;
-	f->offset = (uint64_t)(base + off);
+	*pos = base + off;
+	return 0;
+}
+
+static int do_lseek(struct vreq *r)
+{
+	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	int64_t pos;
+	int e;
+
+	if (!f)
+		return -XE_EBADF;
+	if (f->node->dev == VDEV_SERVER || f->node->pipe)
+		return -XE_ESPIPE; /* terminals and pipes do not seek */
+	e = fd_position(f, r->m->mr[2], (int64_t)r->m->mr[1], &pos);
+	if (e)
+		return e;
+	f->offset = (uint64_t)pos;
 	r->m->mr[0] = f->offset;
 	return 1;
 }
@@ -962,7 +974,7 @@ static int do_device(struct vreq *r)
 	r->m->mr[0] = f->node->dev_server;
 	r->m->mr[1] = CONSOLE_IN;
 	r->m->mr[2] = f->out_handle;
-	r->m->mr[3] = VDEV_CONSOLE_RDEV;
+	r->m->mr[3] = dev_rdev(f->node->dev);
 	return 4;
 }
 
@@ -1083,6 +1095,22 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_CHROOT] = do_chroot,     [VFS_POLL] = do_poll,
 	[VFS_LOCK] = do_lock,         [VFS_FLOCK] = do_flock,
 };
+
+void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
+{
+	exo_msg_t m = { 0 };
+
+	m.mr[0] = word;
+	if (err)
+		m.tag = exo_tag(err, 0, 0);
+	else if (data) {
+		exo_msg_put_string(&m, 1, data, (uint32_t)len);
+		m.tag = exo_tag(0, 1, 2);
+	} else {
+		m.tag = exo_tag(0, 1, 0);
+	}
+	exo_reply(client, &m); /* a client that gave up is simply gone */
+}
 
 void vfs_dispatch(struct vreq *r)
 {

@@ -43,23 +43,6 @@ static uint64_t take(struct pipe *p, uint8_t *d, uint64_t n)
 	return n;
 }
 
-/* Answer a waiting client: label 0 with one word, and data when given. */
-static void answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
-{
-	exo_msg_t m = { 0 };
-
-	m.mr[0] = word;
-	if (err)
-		m.tag = exo_tag(err, 0, 0);
-	else if (data) {
-		exo_msg_put_string(&m, 1, data, (uint32_t)len);
-		m.tag = exo_tag(0, 1, 2);
-	} else {
-		m.tag = exo_tag(0, 1, 0);
-	}
-	exo_reply(client, &m); /* a client that gave up is simply gone */
-}
-
 /* Complete whatever waiters can complete now; repeat until nothing moves. */
 static void settle(struct pipe *p)
 {
@@ -73,7 +56,7 @@ static void settle(struct pipe *p)
 			uint64_t n = take(p, out, w->count);
 
 			p->rwait = w->next;
-			answer(w->client, n, out, n, 0);
+			vfs_answer(w->client, n, out, n, 0);
 			free(w);
 			moved = true;
 		}
@@ -83,7 +66,7 @@ static void settle(struct pipe *p)
 
 			if (p->readers == 0) {
 				p->wwait = w->next;
-				answer(w->client, 0, NULL, 0, XE_EPIPE);
+				vfs_answer(w->client, 0, NULL, 0, XE_EPIPE);
 				free(w->data);
 				free(w);
 				moved = true;
@@ -100,7 +83,7 @@ static void settle(struct pipe *p)
 			moved = true;
 			if (w->count == w->len) {
 				p->wwait = w->next;
-				answer(w->client, w->len, NULL, 0, 0);
+				vfs_answer(w->client, w->len, NULL, 0, 0);
 				free(w->data);
 				free(w);
 			}
@@ -132,7 +115,7 @@ static void open_settle(struct pipe *p)
 		/* w->len: the access mode it waits with; w->count: its descriptor. */
 		if (w->len == VO_RDONLY ? p->writers > 0 : p->readers > 0) {
 			*q = w->next;
-			answer(w->client, w->count, NULL, 0, 0);
+			vfs_answer(w->client, w->count, NULL, 0, 0);
 			free(w);
 		} else {
 			q = &w->next;

@@ -55,7 +55,7 @@ bool dev_readable(struct node *n)
 
 static unsigned ready(struct vproc *p, const struct vfs_pollfd *e, bool *on_device)
 {
-	struct ofd *f = e->fd >= 0 && e->fd < VFS_FD_MAX ? p->fds[e->fd].f : NULL;
+	struct ofd *f = e->fd >= 0 ? fd_get(p, (uint64_t)e->fd) : NULL;
 	unsigned ev = e->events, r = 0, acc;
 	struct node *n;
 
@@ -140,16 +140,6 @@ int do_poll(struct vreq *r)
 	return 0;
 }
 
-static void answer(struct pollwait *w, unsigned count)
-{
-	exo_msg_t m = { 0 };
-
-	m.mr[0] = count;
-	exo_msg_put_string(&m, 1, w->fds, (uint32_t)(w->n * sizeof(*w->fds)));
-	m.tag = exo_tag(0, 1, 2);
-	exo_reply(w->client, &m); /* a client that gave up is simply gone */
-}
-
 void poll_settle(struct vfs *v)
 {
 	struct pollwait **q = &waiting;
@@ -179,7 +169,7 @@ void poll_settle(struct vfs *v)
 			continue;
 		}
 		*q = w->next;
-		answer(w, count);
+		vfs_answer(w->client, count, w->fds, w->n * sizeof(*w->fds), 0);
 		free(w->fds);
 		free(w);
 	}

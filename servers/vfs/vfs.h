@@ -189,6 +189,15 @@ void vfs_make_dev(struct vfs *v);
 
 /* ops.c */
 struct vproc *proc_get(struct vfs *v, exo_space_t space);
+/* p's open file description for fd, or NULL. */
+struct ofd *fd_get(struct vproc *p, uint64_t fd);
+/* The offset whence + off names in f (lseek, locks): 0, EINVAL or EOVERFLOW. */
+int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos);
+/*
+ * Answer a deferred request: label err, or label 0 with `word` in mr[0] and
+ * the data as a string item when given. A client that gave up is gone.
+ */
+void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err);
 void proc_exit(struct vfs *v, exo_space_t space);
 void vfs_dispatch(struct vreq *r);
 

@@ -690,6 +690,10 @@ static void test_files_map_privately(void **state)
 	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
 	assert_int_equal(errno, ENODEV);
 	assert_int_equal(close(fd), 0);
+	fd = open("/mapped-file", O_WRONLY);
+	assert_ptr_equal(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0), MAP_FAILED);
+	assert_int_equal(errno, EACCES); /* not open for reading */
+	assert_int_equal(close(fd), 0);
 	assert_int_equal(unlink("/mapped-file"), 0);
 
 	dir = open("/", O_RDONLY);

@@ -476,6 +476,9 @@ static void test_hostile_poll_lock_mknod_and_at_requests(void **state)
 	assert_int_equal(vcall(vfs_at(VFS_STAT, 300, 0), 0, NULL, "rel", 3, NULL).err, XE_EBADF);
 	assert_int_equal(vcall(vfs_at(VFS_STAT, (uint32_t)fd + 1, 0), 0, NULL, "rel", 3, NULL).err, XE_ENOTDIR);
 	assert_int_equal(vcall(vfs_at(VFS_STAT, 300, 0), 0, NULL, "/", 1, NULL).err, 0); /* absolute: ignored */
+	/* No memory server in this boot: no shared memory files, and nothing left behind. */
+	assert_int_equal(vopen("/dev/shm/obj", VO_CREAT | VO_RDWR, 0600), -XE_ENOSPC);
+	assert_int_equal(vpath(VFS_STAT, "/dev/shm/obj").err, XE_ENOENT);
 	/* MMAP and DEVICE on what cannot be mapped or is no device. */
 	assert_int_equal(vcall(VFS_DEVICE, 1, (uint64_t[]){ fd }, NULL, 0, NULL).err, XE_ENOTTY);
 	assert_int_equal(vcall(VFS_MMAP, 2, (uint64_t[]){ 4242, 0 }, NULL, 0, NULL).err, XE_EBADF);
