@@ -3,8 +3,9 @@
  * lchown, fchownat, umask, access, faccessat, utimensat, futimens, utimes,
  * utime.
  *
- * Permissions are stored and reported; they are not enforced until the
- * process server brings credentials (every space is the superuser so far).
+ * The VFS enforces permissions with the credentials the process server
+ * gave the space (the superuser's when none): access and faccessat check
+ * with the real ids, AT_EACCESS (euidaccess, eaccess) with the effective ones.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -104,10 +105,11 @@ mode_t umask(mode_t mask)
 	return (mode_t)m.mr[0];
 }
 
-/* AT_EACCESS: effective ids, the same as the real ones until set*id exists. */
+/* The real ids; AT_EACCESS: the effective ones. */
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	uint64_t in[1] = { (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) | (mode & X_OK ? VACC_X : 0) };
+	uint64_t in[1] = { (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) | (mode & X_OK ? VACC_X : 0) |
+			   (flags & AT_EACCESS ? VACC_EFFECTIVE : 0) };
 
 	if ((mode & ~(R_OK | W_OK | X_OK)) || (flags & ~AT_EACCESS)) {
 		errno = EINVAL;

@@ -50,6 +50,9 @@
 #define VFS_PIPE_BUF 4096
 #define VFS_PIPE_CAP (64u * 1024u)
 #define VS_PERM 07777u
+#define VS_ISUID 04000u
+#define VS_ISGID 02000u          /* on a directory: new entries take its group */
+#define VS_ISVTX 01000u          /* on a directory: only owners remove entries */
 
 /* Ownership left as it is (chown), times set to now or left (utimens). */
 #define VID_KEEP 0xffffffffu
@@ -59,10 +62,20 @@
 /* MMAP kinds: the device reads as zeros (map anonymous memory). */
 #define VMAP_ZERO 0x1u
 
-/* access() bits. */
+/* access() bits. VACC_EFFECTIVE (AT_EACCESS): check with the effective ids. */
 #define VACC_R 4u
 #define VACC_W 2u
 #define VACC_X 1u
+#define VACC_EFFECTIVE 8u
+
+/*
+ * Credentials (SETCRED). Spaces nobody set credentials for are the
+ * superuser: uid 0, gid 0, no supplementary groups. A SETCRED request's
+ * string item holds `ngroups` uint32 gids. Only the thread registered as
+ * VFS_PROC_NAME (the process server) may call FORK and SETCRED.
+ */
+#define VFS_PROC_NAME "proc"
+#define VFS_NGROUPS_MAX 32
 
 /* lseek whence. */
 #define VSEEK_SET 0
@@ -221,7 +234,20 @@ struct vfs_pollfd {
 	 * is answered when the lock is taken (or EDEADLK). */                            \
 	X(LOCK, 41, 6, 4)                                                                  \
 	/* in: fd, operation (VFL_SH/EX/UN), non-blocking */                             \
-	X(FLOCK, 42, 3, 0)
+	X(FLOCK, 42, 3, 0)                                                                 \
+	/* process server only (EPERM for others). in: parent space, child space. The  \
+	 * child's table becomes a copy of the parent's (what it had is closed): each \
+	 * descriptor shares the parent's open file description (offset, status      \
+	 * flags, flock locks), close-on-exec flags copied; and the parent's working  \
+	 * directory, root, umask and credentials. Record locks are not inherited.    \
+	 * An unknown parent gives the child a new space's table. */                  \
+	X(FORK, 43, 2, 0)                                                                  \
+	/* the caller's space execs: its close-on-exec descriptors close */            \
+	X(EXEC, 44, 0, 0)                                                                  \
+	/* process server only (EPERM for others). in: space, ruid, euid, rgid, egid, \
+	 * ngroups (at most VFS_NGROUPS_MAX); data: ngroups uint32 gids. Ids are      \
+	 * 32 bits, VID_KEEP is none. */                                               \
+	X(SETCRED, 45, 6, 0)
 
 /*
  * Paths relative to a directory descriptor (openat and the other *at calls):

@@ -30,13 +30,29 @@ static void fd_install(struct vproc *p, int fd, struct node *n, unsigned flags, 
 	p->fds[fd].f = f;
 }
 
-struct vproc *proc_get(struct vfs *v, exo_space_t space)
+struct vproc *proc_find(struct vfs *v, exo_space_t space)
 {
-	struct vproc *p;
-
-	for (p = v->procs; p; p = p->next)
+	for (struct vproc *p = v->procs; p; p = p->next)
 		if (p->space == space)
 			return p;
+	return NULL;
+}
+
+void proc_std_fds(struct vfs *v, struct vproc *p)
+{
+	if (v->console) {
+		fd_install(p, 0, v->console, VO_RDONLY, CONSOLE_OUT);
+		fd_install(p, 1, v->console, VO_WRONLY, CONSOLE_OUT);
+		fd_install(p, 2, v->console, VO_WRONLY, CONSOLE_ERR);
+	}
+}
+
+struct vproc *proc_get(struct vfs *v, exo_space_t space)
+{
+	struct vproc *p = proc_find(v, space);
+
+	if (p)
+		return p;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -46,12 +62,8 @@ struct vproc *proc_get(struct vfs *v, exo_space_t space)
 	p->root = v->root;
 	p->root->opens++;
 	p->umask = 022;
-	/* A new space starts with the console as its standard descriptors. */
-	if (v->console) {
-		fd_install(p, 0, v->console, VO_RDONLY, CONSOLE_OUT);
-		fd_install(p, 1, v->console, VO_WRONLY, CONSOLE_OUT);
-		fd_install(p, 2, v->console, VO_WRONLY, CONSOLE_ERR);
-	}
+	/* A new space starts with the console as its standard descriptors, as root. */
+	proc_std_fds(v, p);
 	p->next = v->procs;
 	v->procs = p;
 	return p;
@@ -68,7 +80,7 @@ static void ofd_put(struct vfs *v, struct ofd *f)
 	free(f);
 }
 
-static int fd_close(struct vfs *v, struct vproc *p, uint64_t fd)
+int fd_close(struct vfs *v, struct vproc *p, uint64_t fd)
 {
 	if (fd >= VFS_FD_MAX || !p->fds[fd].f)
 		return -XE_EBADF;
@@ -158,7 +170,7 @@ static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bo
 			return -XE_ENOTDIR;
 		start = f->node;
 	}
-	return path_resolve(r->v, r->p, start, path, len, parent, follow, dir, node, last, slash);
+	return path_resolve(r->v, r->p, r->who, start, path, len, parent, follow, dir, node, last, slash);
 }
 
 static bool is_link(const struct node *n)
@@ -195,6 +207,15 @@ static int do_open(struct vreq *r)
 		return -XE_EISDIR;
 	if (n && !node_is_dir(n) && (flags & VO_DIRECTORY))
 		return -XE_ENOTDIR;
+	if (n) {
+		unsigned want = acc == VO_RDONLY ? VACC_R : acc == VO_WRONLY ? VACC_W : VACC_R | VACC_W;
+
+		e = perm_check(r->who, n, (flags & VO_TRUNC) ? want | VACC_W : want);
+	} else {
+		e = perm_check(r->who, dir, VACC_W | VACC_X); /* a new name in dir */
+	}
+	if (e)
+		return e;
 	fd = fd_alloc(r->p, 0);
 	if (fd < 0)
 		return fd;
@@ -203,6 +224,8 @@ static int do_open(struct vreq *r)
 		return -XE_ENOMEM;
 	if (!n) {
 		n = node_new(r->v, VS_IFREG | (mode & ~r->p->umask));
+		if (n)
+			node_own(n, r->who, dir);
 		if (n && dir == r->v->shm_dir && (e = shm_node_make(n)) < 0) {
 			node_put(r->v, n);
 			free(f);
@@ -469,9 +492,13 @@ static int do_mkdir(struct vreq *r)
 		return e;
 	if (n)
 		return -XE_EEXIST;
+	e = perm_check(r->who, dir, VACC_W | VACC_X);
+	if (e)
+		return e;
 	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
+	node_own(n, r->who, dir);
 	e = dir_add(r->v, dir, last, n);
 	if (e)
 		node_put(r->v, n);
@@ -495,6 +522,8 @@ static int do_rmdir(struct vreq *r)
 		return -XE_ENOTDIR;
 	if (n == r->v->root || last[0] == 0)
 		return -XE_EBUSY;
+	if ((e = perm_check(r->who, dir, VACC_W | VACC_X)) < 0 || (e = perm_sticky(r->who, dir, n)) < 0)
+		return e;
 	if (strcmp(last, "..") == 0 || !dir_empty(n))
 		return -XE_ENOTEMPTY;
 	dir_remove(r->v, dir, dir_find(dir, last));
@@ -514,6 +543,8 @@ static int do_unlink(struct vreq *r)
 		return -XE_ENOENT;
 	if (node_is_dir(n))
 		return -XE_EISDIR;
+	if ((e = perm_check(r->who, dir, VACC_W | VACC_X)) < 0 || (e = perm_sticky(r->who, dir, n)) < 0)
+		return e;
 	dir_remove(r->v, dir, dir_find(dir, last));
 	return 0;
 }
@@ -577,6 +608,9 @@ static int do_chdir(struct vreq *r)
 		return e;
 	if (!node_is_dir(n))
 		return -XE_ENOTDIR;
+	e = perm_check(r->who, n, VACC_X);
+	if (e)
+		return e;
 	n->opens++;
 	r->p->cwd->opens--;
 	node_put(r->v, r->p->cwd);
@@ -695,6 +729,12 @@ static int do_rename(struct vreq *r)
 		return -XE_EBUSY;
 	if (n1 == n2)
 		return 0;
+	/* Both directories change; a directory moving to another parent changes its "..". */
+	if ((e = perm_check(r->who, d1, VACC_W | VACC_X)) < 0 || (e = perm_check(r->who, d2, VACC_W | VACC_X)) < 0 ||
+	    (node_is_dir(n1) && d1 != d2 && (e = perm_check(r->who, n1, VACC_W)) < 0))
+		return e;
+	if ((e = perm_sticky(r->who, d1, n1)) < 0 || (n2 && (e = perm_sticky(r->who, d2, n2)) < 0))
+		return e;
 	if (node_is_dir(n1) && is_ancestor(n1, d2))
 		return -XE_EINVAL; /* into its own subtree */
 	if (!node_is_dir(n1) && s2 && !n2)
@@ -739,7 +779,12 @@ static int do_symlink(struct vreq *r)
 		return -XE_EEXIST;
 	if (last[0] == 0)
 		return -XE_EEXIST;
+	e = perm_check(r->who, dir, VACC_W | VACC_X);
+	if (e)
+		return e;
 	n = node_new(r->v, VS_IFLNK | 0777);
+	if (n)
+		node_own(n, r->who, dir);
 	if (!n || file_resize(n, r->path2_len) < 0) {
 		if (n)
 			node_put(r->v, n);
@@ -786,6 +831,9 @@ static int do_link(struct vreq *r)
 		return e;
 	if (n2 || l2[0] == 0)
 		return -XE_EEXIST;
+	e = perm_check(r->who, d2, VACC_W | VACC_X);
+	if (e)
+		return e;
 	if (n1->nlink >= 65000)
 		return -XE_EMLINK;
 	return dir_add(r->v, d2, l2, n1);
@@ -801,10 +849,15 @@ static int path_node(struct vreq *r, bool follow, struct node **n)
 	return resolve(r, r->path, r->path_len, false, follow, &dir, n, last, &slash);
 }
 
-static int chmod_node(struct node *n, uint64_t mode)
+/* Only the owner or root; a group the caller is not in gets no setgid bit. */
+static int chmod_node(const struct vcred *who, struct node *n, uint64_t mode)
 {
 	if (mode & ~(uint64_t)VS_PERM)
 		return -XE_EINVAL;
+	if (!cred_is_root(who) && !cred_owns(who, n))
+		return -XE_EPERM;
+	if (!cred_is_root(who) && !cred_in_group(who, n->gid))
+		mode &= ~(uint64_t)VS_ISGID;
 	n->mode = (n->mode & VS_IFMT) | (uint32_t)mode;
 	n->ctime = vfs_now();
 	return 0;
@@ -815,18 +868,36 @@ static int do_chmod(struct vreq *r)
 	struct node *n;
 	int e = path_node(r, r->m->mr[1] != 0, &n);
 
-	return e ? e : chmod_node(n, r->m->mr[0]);
+	return e ? e : chmod_node(r->who, n, r->m->mr[0]);
 }
 
 static int do_fchmod(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? chmod_node(f->node, r->m->mr[1]) : -XE_EBADF;
+	return f ? chmod_node(r->who, f->node, r->m->mr[1]) : -XE_EBADF;
 }
 
-static int chown_node(struct node *n, uint64_t uid, uint64_t gid)
+/*
+ * Root may give a file to anyone; its owner may only change its group, to
+ * one of its own groups. A change by anyone else but root takes the setuid
+ * bit (and an executable file's setgid bit) off a regular file.
+ */
+static int chown_node(const struct vcred *who, struct node *n, uint64_t uid, uint64_t gid)
 {
+	bool root = cred_is_root(who);
+
+	if ((uid != VID_KEEP && uid > UINT32_MAX) || (gid != VID_KEEP && gid > UINT32_MAX))
+		return -XE_EINVAL;
+	if (!root && uid != VID_KEEP && (uid != n->uid || !cred_owns(who, n)))
+		return -XE_EPERM;
+	if (!root && gid != VID_KEEP && (!cred_owns(who, n) || (gid != n->gid && !cred_in_group(who, (uint32_t)gid))))
+		return -XE_EPERM;
+	if (!root && (uid != VID_KEEP || gid != VID_KEEP) && (n->mode & VS_IFMT) == VS_IFREG) {
+		n->mode &= ~VS_ISUID;
+		if (n->mode & 010)
+			n->mode &= ~VS_ISGID;
+	}
 	if (uid != VID_KEEP)
 		n->uid = (uint32_t)uid;
 	if (gid != VID_KEEP)
@@ -840,22 +911,34 @@ static int do_chown(struct vreq *r)
 	struct node *n;
 	int e = path_node(r, r->m->mr[2] != 0, &n);
 
-	return e ? e : chown_node(n, r->m->mr[0], r->m->mr[1]);
+	return e ? e : chown_node(r->who, n, r->m->mr[0], r->m->mr[1]);
 }
 
 static int do_fchown(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? chown_node(f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+	return f ? chown_node(r->who, f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
 }
 
-static int utimens_node(struct node *n, uint64_t a, uint64_t m)
+/*
+ * Both times "now": the owner, root, or anyone who may write the file. Any
+ * other change: the owner or root (EPERM). Both left alone: anyone.
+ */
+static int utimens_node(const struct vcred *who, struct node *n, uint64_t a, uint64_t m)
 {
 	uint64_t now = vfs_now();
 
 	if ((a != VUT_NOW && a != VUT_OMIT && a > INT64_MAX) || (m != VUT_NOW && m != VUT_OMIT && m > INT64_MAX))
 		return -XE_EINVAL;
+	if (a == VUT_OMIT && m == VUT_OMIT)
+		return 0;
+	if (!cred_is_root(who) && !cred_owns(who, n)) {
+		if (a != VUT_NOW || m != VUT_NOW)
+			return -XE_EPERM;
+		if (perm_check(who, n, VACC_W) < 0)
+			return -XE_EACCES;
+	}
 	if (a != VUT_OMIT)
 		n->atime = a == VUT_NOW ? now : a;
 	if (m != VUT_OMIT)
@@ -869,14 +952,14 @@ static int do_utimens(struct vreq *r)
 	struct node *n;
 	int e = path_node(r, r->m->mr[2] != 0, &n);
 
-	return e ? e : utimens_node(n, r->m->mr[0], r->m->mr[1]);
+	return e ? e : utimens_node(r->who, n, r->m->mr[0], r->m->mr[1]);
 }
 
 static int do_futimens(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? utimens_node(f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+	return f ? utimens_node(r->who, f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
 }
 
 static int do_umask(struct vreq *r)
@@ -889,23 +972,28 @@ static int do_umask(struct vreq *r)
 }
 
 /*
- * access(): every space has the superuser's rights until the process server
- * brings credentials, so only existence and execute bits can fail.
+ * access(): with the real ids, the path's directories too; with
+ * VACC_EFFECTIVE (AT_EACCESS) with the effective ones.
  */
 static int do_access(struct vreq *r)
 {
 	uint64_t want = r->m->mr[0];
+	struct vcred as = *r->who;
 	struct node *n;
 	int e;
 
-	if (want & ~(uint64_t)(VACC_R | VACC_W | VACC_X))
+	if (want & ~(uint64_t)(VACC_R | VACC_W | VACC_X | VACC_EFFECTIVE))
 		return -XE_EINVAL;
+	if (!(want & VACC_EFFECTIVE)) {
+		as.euid = as.ruid;
+		as.egid = as.rgid;
+	}
+	r->who = &as;
 	e = path_node(r, true, &n);
-	if (e)
-		return e;
-	if ((want & VACC_X) && !node_is_dir(n) && !(n->mode & 0111))
-		return -XE_EACCES;
-	return 0;
+	if (!e)
+		e = perm_check(&as, n, (unsigned)want & (VACC_R | VACC_W | VACC_X));
+	r->who = &r->p->cred;
+	return e;
 }
 
 static int do_getfl(struct vreq *r)
@@ -1006,9 +1094,15 @@ static int do_mknod(struct vreq *r)
 		return -XE_EEXIST;
 	if (slash)
 		return -XE_ENOENT;
+	e = perm_check(r->who, dir, VACC_W | VACC_X);
+	if (e)
+		return e;
+	if (type == VS_IFCHR && !cred_is_root(r->who))
+		return -XE_EPERM; /* devices only by root */
 	n = node_new(r->v, (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
+	node_own(n, r->who, dir);
 	n->dev = dev;
 	if (type == VS_IFIFO && !(n->pipe = pipe_new())) {
 		node_put(r->v, n);
@@ -1064,6 +1158,11 @@ static int do_chroot(struct vreq *r)
 		return e;
 	if (!node_is_dir(n))
 		return -XE_ENOTDIR;
+	e = perm_check(r->who, n, VACC_X);
+	if (e)
+		return e;
+	if (!cred_is_root(r->who))
+		return -XE_EPERM;
 	n->opens++;
 	r->p->root->opens--;
 	node_put(r->v, r->p->root);
@@ -1094,6 +1193,8 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_MKNOD] = do_mknod,       [VFS_REALPATH] = do_realpath,
 	[VFS_CHROOT] = do_chroot,     [VFS_POLL] = do_poll,
 	[VFS_LOCK] = do_lock,         [VFS_FLOCK] = do_flock,
+	[VFS_FORK] = do_fork,         [VFS_EXEC] = do_exec,
+	[VFS_SETCRED] = do_setcred,
 };
 
 void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
@@ -1126,6 +1227,7 @@ void vfs_dispatch(struct vreq *r)
 	} else if (!r->p) {
 		res = -XE_ENOMEM;
 	} else {
+		r->who = &r->p->cred;
 		res = ops[label](r);
 	}
 	if (res < 0) {

@@ -6,6 +6,9 @@
  * last too when the caller asks (open, stat, chdir) or the path ends in '/';
  * more than 40 of them is ELOOP.
  *
+ * Every directory a name is looked up in needs search (execute) permission
+ * for the caller (EACCES), "." and ".." included.
+ *
  * ".." at the root stays at the root. A trailing slash requires the last
  * component to be a directory (ENOTDIR otherwise), and for a file that does
  * not exist yet it is only allowed for directories being made.
@@ -38,9 +41,9 @@ static bool is_link(const struct node *n)
 	return (n->mode & VS_IFMT) == VS_IFLNK;
 }
 
-int path_resolve(struct vfs *v, struct vproc *p, struct node *from, const char *path, size_t len,
-		 bool parent, bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
-		 bool *slash)
+int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct node *from, const char *path,
+		 size_t len, bool parent, bool follow, struct node **dir, struct node **node,
+		 char last[VFS_NAME_MAX + 1], bool *slash)
 {
 	char buf[2 * VFS_PATH_MAX + 2];
 	struct node *cur, *root = p->root ? p->root : v->root;
@@ -90,6 +93,9 @@ int path_resolve(struct vfs *v, struct vproc *p, struct node *from, const char *
 		name[n] = 0;
 		if (!node_is_dir(cur))
 			return -XE_ENOTDIR;
+		/* Looking in a directory, even for "." or "..", takes search permission. */
+		if (perm_check(who, cur, VACC_X) < 0)
+			return -XE_EACCES;
 		if (strcmp(name, ".") == 0)
 			next = cur;
 		else if (strcmp(name, "..") == 0)

@@ -189,6 +189,7 @@ int pipe_create(struct vreq *r)
 		}
 		return -XE_ENFILE;
 	}
+	node_own(n, r->who, NULL);
 	rd->node = wr->node = n;
 	rd->flags = VO_RDONLY | (flags & VO_NONBLOCK);
 	wr->flags = VO_WRONLY | (flags & VO_NONBLOCK);

@@ -82,8 +82,16 @@ struct vfd {
 	bool cloexec;
 };
 
+/* Who a space acts as (SETCRED; the superuser until the process server says). */
+struct vcred {
+	uint32_t ruid, euid, rgid, egid;
+	uint32_t ngroups;
+	uint32_t groups[VFS_NGROUPS_MAX];
+};
+
 struct vproc {
 	exo_space_t space;
+	struct vcred cred;
 	struct node *cwd;
 	struct node *root;       /* chroot */
 	uint32_t umask;
@@ -116,6 +124,7 @@ struct vreq {
 	bool redirect;           /* reply VFS_REDIRECT: mr[0] server, mr[1] handle */
 	bool deferred;           /* no reply now: it is sent when the request completes */
 	exo_tid_t from;          /* the client */
+	const struct vcred *who; /* the ids permissions are checked with (p's; access: real ids) */
 	uint32_t at1, at2;       /* dirfd + 1 of each path (0: the working directory) */
 };
 
@@ -137,11 +146,12 @@ bool node_is_dir(const struct node *n);
  * *dir is the directory that holds (or would hold) the last component, and
  * `last` its name ("" for "/"); *node is the file if it exists, else NULL.
  * With follow, a symbolic link as the last component is followed too.
+ * Every directory looked in needs search permission for `who` (EACCES).
  * *slash tells whether the path ended in '/'. Returns 0 or -XE_*.
  */
-int path_resolve(struct vfs *v, struct vproc *p, struct node *from, const char *path, size_t len, bool parent,
-		 bool follow, struct node **dir, struct node **node, char last[VFS_NAME_MAX + 1],
-		 bool *slash);
+int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct node *from, const char *path,
+		 size_t len, bool parent, bool follow, struct node **dir, struct node **node,
+		 char last[VFS_NAME_MAX + 1], bool *slash);
 /* The absolute path of dir as seen from root. */
 int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t *len);
 
@@ -175,6 +185,24 @@ void poll_forget_space(exo_space_t space);
 /* Whether a device server's descriptor has input to read now. */
 bool dev_readable(struct node *n);
 
+/* cred.c */
+/* Whether `who` may do `want` (VACC_R | VACC_W | VACC_X) to n: 0 or -XE_EACCES. */
+int perm_check(const struct vcred *who, const struct node *n, unsigned want);
+bool cred_in_group(const struct vcred *who, uint32_t gid);
+bool cred_is_root(const struct vcred *who);
+bool cred_owns(const struct vcred *who, const struct node *n);
+/* May `who` remove (or rename away) n from dir: the sticky bit (EPERM). */
+int perm_sticky(const struct vcred *who, const struct node *dir, const struct node *n);
+/* A node just made in dir (NULL: none) by `who`: its owner, group, setgid. */
+void node_own(struct node *n, const struct vcred *who, const struct node *dir);
+/* Whether `from` is the thread registered as the process server. */
+bool from_proc(exo_tid_t from);
+int do_setcred(struct vreq *r);
+
+/* fork.c */
+int do_fork(struct vreq *r);
+int do_exec(struct vreq *r);
+
 /* random.c */
 void random_fill(uint8_t *buf, size_t len);
 
@@ -189,6 +217,12 @@ void vfs_make_dev(struct vfs *v);
 
 /* ops.c */
 struct vproc *proc_get(struct vfs *v, exo_space_t space);
+/* The space's entry, or NULL when the VFS has not met it. */
+struct vproc *proc_find(struct vfs *v, exo_space_t space);
+/* Give p a new space's descriptors (the console as 0, 1, 2). */
+void proc_std_fds(struct vfs *v, struct vproc *p);
+/* Close p's descriptor fd, with every effect of close (pipe ends, locks). */
+int fd_close(struct vfs *v, struct vproc *p, uint64_t fd);
 /* p's open file description for fd, or NULL. */
 struct ofd *fd_get(struct vproc *p, uint64_t fd);
 /* The offset whence + off names in f (lseek, locks): 0, EINVAL or EOVERFLOW. */
