@@ -14,6 +14,21 @@
  * VFS holds the objects behind /dev/shm and shares one with each space that
  * maps a descriptor of it. A space's holds end with the space.
  *
+ * Fork and exec. MEM_FORK may be called only by the thread registered as
+ * "proc" (the process server; anyone else: EPERM). The child space must be
+ * new to the server or have no regions (else EBUSY); parent and child must
+ * differ and be non-nil (EINVAL). The child gets the parent's layout: every
+ * private region (the break region too) at the same address, size and
+ * protection with a copy-on-write copy of its contents (both sides lose write
+ * access to the pages they share; the first write copies), every shared
+ * region mapping the same object; the child may map (MEM_MMAP) every object
+ * the parent may, and its break and limit are the parent's. Nothing is mapped
+ * in the child: its first touches fault. ENOMEM when the child's private
+ * pages pass its limit or the server is out of memory (nothing changed).
+ * MEM_EXEC releases everything the caller's space has, as if it ended
+ * (private frames, shared regions, shm holds and rights), but the space goes
+ * on with an empty layout and the break at EXO_VM_BASE; its limit stays.
+ *
  * Every request is a call labelled MEM_<OP>; the reply's label is 0 on
  * success or a positive errno value of Exo's own (exo/errno.h), never the
  * host's. Registers are listed per operation below.
@@ -65,7 +80,11 @@
 	/* in: limit in pages for the caller's space (may only lower it) */                 \
 	X(SET_LIMIT, 10, 1, 0)                                                               \
 	/* in: shm id, space: let that space map the object (the caller holds it) */       \
-	X(SHM_SHARE, 11, 2, 0)
+	X(SHM_SHARE, 11, 2, 0)                                                               \
+	/* in: parent space, child space (caller: "proc"): the child gets the layout */     \
+	X(FORK, 12, 2, 0)                                                                    \
+	/* the caller's space drops its whole layout (its image is being replaced) */       \
+	X(EXEC, 13, 0, 0)
 
 enum mem_op {
 #define MEM_ENUM(name, num, in, out) MEM_##name = num,

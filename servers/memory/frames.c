@@ -1,6 +1,11 @@
 /*
  * servers/memory/frames.c — physical frames: a bitmap allocator over the
- * memory the server owns as sigma0, demand-zero on allocation.
+ * memory the server owns as sigma0, demand-zero on allocation, and the share
+ * counts of copy-on-write frames.
+ *
+ * A private frame belongs to one region page; after a fork it may belong to
+ * several (one per space): shares[f] counts the owners beyond the first, and
+ * frame_free drops one owner, freeing the frame with the last.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +21,8 @@ int frames_init(struct memsrv *ms)
 	ms->phys = (uint8_t *)(uintptr_t)base;
 	ms->nframes = size / EXO_PAGE_SIZE;
 	ms->bitmap = calloc((ms->nframes + 63) / 64, sizeof(uint64_t));
-	return ms->bitmap ? 0 : -1;
+	ms->shares = calloc(ms->nframes ? ms->nframes : 1, sizeof(uint32_t));
+	return ms->bitmap && ms->shares ? 0 : -1;
 }
 
 bool frame_alloc(struct memsrv *ms, uint64_t *frame)
@@ -60,8 +66,23 @@ bool frame_alloc_block(struct memsrv *ms, uint64_t *first)
 	return false;
 }
 
+bool frame_shared(struct memsrv *ms, uint64_t frame)
+{
+	return frame < ms->nframes && ms->shares[frame] > 0;
+}
+
+void frame_share(struct memsrv *ms, uint64_t frame)
+{
+	if (frame < ms->nframes)
+		ms->shares[frame]++;
+}
+
 void frame_free(struct memsrv *ms, uint64_t frame)
 {
+	if (frame < ms->nframes && ms->shares[frame] > 0) {
+		ms->shares[frame]--; /* another space still owns it */
+		return;
+	}
 	if (frame < ms->nframes && (ms->bitmap[frame / 64] & ((uint64_t)1 << (frame % 64)))) {
 		ms->bitmap[frame / 64] &= ~((uint64_t)1 << (frame % 64));
 		ms->used--;

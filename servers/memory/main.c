@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT) {
 				mspace_exit(&ms, (exo_space_t)m.mr[0]);
 				shm_forget_space(&ms, (exo_space_t)m.mr[0]);
+				mem_forget_proc(&ms, (exo_space_t)m.mr[0]);
 			}
 			continue;
 		}

@@ -22,7 +22,8 @@ struct region {
 	unsigned flags;           /* MEM_SHARED */
 	struct shm *obj;          /* MEM_SHARED: the object */
 	uint64_t off;             /* MEM_SHARED: offset in the object, in pages */
-	uint64_t *frames;         /* private: frame + 1 per page, 0 = never touched */
+	uint64_t *frames;         /* private: frame + 1 per page, 0 = never touched;
+	                             a frame shared after a fork is mapped read-only */
 	struct region *next;      /* sorted by start */
 };
 
@@ -58,13 +59,19 @@ struct memsrv {
 	uint8_t *phys;            /* sigma0's view of physical memory */
 	uint64_t nframes, used;
 	uint64_t *bitmap;
+	uint32_t *shares;         /* per frame: owners beyond the first (copy-on-write) */
 	uint64_t hint;
 	uint64_t default_limit;
 	struct mspace *spaces;
 	struct shm *shms;
 	uint32_t next_shm;
+	exo_tid_t proc;           /* the thread last found registered as "proc" */
+	exo_space_t proc_space;   /* its space: the cache goes when that space ends */
 	int verbose;
 };
+
+/* The process server's name: only its thread may ask for MEM_FORK. */
+#define MEM_PROC_NAME "proc"
 
 struct mem_req {
 	struct memsrv *ms;
@@ -87,7 +94,11 @@ void revoke_flush(struct memsrv *ms, struct revoke *rv);
 int frames_init(struct memsrv *ms);
 bool frame_alloc(struct memsrv *ms, uint64_t *frame);
 bool frame_alloc_block(struct memsrv *ms, uint64_t *first);
+/* Drop one owner of the frame; the last frees it. */
 void frame_free(struct memsrv *ms, uint64_t frame);
+/* One more owner (a forked space's page); is the frame owned by more than one? */
+void frame_share(struct memsrv *ms, uint64_t frame);
+bool frame_shared(struct memsrv *ms, uint64_t frame);
 /* Take every mapping of the frame away from every space, then free it. */
 void frame_release(struct memsrv *ms, uint64_t frame);
 exo_fpage_t frame_fpage(struct memsrv *ms, uint64_t frame, unsigned rights);
@@ -95,6 +106,8 @@ exo_fpage_t frame_fpage(struct memsrv *ms, uint64_t frame, unsigned rights);
 /* space.c */
 struct mspace *mspace_get(struct memsrv *ms, exo_space_t id, bool create);
 void mspace_exit(struct memsrv *ms, exo_space_t id);
+/* Release every region of s (revoking its mappings): an empty layout, the limit kept. */
+void mspace_reset(struct memsrv *ms, struct mspace *s);
 struct region *region_find(struct mspace *s, uint64_t addr);
 int region_add(struct memsrv *ms, struct mspace *s, uint64_t start, uint64_t len, unsigned prot,
 	       unsigned flags, struct shm *obj, uint64_t off);
@@ -115,6 +128,11 @@ void shm_forget_space(struct memsrv *ms, exo_space_t space);
 int shm_unlink_obj(struct memsrv *ms, const char *name);
 void shm_put(struct memsrv *ms, struct shm *o);
 int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size);
+
+/* fork.c */
+int mem_fork(struct mem_req *r);
+int mem_exec(struct mem_req *r);
+void mem_forget_proc(struct memsrv *ms, exo_space_t ended);
 
 /* ops.c */
 void mem_dispatch(struct mem_req *r);

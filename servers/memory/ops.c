@@ -4,6 +4,7 @@
  *
  * Each handler checks the whole request first, then changes state, then
  * fills the reply: label 0 and its registers, or label = an XE_* errno.
+ * Fork and exec live in fork.c; their copy-on-write faults are resolved here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -267,7 +268,8 @@ static int (*const ops[MEM_OP_COUNT])(struct mem_req *r) = {
 	[MEM_SHM_UNLINK] = do_shm_unlink, [MEM_SHM_CLOSE] = do_shm_close,
 	[MEM_SHM_TRUNCATE] = do_shm_truncate, [MEM_BRK] = do_brk,
 	[MEM_STATS] = do_stats,           [MEM_SET_LIMIT] = do_set_limit,
-	[MEM_SHM_SHARE] = do_shm_share,
+	[MEM_SHM_SHARE] = do_shm_share,   [MEM_FORK] = mem_fork,
+	[MEM_EXEC] = mem_exec,
 };
 
 /*
@@ -298,6 +300,25 @@ static bool fault_around(struct mem_req *r, struct region *g, uint64_t addr)
 	return true;
 }
 
+/*
+ * A private page whose frame other spaces own too (after a fork): a read
+ * maps it read-only, a write gets a copy of its own. Returns the rights to
+ * map *slot with, 0 when out of frames.
+ */
+static unsigned copy_on_write(struct mem_req *r, struct region *g, uint64_t *slot, uint64_t access)
+{
+	uint64_t old = *slot - 1, frame;
+
+	if (!(access & EXO_W))
+		return g->prot & ~(unsigned)EXO_W;
+	if (!frame_alloc(r->ms, &frame))
+		return 0;
+	memcpy(r->ms->phys + frame * EXO_PAGE_SIZE, r->ms->phys + old * EXO_PAGE_SIZE, EXO_PAGE_SIZE);
+	frame_free(r->ms, old); /* one owner fewer; the others keep it */
+	*slot = frame + 1;
+	return g->prot;
+}
+
 /* A page fault from the kernel: map the page, or refuse (no item). */
 static void do_fault(struct mem_req *r)
 {
@@ -305,6 +326,7 @@ static void do_fault(struct mem_req *r)
 	struct mspace *s = mspace_get(r->ms, r->space, false);
 	struct region *g = s ? region_find(s, addr) : NULL;
 	uint64_t i, *slot, frame;
+	unsigned rights = g ? g->prot : 0;
 
 	r->m->tag = exo_tag(XE_EFAULT, 0, 0);
 	if (!g || !(g->prot & access) || !(g->prot & EXO_R))
@@ -323,9 +345,13 @@ static void do_fault(struct mem_req *r)
 		if (!frame_alloc(r->ms, &frame))
 			return;
 		*slot = frame + 1;
+	} else if (g->frames && frame_shared(r->ms, *slot - 1)) {
+		rights = copy_on_write(r, g, slot, access);
+		if (!rights)
+			return;
 	}
 	r->m->tag = exo_tag(0, 0, 2);
-	exo_msg_put_map(r->m, 0, addr, frame_fpage(r->ms, *slot - 1, g->prot), 0);
+	exo_msg_put_map(r->m, 0, addr, frame_fpage(r->ms, *slot - 1, rights), 0);
 }
 
 void mem_dispatch(struct mem_req *r)

@@ -61,6 +61,19 @@ static void region_free(struct memsrv *ms, struct mspace *s, struct region *r, b
 	free(r);
 }
 
+/* Free every region of s; `revoke`: take its pages from the spaces that map them first. */
+static void regions_free_all(struct memsrv *ms, struct mspace *s, bool revoke)
+{
+	while (s->regions) {
+		struct region *r = s->regions;
+
+		s->regions = r->next;
+		region_free(ms, s, r, revoke);
+	}
+	s->charged = 0;
+	s->brk = EXO_VM_BASE;
+}
+
 void mspace_exit(struct memsrv *ms, exo_space_t id)
 {
 	struct mspace **pp = &ms->spaces, *s;
@@ -70,13 +83,19 @@ void mspace_exit(struct memsrv *ms, exo_space_t id)
 	if (!s)
 		return;
 	*pp = s->next;
-	while (s->regions) {
-		struct region *r = s->regions;
-
-		s->regions = r->next;
-		region_free(ms, s, r, false); /* the kernel already removed its mappings */
-	}
+	regions_free_all(ms, s, false); /* the kernel already removed its mappings */
 	free(s);
+}
+
+/*
+ * The space lives on (exec): its mappings are still in the mapping database,
+ * so they are revoked before the frames go. A frame it shared after a fork
+ * is revoked from the other owners too (the kernel cannot take one space's
+ * mapping of a frame alone); they fault it in again.
+ */
+void mspace_reset(struct memsrv *ms, struct mspace *s)
+{
+	regions_free_all(ms, s, true);
 }
 
 struct region *region_find(struct mspace *s, uint64_t addr)

@@ -2,7 +2,9 @@
  * tests/integration/memory.c — the memory model through a real exosim with
  * the memory server: demand paging, mmap/munmap/mprotect/brk, sharing,
  * recursive revocation, grant, limits, hostile requests, cleanup of dead
- * spaces. Run as `exosim --cpu auto --boot memory.boot --exec memory`.
+ * spaces, the memory server's side of fork (MEM_FORK into a helper space,
+ * memfork_child) and exec (MEM_EXEC).
+ * Run as `exosim --cpu auto --boot memory.boot --exec memory`.
  *
  * Cases that end a space with SIGSEGV run it in a forked child (a new space)
  * and check the child's fate from the parent.
@@ -27,6 +29,7 @@
 #include <exo/errno.h>
 #include <exo/memory.h>
 
+#include "memfork.h"
 #include "support.h"
 
 #define PAGE 4096u
@@ -727,6 +730,238 @@ static void test_brk_and_sbrk_move_the_break(void **state)
 	assert_int_equal(brk(b0), 0);
 }
 
+/*
+ * Fork and exec. The boot has no process server: a thread of this program
+ * registers "proc" and relays MEM_FORK requests (as many words as it is
+ * given) to the memory server; label 0 ends it, and the name with it.
+ */
+static char helper_path[4096];
+
+static void proc_relay(void *arg)
+{
+	exo_tid_t from, to = EXO_NILTHREAD;
+	exo_msg_t m = { 0 };
+
+	(void)arg;
+	if (exo_register("proc") != EXO_OK)
+		exo_thread_exit();
+	for (;;) {
+		uint32_t label;
+
+		if (exo_reply_wait(to, &m, EXO_TIMEOUT_NEVER, &from, NULL) != EXO_OK) {
+			to = EXO_NILTHREAD;
+			continue;
+		}
+		to = from;
+		label = exo_tag_label(m.tag);
+		if (label == 0) {
+			m.tag = exo_tag(0, 0, 0);
+			exo_reply(to, &m);
+			exo_thread_exit();
+		}
+		m.tag = exo_tag(label, exo_tag_untyped(m.tag), 0);
+		if (exo_call(t_lookup(MEM_NAME), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER) != EXO_OK)
+			m.tag = exo_tag(0xffff, 0, 0);
+		m.tag = exo_tag(exo_tag_label(m.tag), 0, 0);
+	}
+}
+
+static exo_tid_t proc_start(void)
+{
+	exo_tid_t t;
+
+	assert_int_equal(exo_thread_create(proc_relay, NULL, &t), EXO_OK);
+	assert_int_equal(t_lookup("proc"), t);
+	return t;
+}
+
+static void proc_stop(exo_tid_t proc)
+{
+	exo_msg_t m = { .tag = exo_tag(0, 0, 0) };
+	exo_tid_t t = EXO_NILTHREAD;
+
+	assert_int_equal(exo_call(proc, &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	for (int i = 0; i < 500 && exo_lookup("proc", &t, EXO_TIMEOUT_ZERO) == EXO_OK; i++)
+		usleep(10000);
+	assert_int_not_equal(exo_lookup("proc", &t, EXO_TIMEOUT_ZERO), EXO_OK);
+}
+
+/* MEM_FORK through the "proc" thread with `n` words; the reply's label. */
+static uint32_t proc_fork(exo_tid_t proc, unsigned n, uint64_t parent, uint64_t child)
+{
+	exo_msg_t m = { .tag = exo_tag(MEM_FORK, n, 0), .mr = { parent, child } };
+
+	assert_int_equal(exo_call(proc, &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
+	return exo_tag_label(m.tag);
+}
+
+/* A request to the helper (memfork.h); its answer. */
+static uint64_t helper(uint32_t label, uint64_t a, uint64_t b, uint64_t c)
+{
+	exo_msg_t m = { .tag = exo_tag(label, 3, 0), .mr = { a, b, c } };
+
+	assert_int_equal(exo_call(t_lookup(MEMFORK_NAME), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(30000)), EXO_OK);
+	return m.mr[0];
+}
+
+static void fill(volatile unsigned char *p, uint64_t len, uint64_t seed)
+{
+	for (uint64_t i = 0; i < len; i++)
+		p[i] = mf_pattern(seed, i);
+}
+
+/* 0 when bytes [from, to) of p are the pattern `seed` (indexed from p), else index + 1. */
+static uint64_t check(const volatile unsigned char *p, uint64_t from, uint64_t to, uint64_t seed)
+{
+	for (uint64_t i = from; i < to; i++)
+		if (p[i] != mf_pattern(seed, i))
+			return i + 1;
+	return 0;
+}
+
+#define FORK_SHM "/memfork-shm"
+
+static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
+{
+	char *argv[] = { helper_path, NULL };
+	exo_tid_t proc = proc_start();
+	uint64_t before = frames_used(), at_fork, word;
+	volatile unsigned char *p, *untouched, *b0;
+	volatile uint64_t *shared;
+	exo_space_t child;
+	exo_msg_t m;
+	int fd;
+
+	/* Private memory with a pattern, memory never touched, a shm object, the break. */
+	p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	untouched = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_ptr_not_equal(p, MAP_FAILED);
+	assert_ptr_not_equal(untouched, MAP_FAILED);
+	fill(p, 16 * PAGE, 1);
+	shm_unlink(FORK_SHM);
+	fd = shm_open(FORK_SHM, O_CREAT | O_EXCL | O_RDWR, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, PAGE), 0);
+	shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_ptr_not_equal(shared, MAP_FAILED);
+	shared[0] = 0x1234;
+	b0 = sbrk(0);
+	assert_ptr_equal(sbrk(2 * PAGE), b0);
+	fill(b0, 2 * PAGE, 3);
+
+	assert_int_equal(exo_space_spawn(argv, &child), EXO_OK);
+	t_lookup(MEMFORK_NAME);
+	at_fork = frames_used();
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), 0);
+	/* Copy-on-write: nothing is copied at fork, nor when the child reads. */
+	assert_int_equal(frames_used(), at_fork);
+	assert_int_equal(helper(MF_CHECK, (uintptr_t)p, 16 * PAGE, 1), 0);
+	assert_int_equal(helper(MF_CHECK, (uintptr_t)b0, 2 * PAGE, 3), 0);
+	assert_int_equal(helper(MF_BRK, 0, 0, 0), (uintptr_t)sbrk(0));
+	assert_int_equal(frames_used(), at_fork);
+
+	/* The parent writes after the fork: its page is copied, the child's stays. */
+	memcpy(&word, (const void *)p, 8);
+	p[0] ^= 0xff;
+	assert_int_equal(frames_used(), at_fork + 1);
+	assert_int_equal(helper(MF_WORD, (uintptr_t)p, 0, 0), word);
+	/* The child writes: its pages are copied, the parent's stay. */
+	assert_int_equal(helper(MF_FILL, (uintptr_t)(p + PAGE), 15 * PAGE, 2), 0);
+	assert_int_equal(helper(MF_CHECK, (uintptr_t)(p + PAGE), 15 * PAGE, 2), 0);
+	assert_int_equal(check(p, PAGE, 16 * PAGE, 1), 0);
+	assert_int_equal(frames_used(), at_fork + 16);
+	/* Never-touched memory is the child's own demand-zero memory. */
+	assert_int_equal(helper(MF_WORD, (uintptr_t)untouched, 0, 0), 0);
+	assert_int_equal(helper(MF_SET_WORD, (uintptr_t)untouched, 77, 0), 0);
+	assert_int_equal(untouched[0], 0); /* the parent's own new page */
+	assert_int_equal(frames_used(), at_fork + 18);
+
+	/* Shared memory is the same object in both. */
+	assert_int_equal(helper(MF_WORD, (uintptr_t)shared, 0, 0), 0x1234);
+	assert_int_equal(helper(MF_SET_WORD, (uintptr_t)shared, 0x5678, 0), 0);
+	assert_int_equal(shared[0], 0x5678);
+
+	/* Only "proc" may fork; a child with regions, bad spaces, short requests are refused. */
+	assert_int_equal(helper(MF_FORK, child, exo_my_space(), 0), XE_EPERM);
+	assert_int_equal(mem_call(MEM_FORK, 2, (uint64_t[]){ exo_my_space(), child }, &m), XE_EPERM);
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), XE_EBUSY);
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), exo_my_space()), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 2, 0, child), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), 0), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), 1ull << 40), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 1, exo_my_space(), child), XE_ENOSYS);
+	/* A parent the server does not know gives an empty child. */
+	assert_int_equal(proc_fork(proc, 2, 0x7ffffff0, 0x7ffffff1), 0);
+
+	/* The child ends: every frame it got is free again (the parent keeps one new page). */
+	helper(MF_EXIT, 0, 0, 0);
+	assert_int_equal(wait_frames(at_fork + 1), at_fork + 1);
+	/* The parent's pages are its own again: readable, writable, unchanged. */
+	assert_int_equal(check(b0, 0, 2 * PAGE, 3), 0);
+	b0[0] ^= 0xff;
+	assert_int_equal(check(p, PAGE, 16 * PAGE, 1), 0);
+	fill(p, 16 * PAGE, 4);
+	assert_int_equal(frames_used(), at_fork + 1);
+
+	assert_int_equal(munmap((void *)p, 16 * PAGE), 0);
+	assert_int_equal(munmap((void *)untouched, 8 * PAGE), 0);
+	assert_int_equal(munmap((void *)shared, PAGE), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(shm_unlink(FORK_SHM), 0);
+	assert_int_equal(brk((void *)b0), 0);
+	assert_int_equal(wait_frames(before), before);
+	/* With "proc" gone, nobody may fork. */
+	proc_stop(proc);
+	assert_int_equal(mem_call(MEM_FORK, 2, (uint64_t[]){ exo_my_space(), child }, &m), XE_EPERM);
+}
+
+#define EXEC_HINT (EXO_VM_BASE + 44ull * 1024 * 1024 * 1024)
+
+/* In a space of its own: build a layout, drop it with MEM_EXEC, start again. */
+static int exec_space(void *arg)
+{
+	volatile char *p = mmap((void *)(uintptr_t)EXEC_HINT, 8 * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *s, *q, *b;
+	uint64_t used;
+	exo_msg_t m;
+
+	(void)arg;
+	s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	b = sbrk(PAGE);
+	if (p != (void *)(uintptr_t)EXEC_HINT || s == MAP_FAILED || b == (void *)-1)
+		return 1;
+	for (int i = 0; i < 8; i++)
+		p[i * PAGE] = 1;
+	s[0] = 1;
+	b[0] = 1;
+	used = frames_used();
+	if (mem_call(MEM_EXEC, 0, NULL, &m) != 0)
+		return 2;
+	/* Its 8 + 1 private frames and the shared object's frame are free. */
+	if (frames_used() != used - 10)
+		return 3;
+	if (mem_call(MEM_STATS, 0, NULL, &m) != 0 || m.mr[2] != 0)
+		return 4;
+	if (mem_call(MEM_BRK, 1, (uint64_t[]){ 0 }, &m) != 0 || m.mr[0] != EXO_VM_BASE)
+		return 5;
+	/* The space goes on from an empty layout. */
+	q = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED || q[0] != 0)
+		return 6;
+	q[0] = 5;
+	if (q[0] != 5 || sbrk(PAGE) != (void *)(uintptr_t)EXO_VM_BASE)
+		return 7;
+	return p[0] ? 8 : 9; /* the old layout is gone: SIGSEGV */
+}
+
+static void test_exec_releases_the_layout_and_the_space_goes_on(void **state)
+{
+	uint64_t before = frames_used();
+
+	assert_int_equal(t_wait(t_fork(exec_space, NULL)), 128 + SIGSEGV);
+	assert_int_equal(wait_frames(before), before);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,9 +982,15 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_shared_objects_are_only_for_their_holders),
 		cmocka_unit_test(test_shm_open_maps_one_object_in_two_spaces),
 		cmocka_unit_test(test_files_map_privately),
+		cmocka_unit_test(test_fork_gives_the_child_a_copy_on_write_copy),
+		cmocka_unit_test(test_exec_releases_the_layout_and_the_space_goes_on),
 	};
+	const char *slash = strrchr(argv[0], '/');
 
 	exo_init_args(&argc, argv);
+	/* The helper program is built next to this one. */
+	snprintf(helper_path, sizeof(helper_path), "%.*smemfork_child", slash ? (int)(slash - argv[0] + 1) : 0,
+		 argv[0]);
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	return cmocka_run_group_tests(tests, NULL, NULL);
