@@ -487,6 +487,66 @@ static void test_hostile_poll_lock_mknod_and_at_requests(void **state)
 	assert_int_equal(vpath(VFS_STAT, "/").err, 0);
 }
 
+/*
+ * FORK, EXEC and SETCRED given lies: from a thread that is not the process
+ * server, with too few words, nil or equal or oversized spaces, ids that are
+ * no ids, group counts that do not match the data. Registers this thread as
+ * "proc" halfway (so it runs last).
+ */
+static void test_hostile_fork_exec_and_setcred_requests(void **state)
+{
+	static const uint32_t groups[VFS_NGROUPS_MAX + 1] = { 7, 8, VID_KEEP };
+	exo_space_t me = exo_my_space();
+	int64_t keep, gone;
+
+	/* Not the process server: EPERM, whatever the words say. */
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ me, me + 1 }, NULL, 0, NULL).err, XE_EPERM);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ 0, 0 }, NULL, 0, NULL).err, XE_EPERM);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 0, 0, 0, 0, 0 }, NULL, 0, NULL).err, XE_EPERM);
+	assert_int_equal(vcall(VFS_FORK, 1, (uint64_t[]){ me }, NULL, 0, NULL).err, XE_ENOSYS);
+	assert_int_equal(vcall(VFS_SETCRED, 5, (uint64_t[]){ me, 0, 0, 0, 0 }, NULL, 0, NULL).err, XE_ENOSYS);
+	/* EXEC closes exactly the close-on-exec descriptors; extra words change nothing. */
+	keep = vopen("/execd", VO_CREAT | VO_RDWR, 0644);
+	gone = vopen("/execd", VO_RDONLY | VO_CLOEXEC, 0);
+	assert_true(keep >= 0 && gone >= 0);
+	assert_int_equal(vcall(VFS_EXEC, 3, (uint64_t[]){ 1, 2, 3 }, "junk", 4, NULL).err, 0);
+	assert_int_equal(vclose(gone), XE_EBADF);
+	assert_int_equal(vclose(keep), 0);
+	assert_int_equal(vcall(VFS_EXEC, 0, NULL, NULL, 0, NULL).err, 0);
+
+	/* As the process server: the words are checked. */
+	assert_int_equal(exo_register(VFS_PROC_NAME), EXO_OK);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ 0, me }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ me, 0 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ me, me }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ me, 1ull << 40 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_FORK, 2, (uint64_t[]){ 1ull << 40, me }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ 0, 1, 1, 1, 1, 0 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ 1ull << 40, 1, 1, 1, 1, 0 }, NULL, 0, NULL).err,
+			 XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, VID_KEEP, 1, 1, 1, 0 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1ull << 33, 1, 1, 0 }, NULL, 0, NULL).err,
+			 XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1, 1, 1, VFS_NGROUPS_MAX + 1 }, groups,
+			       sizeof(groups), NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1, 1, 1, 2 }, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1, 1, 1, 2 }, groups, 4, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1, 1, 1, 2 }, groups, 12, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 1, 1, 1, 1, 3 }, groups, 12, NULL).err, XE_EINVAL);
+	/* Nothing took: this space is still root and may make files in /. */
+	keep = vopen("/still-root", VO_CREAT | VO_RDWR, 0600);
+	assert_true(keep >= 0);
+	assert_int_equal(vclose(keep), 0);
+	/* A good one: an ordinary user, then root again (the process server is a thread, not a uid). */
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 5, 5, 5, 5, 2 }, groups, 8, NULL).err, 0);
+	assert_int_equal(vopen("/not-root", VO_CREAT | VO_RDWR, 0600), -XE_EACCES);
+	assert_int_equal(vopen("/still-root", VO_RDONLY, 0), -XE_EACCES);
+	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 0, 0, 0, 0, 0 }, NULL, 0, NULL).err, 0);
+	assert_int_equal(vpath(VFS_UNLINK, "/still-root").err, 0);
+	assert_int_equal(vpath(VFS_UNLINK, "/execd").err, 0);
+	assert_int_equal(vpath(VFS_STAT, "/").err, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +560,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_descriptors_belong_to_their_space_and_survive_unlink),
 		cmocka_unit_test(test_hostile_requests_get_errors),
 		cmocka_unit_test(test_hostile_poll_lock_mknod_and_at_requests),
+		cmocka_unit_test(test_hostile_fork_exec_and_setcred_requests),
 	};
 
 	exo_init_args(&argc, argv);
