@@ -137,4 +137,11 @@ static const unsigned char dev_op_in[DEV_OP_COUNT] = {
 #define CONSOLE_OUT 1
 #define CONSOLE_ERR 2
 
+/*
+ * The boot image ("initrd", /dev/initrd): read-only. Each handle is a stream
+ * with its own offset (the VFS gives each open its own handle); writes get
+ * XE_EROFS, the terminal calls XE_ENOTTY.
+ */
+#define INITRD_NAME "initrd"
+
 #endif

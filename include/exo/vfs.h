@@ -86,7 +86,8 @@
  * The stat reply: registers mr[0..VST_WORDS-1]. VST_RDEV of a device is
  * major << 8 | minor: 1/3 null, 1/5 zero, 1/7 full, 1/8 random, 1/9
  * urandom, 5/1 the console (a
- * terminal; isatty looks for VS_IFCHR with major 5 or 4).
+ * terminal; isatty looks for VS_IFCHR with major 5 or 4), 250/0 the boot
+ * image (/dev/initrd).
  */
 #define VDEV_NULL_RDEV 0x103u
 #define VDEV_ZERO_RDEV 0x105u
@@ -94,6 +95,7 @@
 #define VDEV_CONSOLE_RDEV 0x501u
 #define VDEV_RANDOM_RDEV 0x108u
 #define VDEV_URANDOM_RDEV 0x109u
+#define VDEV_INITRD_RDEV 0xfa00u /* 250, 0: majors 4 and 5 are terminals to libposix */
 enum vfs_stat_word {
 	VST_DEV, VST_INO, VST_MODE, VST_NLINK, VST_UID, VST_GID, VST_SIZE, VST_BLOCKS,
 	VST_ATIME_NS, VST_MTIME_NS, VST_CTIME_NS, VST_RDEV, VST_WORDS

@@ -57,11 +57,29 @@ static struct node *mkdev(struct vfs *v, struct node *dir, const char *name, enu
 	return n;
 }
 
-/* /dev: null, zero, full, and the console when a console server runs. */
+/*
+ * A device node served by the device server registered as name, if it
+ * runs now (the boot list starts device servers before the VFS).
+ */
+static struct node *mkdev_server(struct vfs *v, struct node *dir, const char *name, const char *server,
+				 uint32_t rdev, uint32_t perm)
+{
+	struct node *n;
+	exo_tid_t tid;
+
+	if (exo_lookup(server, &tid, EXO_TIMEOUT_ZERO) != EXO_OK || !(n = mkdev(v, dir, name, VDEV_SERVER)))
+		return NULL;
+	n->dev_server = tid;
+	n->dev_rdev = rdev;
+	n->mode = VS_IFCHR | perm;
+	return n;
+}
+
+/* /dev: null, zero, full, and the console and initrd when their servers run. */
 void vfs_make_dev(struct vfs *v)
 {
 	struct node *dev = node_new(v, VS_IFDIR | 0755);
-	exo_tid_t con;
+	struct node *initrd;
 
 	if (!dev || dir_add(v, v->root, "dev", dev) < 0)
 		return;
@@ -76,11 +94,11 @@ void vfs_make_dev(struct vfs *v)
 		node_put(v, v->shm_dir);
 		v->shm_dir = NULL;
 	}
-	if (exo_lookup(CONSOLE_NAME, &con, EXO_TIMEOUT_ZERO) == EXO_OK) {
-		v->console = mkdev(v, dev, "console", VDEV_SERVER);
-		if (v->console)
-			v->console->dev_server = con;
-	}
+	v->console = mkdev_server(v, dev, "console", CONSOLE_NAME, VDEV_CONSOLE_RDEV, 0666);
+	/* The boot image: read-only, each open a stream of its own. */
+	initrd = mkdev_server(v, dev, "initrd", INITRD_NAME, VDEV_INITRD_RDEV, 0444);
+	if (initrd)
+		initrd->dev_streams = true;
 }
 
 int main(int argc, char **argv)

@@ -26,6 +26,7 @@ static void fd_install(struct vproc *p, int fd, struct node *n, unsigned flags, 
 	f->flags = flags;
 	f->refs = 1;
 	f->out_handle = out;
+	f->in_handle = CONSOLE_IN;
 	n->opens++;
 	p->fds[fd].f = f;
 }
@@ -128,12 +129,12 @@ static int fd_alloc(struct vproc *p, uint64_t lowest)
 static const uint32_t rdevs[] = {
 	[VDEV_NULL] = VDEV_NULL_RDEV,       [VDEV_ZERO] = VDEV_ZERO_RDEV,
 	[VDEV_FULL] = VDEV_FULL_RDEV,       [VDEV_RANDOM] = VDEV_RANDOM_RDEV,
-	[VDEV_URANDOM] = VDEV_URANDOM_RDEV, [VDEV_SERVER] = VDEV_CONSOLE_RDEV,
+	[VDEV_URANDOM] = VDEV_URANDOM_RDEV,
 };
 
-static uint32_t dev_rdev(enum vdev d)
+static uint32_t dev_rdev(const struct node *n)
 {
-	return rdevs[d];
+	return n->dev == VDEV_SERVER ? n->dev_rdev : rdevs[n->dev];
 }
 
 static void stat_words(const struct node *n, uint64_t *w)
@@ -149,7 +150,7 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_ATIME_NS] = n->atime;
 	w[VST_MTIME_NS] = n->mtime;
 	w[VST_CTIME_NS] = n->ctime;
-	w[VST_RDEV] = dev_rdev(n->dev);
+	w[VST_RDEV] = dev_rdev(n);
 }
 
 static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bool follow,
@@ -245,6 +246,9 @@ static int do_open(struct vreq *r)
 	f->flags = flags & (VO_ACCMODE | VO_APPEND | VO_NONBLOCK);
 	f->refs = 1;
 	f->out_handle = CONSOLE_OUT;
+	f->in_handle = CONSOLE_IN;
+	if (n->dev == VDEV_SERVER && n->dev_streams)
+		f->in_handle = f->out_handle = ++r->v->dev_handles; /* a stream of its own */
 	n->opens++;
 	r->p->fds[fd].f = f;
 	r->p->fds[fd].cloexec = flags & VO_CLOEXEC;
@@ -296,7 +300,7 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 	case VDEV_SERVER:
 		r->redirect = true;
 		r->m->mr[0] = n->dev_server;
-		r->m->mr[1] = CONSOLE_IN;
+		r->m->mr[1] = f->in_handle;
 		return 2;
 	}
 	if (off >= n->size)
@@ -1060,9 +1064,9 @@ static int do_device(struct vreq *r)
 	if (f->node->dev != VDEV_SERVER)
 		return -XE_ENOTTY;
 	r->m->mr[0] = f->node->dev_server;
-	r->m->mr[1] = CONSOLE_IN;
+	r->m->mr[1] = f->in_handle;
 	r->m->mr[2] = f->out_handle;
-	r->m->mr[3] = dev_rdev(f->node->dev);
+	r->m->mr[3] = dev_rdev(f->node);
 	return 4;
 }
 

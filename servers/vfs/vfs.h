@@ -51,6 +51,8 @@ struct node {
 	struct pipe *pipe;       /* VS_IFIFO */
 	enum vdev dev;
 	exo_tid_t dev_server;    /* VDEV_SERVER */
+	uint32_t dev_rdev;       /* VDEV_SERVER: its device number */
+	bool dev_streams;        /* VDEV_SERVER: a handle per open file description */
 	uint32_t mode;           /* VS_IF* | permission bits */
 	uint32_t nlink;
 	uint32_t uid, gid;
@@ -75,6 +77,7 @@ struct ofd {
 	unsigned flags;          /* VO_ACCMODE | VO_APPEND | VO_NONBLOCK */
 	unsigned refs;
 	uint64_t out_handle;     /* VDEV_SERVER: the handle writes go to */
+	uint64_t in_handle;      /* VDEV_SERVER: the handle reads go to */
 };
 
 struct vfd {
@@ -102,6 +105,7 @@ struct vproc {
 struct vfs {
 	struct node *root;
 	struct node *console;    /* /dev/console, when a console server runs */
+	uint64_t dev_handles;    /* the last handle given to a streams device's open */
 	struct node *shm_dir;    /* /dev/shm: files made there are shared objects */
 	uint64_t next_ino;
 	struct vproc *procs;
