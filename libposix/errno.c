@@ -22,6 +22,7 @@ static const int table[] = {
 	[XE_E2BIG] = E2BIG,     [XE_ENOEXEC] = ENOEXEC, [XE_ECHILD] = ECHILD,
 	[XE_ENOTTY] = ENOTTY,   [XE_ETXTBSY] = ETXTBSY, [XE_EDOM] = EDOM,
 	[XE_EDEADLK] = EDEADLK, [XE_ENOLCK] = ENOLCK,   [XE_ETIMEDOUT] = ETIMEDOUT,
+	[XE_ESRCH] = ESRCH,
 };
 
 int px_errno(int xe)

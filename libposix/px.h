@@ -46,6 +46,13 @@ int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in
  */
 uint32_t px_at(uint32_t op, int dirfd1, int dirfd2);
 
+/*
+ * Call the scheduler server (exo/sched.h): label, up to 3 words, the reply
+ * in *m. Returns the reply's label as a negative Exo errno (0 on success),
+ * -XE_EINTR when the call was aborted, -XE_ENOSYS without a scheduler.
+ */
+int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m);
+
 /* Forget what is cached about a descriptor (close, dup2 onto it). */
 void px_fd_forget(int fd);
 

@@ -10,6 +10,7 @@
 
 #define XE_EPERM 1
 #define XE_ENOENT 2
+#define XE_ESRCH 3
 #define XE_EINTR 4
 #define XE_EIO 5
 #define XE_ENXIO 6

@@ -138,4 +138,39 @@ typedef struct exo_kinfo {
 
 exo_err exo_kernel_info(exo_kinfo_t *ki);
 
+/*
+ * Time. exo_clock_ns is the kernel's monotonic clock (ns since boot, the
+ * same clock as exo_kinfo_t.clock_ns), read without a kernel call where the
+ * target lets the space read the clock itself. The wall clock is
+ * exo_clock_ns() + exo_realtime_offset_ns() (ns since 1970-01-01 UTC); the
+ * offset changes when the wall clock is set.
+ */
+uint64_t exo_clock_ns(void);
+int64_t exo_realtime_offset_ns(void);
+
+/* CPU time used so far by the caller's space, or by the calling thread. */
+#define EXO_CPU_SPACE 0
+#define EXO_CPU_THREAD 1
+exo_err exo_cpu_time(int which, uint64_t *user_ns, uint64_t *sys_ns);
+
+/*
+ * Scheduling parameters of a space, set by the scheduler server (the thread
+ * registered as "sched"; anyone else gets EXO_EPERM). policy EXO_SCHED_OTHER
+ * takes nice -20..19 (priority 0), EXO_SCHED_FIFO and EXO_SCHED_RR priority
+ * 1..99; else EXO_EINVAL. *applied (may be NULL) gets EXO_SCHED_APPLIED_*
+ * bits: what the machine now does. On the sim the host schedules the space's
+ * threads, and may refuse (a raised priority without privilege): then the
+ * call still succeeds with the bit clear. EXO_ENOPARTNER: no such space.
+ */
+#define EXO_SCHED_OTHER 0u
+#define EXO_SCHED_FIFO 1u
+#define EXO_SCHED_RR 2u
+#define EXO_SCHED_APPLIED_NICE 0x1u
+#define EXO_SCHED_APPLIED_POLICY 0x2u
+exo_err exo_space_sched(exo_space_t space, uint32_t policy, int32_t priority, int32_t nice,
+			uint32_t *applied);
+
+/* Give the CPU to another ready thread, if there is one (sim: the host's sched_yield). */
+void exo_yield(void);
+
 #endif

@@ -41,6 +41,7 @@ enum sim_op {
 	SIM_OP_SET_PAGER,   /* tid = pager, aux = space (0: the default pager); sigma0 only */
 	SIM_OP_CTL_ACK,     /* control channel: tid = the batch acknowledged */
 	SIM_OP_WATCH,       /* the caller gets EXO_LABEL_SPACE_EXIT notices */
+	SIM_OP_SCHED,       /* aux = space, payload: struct sim_sched; answer aux = applied bits */
 	SIM_OP_COUNT,
 
 	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */
@@ -125,6 +126,15 @@ struct sim_hello {
 	uint64_t phys_size;   /* bytes of physical memory (the memfd) */
 	uint64_t sigma0_base; /* where sigma0 sees frame 0 */
 	uint32_t sigma0;      /* 1 when this space is sigma0 */
+	uint32_t pad;
+	uint64_t boot_ns;     /* host CLOCK_MONOTONIC at the kernel's boot: exo_clock_ns's base */
+};
+
+/* Scheduling parameters of a space (exo_space_sched), applied to its host process. */
+struct sim_sched {
+	uint32_t policy;      /* EXO_SCHED_* */
+	int32_t priority;
+	int32_t nice;
 	uint32_t pad;
 };
 

@@ -198,7 +198,8 @@ typedef void (*op_fn)(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t
 static void op_hello(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
 {
 	struct sim_hello hello = { .abi_version = EXO_ABI_VERSION, .cpu = k->cpu,
-				   .phys_size = k->phys_size, .sigma0_base = K_SIGMA0_BASE };
+				   .phys_size = k->phys_size, .sigma0_base = K_SIGMA0_BASE,
+				   .boot_ns = k->boot_ns };
 	struct kthread *t;
 	struct kspace *s;
 
@@ -595,6 +596,19 @@ static void op_watch(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	k_answer(k, t, err, 0, 0, NULL, 0);
 }
 
+static void op_sched(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct sim_sched p;
+	uint32_t applied = 0;
+	exo_err err = EXO_EPROTO;
+
+	if (len == sizeof(*h) + sizeof(p)) {
+		memcpy(&p, h + 1, sizeof(p));
+		err = k_sched_set(k, c->thread, h->aux, &p, &applied);
+	}
+	k_answer(k, c->thread, err, 0, applied, NULL, 0);
+}
+
 /* The dispatch table: bounds, binding and busy checks happen once, in dispatch(). */
 static const struct {
 	op_fn fn;
@@ -616,6 +630,7 @@ static const struct {
 	[SIM_OP_FAULT] = { op_fault, sizeof(struct sim_hdr) + sizeof(struct sim_fault) },
 	[SIM_OP_SET_PAGER] = { op_set_pager, sizeof(struct sim_hdr) },
 	[SIM_OP_WATCH] = { op_watch, sizeof(struct sim_hdr) },
+	[SIM_OP_SCHED] = { op_sched, sizeof(struct sim_hdr) + sizeof(struct sim_sched) },
 };
 
 static void dispatch(struct ksim *k, struct kchan *c, size_t len)

@@ -243,6 +243,10 @@ void k_reap(struct ksim *k);
 void k_shutdown(struct ksim *k, int status);
 void k_boot_free(struct ksim *k);
 
+/* sched.c */
+exo_err k_sched_set(struct ksim *k, struct kthread *caller, exo_space_t space, const struct sim_sched *p,
+		    uint32_t *applied);
+
 #define klog(k, ...) k_log((k), 1, __VA_ARGS__)
 #define kdebug(k, ...) k_log((k), 2, __VA_ARGS__)
 void k_log(struct ksim *k, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -178,6 +178,7 @@ static exo_err join(struct exo_chan *c)
 	fds_update(fd, -1);
 	if (h.cpu >= 0 && !getenv("EXO_NO_PLACEMENT"))
 		lx_set_cpu(h.cpu);
+	time_join(h.boot_ns);
 	mem_join(&h, memfd);
 	return EXO_OK;
 }

@@ -42,4 +42,7 @@ int chan_connect_control(void);
 /* Leave the kernel: close the calling thread's channel. */
 void chan_drop(void);
 
+/* time.c: the kernel's boot time on the host clock, from a HELLO answer. */
+void time_join(uint64_t boot_ns);
+
 #endif

@@ -10,6 +10,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <ucontext.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -268,4 +271,44 @@ void lx_yield(void)
 long lx_write_err(const char *s, size_t n)
 {
 	return syscall(SYS_write, 2, s, n);
+}
+
+typedef int (*clock_fn)(clockid_t, struct timespec *);
+
+/*
+ * The C library's clock_gettime (the vDSO: no system call for the
+ * monotonic and wall clocks), found once; the raw system call without it.
+ */
+int lx_clock_ns(enum lx_clock which, uint64_t *ns)
+{
+	static const clockid_t ids[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_PROCESS_CPUTIME_ID,
+					 CLOCK_THREAD_CPUTIME_ID };
+	static _Atomic(clock_fn) fn;
+	static atomic_int looked;
+	struct timespec ts;
+	clock_fn f = atomic_load_explicit(&fn, memory_order_acquire);
+	long r;
+
+	if ((unsigned)which >= sizeof(ids) / sizeof(ids[0]))
+		return -EINVAL;
+	if (!f && !atomic_load(&looked)) {
+		f = (clock_fn)libc_sym("clock_gettime", "GLIBC_2.17");
+		atomic_store_explicit(&fn, f, memory_order_release);
+		atomic_store(&looked, 1);
+	}
+	r = f ? f(ids[which], &ts) : syscall(SYS_clock_gettime, ids[which], &ts);
+	if (r < 0)
+		return -errno;
+	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
+int lx_sys_time_ns(int thread, uint64_t *ns)
+{
+	struct rusage ru;
+
+	if (syscall(SYS_getrusage, thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) < 0)
+		return -errno;
+	*ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
+	return 0;
 }

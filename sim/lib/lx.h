@@ -54,3 +54,8 @@ int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *acces
 void lx_block_signals(void);
 void lx_yield(void);
 long lx_write_err(const char *s, size_t n);
+/* The host's clocks, in ns: its clock is the sim's hardware clock. 0 or -errno. */
+enum lx_clock { LX_CLOCK_MONOTONIC, LX_CLOCK_REALTIME, LX_CLOCK_PROCESS_CPU, LX_CLOCK_THREAD_CPU };
+int lx_clock_ns(enum lx_clock which, uint64_t *ns);
+/* System (kernel-mode) CPU time of the process or the calling thread, in ns. */
+int lx_sys_time_ns(int thread, uint64_t *ns);
