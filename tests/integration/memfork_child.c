@@ -1,7 +1,7 @@
 /*
  * tests/integration/memfork_child.c — a space the memory test starts with
  * exo_space_spawn and gives a copy of its memory (MEM_FORK). It registers
- * MEMFORK_NAME and serves memfork.h: reads and writes at addresses it was
+ * its first argument (default MEMFORK_NAME) and serves memfork.h: reads and writes at addresses it was
  * told, through its own page faults, and MEM_FORK/MEM_BRK asked by itself.
  */
 #include <stdio.h>
@@ -59,9 +59,12 @@ int main(int argc, char **argv)
 	exo_tid_t from, to = EXO_NILTHREAD;
 	exo_msg_t m;
 
+	const char *name;
+
 	exo_init_args(&argc, argv);
-	if (exo_register(MEMFORK_NAME) != EXO_OK) {
-		fprintf(stderr, "memfork_child: cannot register %s\n", MEMFORK_NAME);
+	name = argc > 1 ? argv[1] : MEMFORK_NAME;
+	if (exo_register(name) != EXO_OK) {
+		fprintf(stderr, "memfork_child: cannot register %s\n", name);
 		return 1;
 	}
 	memset(&m, 0, sizeof(m));

@@ -36,21 +36,9 @@
 
 /*
  * CMocka catches SIGSEGV to report a crashing test; here SIGSEGV is how the
- * pager's faults reach libexo, so CMocka's handler must not replace it. The
- * test program keeps SIGSEGV for libexo and passes every other signal on.
+ * pager's faults reach libexo. libposix's signal() keeps SIGSEGV for libexo
+ * (exo/signal.h), so CMocka's handler never replaces it.
  */
-typedef void (*sighandler_fn)(int);
-
-sighandler_fn signal(int sig, sighandler_fn fn)
-{
-	static sighandler_fn (*host_signal)(int, sighandler_fn);
-
-	if (sig == SIGSEGV)
-		return SIG_DFL;
-	if (!host_signal)
-		host_signal = (sighandler_fn(*)(int, sighandler_fn))dlsym(RTLD_NEXT, "signal");
-	return host_signal(sig, fn);
-}
 
 /* A raw call to the memory server; returns the reply label (0 or an XE_* errno). */
 static uint32_t mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
@@ -795,13 +783,29 @@ static uint32_t proc_fork(exo_tid_t proc, unsigned n, uint64_t parent, uint64_t 
 	return exo_tag_label(m.tag);
 }
 
-/* A request to the helper (memfork.h); its answer. */
-static uint64_t helper(uint32_t label, uint64_t a, uint64_t b, uint64_t c)
+/* A request to the helper registered as `name` (memfork.h); its answer. */
+static uint64_t helper_at(const char *name, uint32_t label, uint64_t a, uint64_t b, uint64_t c)
 {
 	exo_msg_t m = { .tag = exo_tag(label, 3, 0), .mr = { a, b, c } };
 
-	assert_int_equal(exo_call(t_lookup(MEMFORK_NAME), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(30000)), EXO_OK);
+	assert_int_equal(exo_call(t_lookup(name), &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(30000)), EXO_OK);
 	return m.mr[0];
+}
+
+static uint64_t helper(uint32_t label, uint64_t a, uint64_t b, uint64_t c)
+{
+	return helper_at(MEMFORK_NAME, label, a, b, c);
+}
+
+/* Start a helper registered as `name`; its space. */
+static exo_space_t helper_spawn(const char *name)
+{
+	char *argv[] = { helper_path, (char *)name, NULL };
+	exo_space_t space;
+
+	assert_int_equal(exo_space_spawn(argv, &space), EXO_OK);
+	t_lookup(name);
+	return space;
 }
 
 static void fill(volatile unsigned char *p, uint64_t len, uint64_t seed)
@@ -823,7 +827,6 @@ static uint64_t check(const volatile unsigned char *p, uint64_t from, uint64_t t
 
 static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 {
-	char *argv[] = { helper_path, NULL };
 	exo_tid_t proc = proc_start();
 	uint64_t before = frames_used(), at_fork, word;
 	volatile unsigned char *p, *untouched, *b0;
@@ -849,8 +852,7 @@ static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 	assert_ptr_equal(sbrk(2 * PAGE), b0);
 	fill(b0, 2 * PAGE, 3);
 
-	assert_int_equal(exo_space_spawn(argv, &child), EXO_OK);
-	t_lookup(MEMFORK_NAME);
+	child = helper_spawn(MEMFORK_NAME);
 	at_fork = frames_used();
 	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), 0);
 	/* Copy-on-write: nothing is copied at fork, nor when the child reads. */
@@ -913,6 +915,42 @@ static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 	/* With "proc" gone, nobody may fork. */
 	proc_stop(proc);
 	assert_int_equal(mem_call(MEM_FORK, 2, (uint64_t[]){ exo_my_space(), child }, &m), XE_EPERM);
+}
+
+/* Three owners of one frame: the parent, its child, the child's child. */
+static void test_fork_of_a_fork_and_unmap_keep_frame_counts_exact(void **state)
+{
+	exo_tid_t proc = proc_start();
+	uint64_t before = frames_used(), at_fork;
+	volatile unsigned char *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	exo_space_t a, b;
+
+	assert_ptr_not_equal(p, MAP_FAILED);
+	fill(p, 4 * PAGE, 5);
+	a = helper_spawn("memfork-a");
+	b = helper_spawn("memfork-b");
+	at_fork = frames_used();
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), a), 0);
+	assert_int_equal(proc_fork(proc, 2, a, b), 0);
+	assert_int_equal(helper_at("memfork-b", MF_CHECK, (uintptr_t)p, 4 * PAGE, 5), 0);
+	assert_int_equal(helper_at("memfork-a", MF_CHECK, (uintptr_t)p, 4 * PAGE, 5), 0);
+	assert_int_equal(frames_used(), at_fork);
+	/* The parent lets go: the frames stay with the other two, who fault them in again. */
+	assert_int_equal(munmap((void *)p, 4 * PAGE), 0);
+	assert_int_equal(frames_used(), at_fork);
+	assert_int_equal(helper_at("memfork-a", MF_FILL, (uintptr_t)p, PAGE, 6), 0);
+	assert_int_equal(frames_used(), at_fork + 1);
+	assert_int_equal(helper_at("memfork-b", MF_CHECK, (uintptr_t)p, 4 * PAGE, 5), 0);
+	assert_int_equal(helper_at("memfork-a", MF_CHECK, (uintptr_t)p, PAGE, 6), 0);
+	/* A ends; B owns every frame alone and writes without copies. */
+	helper_at("memfork-a", MF_EXIT, 0, 0, 0);
+	assert_int_equal(wait_frames(at_fork), at_fork);
+	assert_int_equal(helper_at("memfork-b", MF_FILL, (uintptr_t)p, 4 * PAGE, 7), 0);
+	assert_int_equal(helper_at("memfork-b", MF_CHECK, (uintptr_t)p, 4 * PAGE, 7), 0);
+	assert_int_equal(frames_used(), at_fork);
+	helper_at("memfork-b", MF_EXIT, 0, 0, 0);
+	assert_int_equal(wait_frames(before), before);
+	proc_stop(proc);
 }
 
 #define EXEC_HINT (EXO_VM_BASE + 44ull * 1024 * 1024 * 1024)
@@ -983,6 +1021,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_shm_open_maps_one_object_in_two_spaces),
 		cmocka_unit_test(test_files_map_privately),
 		cmocka_unit_test(test_fork_gives_the_child_a_copy_on_write_copy),
+		cmocka_unit_test(test_fork_of_a_fork_and_unmap_keep_frame_counts_exact),
 		cmocka_unit_test(test_exec_releases_the_layout_and_the_space_goes_on),
 	};
 	const char *slash = strrchr(argv[0], '/');
