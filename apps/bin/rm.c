@@ -4,7 +4,7 @@
  *   rm [-rRf] FILE...
  *
  * -f: a missing operand is no error, and nothing is asked. Links are
- * removed, never followed. "." and ".." are refused.
+ * removed, never followed. ".", ".." and "/" are refused.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -92,10 +92,14 @@ static int remove_path(const char *path, const struct opts *o)
 	return 0;
 }
 
-static int dot_or_dotdot(const char *path)
+/* ".", "..", "/" (or any of them spelt with more slashes): never removed. */
+static int refused(const char *path)
 {
 	const char *base;
 	size_t len = strlen(path);
+
+	if (strspn(path, "/") == len && len > 0)
+		return 1;
 
 	while (len > 1 && path[len - 1] == '/')
 		len--;
@@ -134,8 +138,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (dot_or_dotdot(argv[i])) {
-			fprintf(stderr, "rm: %s: refusing to remove '.' or '..'\n", argv[i]);
+		if (refused(argv[i])) {
+			fprintf(stderr, "rm: %s: refusing to remove '.', '..' or '/'\n", argv[i]);
 			status = 1;
 			continue;
 		}

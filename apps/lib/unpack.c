@@ -158,8 +158,10 @@ static int normalise(struct unpack *u, const char *in, char *out, size_t size, c
 	size_t o = 0;
 	const char *p = in;
 
+	out[0] = 0; /* a message names no half-made name */
+
 	if (in[0] == '/')
-		return fail(u, "%s is absolute: %s", what, in);
+		return out[0] = 0, fail(u, "%s is absolute: %s", what, in);
 	while (*p) {
 		const char *s = p;
 		size_t len;
@@ -172,11 +174,11 @@ static int normalise(struct unpack *u, const char *in, char *out, size_t size, c
 		if (len == 0 || (len == 1 && s[0] == '.'))
 			continue;
 		if (len == 2 && s[0] == '.' && s[1] == '.')
-			return fail(u, "%s leaves the root: %s", what, in);
+			return out[0] = 0, fail(u, "%s leaves the root: %s", what, in);
 		if (len > NAME_MAX)
-			return fail(u, "%s has a component longer than %d bytes", what, NAME_MAX);
+			return out[0] = 0, fail(u, "%s has a component longer than %d bytes", what, NAME_MAX);
 		if (o + len + 2 > size)
-			return fail(u, "%s is too long", what);
+			return out[0] = 0, fail(u, "%s is too long", what);
 		if (o)
 			out[o++] = '/';
 		memcpy(out + o, s, len);
