@@ -53,6 +53,30 @@ uint32_t px_at(uint32_t op, int dirfd1, int dirfd2);
  */
 int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m);
 
+/*
+ * A call that a signal interrupted (EXO_ECANCELED): tell the server to drop
+ * the request it holds back for the caller (EXO_LABEL_CANCEL).
+ */
+void px_cancel(exo_tid_t server);
+
+/*
+ * Call the process server (exo/proc.h): label, words, an optional string
+ * (data, len), a buffer for returned data. Returns 0 or a negative Exo
+ * errno (-XE_EINTR: a signal interrupted the wait); m holds the reply.
+ */
+int px_proc_call(uint32_t label, unsigned n, const uint64_t *in, const void *data, size_t len,
+		 void *rbuf, size_t rcap, exo_msg_t *m);
+
+/* Exo's signal number for the C library's, and back (0 if none). */
+int px_sig_to_exo(int sig);
+int px_sig_from_exo(int xsig);
+/* A wait status (exo/signal.h) in the C library's layout. */
+int px_wstatus(uint32_t xstatus);
+/* After a fork, in the child: forget what belonged to the parent. */
+void px_forked_child(void);
+/* The signal a broken pipe raises (EPIPE from a write). */
+void px_sigpipe(void);
+
 /* Forget what is cached about a descriptor (close, dup2 onto it). */
 void px_fd_forget(int fd);
 

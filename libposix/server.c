@@ -26,6 +26,16 @@ uint32_t px_at(uint32_t op, int dirfd1, int dirfd2)
 	return vfs_at(op, at_code(dirfd1), at_code(dirfd2));
 }
 
+void px_cancel(exo_tid_t server)
+{
+	exo_msg_t m;
+
+	/* The server drops what it held back for us; no late reply can follow. */
+	memset(&m, 0, sizeof(m));
+	m.tag = exo_tag(EXO_LABEL_CANCEL, 0, 0);
+	exo_call(server, &m, exo_timeout_ms(5000), exo_timeout_ms(5000));
+}
+
 int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 {
 	exo_err err;
@@ -64,8 +74,10 @@ static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, co
 	if (rbuf)
 		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
 	err = exo_call(to, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
-	if (err == EXO_ECANCELED)
+	if (err == EXO_ECANCELED) {
+		px_cancel(to);
 		return -XE_EINTR;
+	}
 	if (err == EXO_EMSGSIZE)
 		return -XE_ENAMETOOLONG;
 	if (err != EXO_OK)

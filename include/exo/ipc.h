@@ -64,6 +64,28 @@ _Noreturn void exo_thread_exit(void);
  */
 exo_err exo_space_spawn(char *const argv[], exo_space_t *space);
 
+/*
+ * Fork the calling space: a new space whose program, memory image and
+ * calling thread are copies of the caller's (sim: a host fork; the child is
+ * a host child of exosim, which reaps it). Before the child runs, prep(child
+ * space, arg) runs in the parent: it asks the servers to copy their state
+ * (memory, descriptors, process) into the child. If prep fails the child
+ * never runs and its error is returned. Returns EXO_OK in both: in the
+ * parent *child is the new space, in the child EXO_NILSPACE. EXO_ENOMEM if
+ * the host cannot make the process.
+ */
+exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, void *arg), void *arg);
+
+/*
+ * Replace the calling space's program with the executable image img (len
+ * bytes; sim: an ELF the host runs from an anonymous file). The space and
+ * its id stay; its threads other than the caller end. Returns only on
+ * failure: EXO_EINVAL (not an image this machine runs), EXO_EMSGSIZE
+ * (argv and envp too large), EXO_ENOMEM.
+ */
+exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
+		       char *const envp[]);
+
 /* Name registry: a server registers a name, clients look it up. */
 #define EXO_NAME_MAX 31
 exo_err exo_register(const char *name);
@@ -107,6 +129,21 @@ exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags);
  * in an open receive.
  */
 #define EXO_LABEL_SPACE_EXIT 0xfffffff1u
+/*
+ * The exit notice also carries, when the kernel saw the process end, mr[1]
+ * its wait status (exo/signal.h EXO_W_*, else EXO_W_UNKNOWN) and mr[2],
+ * mr[3] its user and system CPU time in ns. Watchers (not pagers) also get
+ * EXO_LABEL_SPACE_STATE when a space stops or continues: mr[0] the space,
+ * mr[1] EXO_W_STOPPED(sig) or EXO_W_CONTINUED.
+ */
+#define EXO_LABEL_SPACE_STATE 0xfffffff2u
+/*
+ * Protocol-neutral request to any server that holds requests back (deferred
+ * replies): forget the one the sender left waiting (it was interrupted by a
+ * signal and went on). The server replies 0 once nothing of it remains, so
+ * no late reply can meet the sender's next call.
+ */
+#define EXO_LABEL_CANCEL 0xffffff00u
 exo_err exo_space_watch(void);
 
 /* A message the kernel composed itself (a notice), not a thread's. */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <exo/msg.h>
+#include <exo/signal.h>
 #include <exo/types.h>
 
 enum sim_op {
@@ -42,6 +43,8 @@ enum sim_op {
 	SIM_OP_CTL_ACK,     /* control channel: tid = the batch acknowledged */
 	SIM_OP_WATCH,       /* the caller gets EXO_LABEL_SPACE_EXIT notices */
 	SIM_OP_SCHED,       /* aux = space, payload: struct sim_sched; answer aux = applied bits */
+	SIM_OP_FORKED,      /* payload: int32 host pid of a forked child; answer tid = its space */
+	SIM_OP_SIGNAL,      /* payload: struct sim_signal */
 	SIM_OP_COUNT,
 
 	SIM_OP_RESULT = 64, /* answer: err, tid, aux; maybe a payload */
@@ -137,6 +140,21 @@ struct sim_sched {
 	int32_t nice;
 	uint32_t pad;
 };
+
+/* A signal posted to a space (exo_signal_post). */
+struct sim_signal {
+	uint32_t space;
+	uint32_t pad;
+	exo_siginfo_t si;
+};
+
+/*
+ * The host signal that carries an Exo one has si_code SI_QUEUE, si_pid and
+ * si_uid the Exo sender's, and si_value this word: the Exo code in the low
+ * 32 bits, the wait status (SIGCHLD) in the high ones, and this mark in bits
+ * 24..31 of the code part so libexo knows it from a plain sigqueue.
+ */
+#define SIM_SIG_MARK 0x45000000u
 
 #define SIM_SOCKET_ENV "EXO_SOCKET"
 

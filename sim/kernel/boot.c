@@ -26,8 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <exo/signal.h>
 
 #include "kernel.h"
 
@@ -275,6 +278,8 @@ void k_boot_continue(struct ksim *k)
 		}
 		if (e->kind == B_EXEC)
 			k_space_find(k, space)->is_exec = true;
+		else
+			k_space_find(k, space)->privileged = true;
 		if (e->sigma0)
 			k_space_make_sigma0(k, k_space_find(k, space));
 	}
@@ -370,12 +375,30 @@ static bool any_alive(struct ksim *k)
 	return false;
 }
 
+/* A host wait status as Exo's (exo/signal.h): Exo's signal numbers are Linux's. */
+static uint32_t exo_wstatus(int st)
+{
+	if (WIFEXITED(st))
+		return EXO_W_EXITED(WEXITSTATUS(st));
+	if (WIFSIGNALED(st))
+		return EXO_W_SIGNALED(WTERMSIG(st)) | (WCOREDUMP(st) ? 0x80 : 0);
+	if (WIFSTOPPED(st))
+		return EXO_W_STOPPED(WSTOPSIG(st));
+	return EXO_W_CONTINUED;
+}
+
+static uint64_t tv_ns(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
+}
+
 void k_reap(struct ksim *k)
 {
+	struct rusage ru;
 	int st;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+	while ((pid = wait4(-1, &st, WNOHANG | __WALL | WUNTRACED | WCONTINUED, &ru)) > 0) {
 		struct kspace *s = NULL;
 
 		for (struct kspace *p = k->spaces; p; p = p->next)
@@ -383,7 +406,14 @@ void k_reap(struct ksim *k)
 				s = p;
 		if (!s)
 			continue;
+		if (WIFSTOPPED(st) || WIFCONTINUED(st)) {
+			k_space_state(k, s, exo_wstatus(st));
+			continue;
+		}
 		s->reaped = true;
+		s->wstatus = exo_wstatus(st);
+		s->utime_ns = tv_ns(&ru.ru_utime);
+		s->stime_ns = tv_ns(&ru.ru_stime);
 		if (WIFSIGNALED(st) && !k->shutting_down)
 			klog(k, "%s (pid %d, space %u) killed by signal %d", s->label, (int)pid, s->id,
 			     WTERMSIG(st));

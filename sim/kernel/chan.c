@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -425,6 +427,101 @@ static void op_abort(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	} else if (t->wait == KWAIT_IPC) {
 		ipc_cancel(&k->ipc, &t->ipc);
 	}
+	if (t == c->thread) {
+		/*
+		 * A thread ends its own blocked operation (a signal interrupted
+		 * it): the marker answer, told apart by its tid, goes straight
+		 * to the channel, before or after the operation's own answer.
+		 */
+		answer_chan(k, c, EXO_OK, EXO_ANYTHREAD, 0, NULL, 0);
+		return;
+	}
+	k_answer(k, c->thread, EXO_OK, 0, 0, NULL, 0);
+}
+
+/* The host pid of a process's parent, or -1. */
+static pid_t host_ppid(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	long pp = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) && sscanf(p + 1, " %*c %ld", &pp) != 1)
+		pp = -1;
+	fclose(f);
+	return (pid_t)pp;
+}
+
+/*
+ * A space forked: the child is a host process that became exosim's own
+ * child (libexo forks twice and exosim is the subreaper). It gets its space
+ * now, before it runs, so the servers can copy state into it; exosim reaps
+ * it and reports its status like a spawned program's.
+ */
+static void op_forked(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	int32_t pid;
+	struct kspace *s;
+
+	if (len != sizeof(*h) + sizeof(pid)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	memcpy(&pid, h + 1, sizeof(pid));
+	if (pid <= 0 || host_ppid(pid) != getpid() || k_space_for_pid(k, pid, false)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	s = k_space_new(k, pid, c->thread->space->label);
+	if (!s) {
+		k_answer(k, c->thread, EXO_ENOMEM, 0, 0, NULL, 0);
+		return;
+	}
+	s->spawned = true;
+	kdebug(k, "space %u forked space %u (pid %d)", c->thread->space->id, s->id, (int)pid);
+	k_answer(k, c->thread, EXO_OK, s->id, 0, NULL, 0);
+}
+
+/* exo_signal_post: a host signal to the space's process, with Exo's details. */
+static void op_signal(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t len)
+{
+	struct sim_signal sg;
+	struct kspace *s;
+	siginfo_t si;
+
+	if (len != sizeof(*h) + sizeof(sg)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	memcpy(&sg, h + 1, sizeof(sg));
+	if (!exo_sig_valid(sg.si.sig)) {
+		k_answer(k, c->thread, EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
+	s = k_space_find(k, sg.space);
+	if (!s || s->reaped || s->pid <= 0 || s->pid == getpid()) {
+		k_answer(k, c->thread, EXO_ENOPARTNER, 0, 0, NULL, 0);
+		return;
+	}
+	if (s != c->thread->space && !c->thread->space->privileged) {
+		k_answer(k, c->thread, EXO_EPERM, 0, 0, NULL, 0);
+		return;
+	}
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sg.si.sig; /* Exo's numbers are Linux's (exo/signal.h) */
+	si.si_code = SI_QUEUE;
+	si.si_pid = (pid_t)sg.si.pid;
+	si.si_uid = sg.si.uid;
+	si.si_value.sival_ptr = (void *)(uintptr_t)(((uint64_t)(uint32_t)sg.si.status << 32) |
+						     SIM_SIG_MARK | ((uint32_t)sg.si.code & 0xffffu));
+	if (syscall(SYS_rt_sigqueueinfo, s->pid, sg.si.sig, &si) < 0) {
+		k_answer(k, c->thread, errno == ESRCH ? EXO_ENOPARTNER : EXO_EINVAL, 0, 0, NULL, 0);
+		return;
+	}
 	k_answer(k, c->thread, EXO_OK, 0, 0, NULL, 0);
 }
 
@@ -630,6 +727,8 @@ static const struct {
 	[SIM_OP_FAULT] = { op_fault, sizeof(struct sim_hdr) + sizeof(struct sim_fault) },
 	[SIM_OP_SET_PAGER] = { op_set_pager, sizeof(struct sim_hdr) },
 	[SIM_OP_WATCH] = { op_watch, sizeof(struct sim_hdr) },
+	[SIM_OP_FORKED] = { op_forked, sizeof(struct sim_hdr) + sizeof(int32_t) },
+	[SIM_OP_SIGNAL] = { op_signal, sizeof(struct sim_hdr) + sizeof(struct sim_signal) },
 	[SIM_OP_SCHED] = { op_sched, sizeof(struct sim_hdr) + sizeof(struct sim_sched) },
 };
 
@@ -651,8 +750,9 @@ static void dispatch(struct ksim *k, struct kchan *c, size_t len)
 		err = EXO_EMSGSIZE;
 	else if ((h->op == SIM_OP_HELLO) != (c->thread == NULL))
 		err = EXO_EPROTO;
-	else if (c->thread && c->thread->wait != KWAIT_NONE)
-		err = EXO_EPROTO; /* one operation at a time per thread */
+	else if (c->thread && c->thread->wait != KWAIT_NONE &&
+		 !(h->op == SIM_OP_ABORT && h->tid == c->thread->ipc.tid))
+		err = EXO_EPROTO; /* one operation at a time per thread (but it may end its own) */
 	if (err != EXO_OK) {
 		kdebug(k, "frame of %zu bytes from pid %d refused: %s", len, (int)c->pid, exo_strerror(err));
 		answer_chan(k, c, err, 0, 0, NULL, 0);

@@ -89,6 +89,9 @@ struct kspace {
 	bool spawned;            /* started by exosim: a host child to reap */
 	bool reaped;
 	bool is_exec;            /* the --exec program: its status ends exosim */
+	bool privileged;         /* started by the boot list: may signal other spaces */
+	uint32_t wstatus;        /* EXO_W_* once reaped, else EXO_W_UNKNOWN */
+	uint64_t utime_ns, stime_ns; /* its CPU time, once reaped */
 	unsigned nthreads;
 	struct kthread *threads;
 	struct kspace *next, *prev;
@@ -107,7 +110,8 @@ struct kspace {
 /* A kernel notice for a pager (EXO_LABEL_SPACE_EXIT). */
 struct knote {
 	uint32_t label;
-	uint64_t word;
+	uint64_t word[4];
+	unsigned nwords;
 	struct knote *next;
 };
 
@@ -220,6 +224,9 @@ void k_mem_ctl_ack(struct ksim *k, struct kspace *s, uint32_t id);
 void k_mem_ctl_closed(struct ksim *k, struct kspace *s);
 void k_mem_thread_gone(struct ksim *k, struct kthread *t);
 void k_notify(struct ksim *k, struct kthread *t, uint32_t label, uint64_t word);
+void k_notify_words(struct ksim *k, struct kthread *t, uint32_t label, const uint64_t *w, unsigned n);
+/* Tell every watcher (exo_space_watch) that space s stopped or continued. */
+void k_space_state(struct ksim *k, struct kspace *s, uint32_t wstatus);
 bool k_notes_deliver(struct ksim *k, struct kthread *t);
 
 /* names.c */

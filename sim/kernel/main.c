@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +279,8 @@ int main(int argc, char **argv)
 
 	setenv(SIM_SOCKET_ENV, k->socket_path, 1);
 	signal(SIGPIPE, SIG_IGN);
+	/* Forked spaces are orphaned on purpose and come to exosim to be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	k->rxbuf = malloc(SIM_FRAME_MAX);
 	k->txbuf = malloc(SIM_ANSWER_MAX);
 	k->base = event_base_new();

@@ -193,9 +193,21 @@ void k_mem_space_fini(struct ksim *k, struct kspace *s)
 	}
 	for (unsigned i = 0; i < k->nwatchers; i++) {
 		struct kthread *w = k_thread_get(k, k->watchers[i]);
+		uint64_t words[4] = { s->id, s->wstatus, s->utime_ns, s->stime_ns };
 
 		if (w && w->space != s)
-			k_notify(k, w, EXO_LABEL_SPACE_EXIT, s->id);
+			k_notify_words(k, w, EXO_LABEL_SPACE_EXIT, words, 4);
+	}
+}
+
+void k_space_state(struct ksim *k, struct kspace *s, uint32_t wstatus)
+{
+	for (unsigned i = 0; i < k->nwatchers; i++) {
+		struct kthread *w = k_thread_get(k, k->watchers[i]);
+		uint64_t words[2] = { s->id, wstatus };
+
+		if (w && w->space != s)
+			k_notify_words(k, w, EXO_LABEL_SPACE_STATE, words, 2);
 	}
 }
 
@@ -356,12 +368,18 @@ exo_err k_mem_transfer(struct ksim *k, struct kthread *from, struct kthread *to,
 
 void k_notify(struct ksim *k, struct kthread *t, uint32_t label, uint64_t word)
 {
+	k_notify_words(k, t, label, &word, 1);
+}
+
+void k_notify_words(struct ksim *k, struct kthread *t, uint32_t label, const uint64_t *w, unsigned nw)
+{
 	struct knote *n = k_alloc(k, sizeof(*n)), **pp = &t->notes;
 
 	if (!n)
 		return;
 	n->label = label;
-	n->word = word;
+	n->nwords = nw < 4 ? nw : 4;
+	memcpy(n->word, w, n->nwords * sizeof(uint64_t));
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = n;
@@ -377,8 +395,9 @@ bool k_notes_deliver(struct ksim *k, struct kthread *t)
 	struct knote *n = t->notes;
 	struct {
 		struct sim_hdr h;
-		uint64_t mr[1];
+		uint64_t mr[4];
 	} f;
+	size_t flen;
 
 	if (!n)
 		return false;
@@ -387,10 +406,11 @@ bool k_notes_deliver(struct ksim *k, struct kthread *t)
 	f.h.op = SIM_OP_MSG;
 	f.h.tid = EXO_NILTHREAD;
 	f.h.aux = t->op == SIM_OP_REPLY_WAIT ? (uint32_t)t->reply_err : 0;
-	f.h.tag = exo_tag_with_flags(exo_tag(n->label, 1, 0), EXO_TAGF_KERNEL);
-	f.mr[0] = n->word;
+	f.h.tag = exo_tag_with_flags(exo_tag(n->label, n->nwords, 0), EXO_TAGF_KERNEL);
+	memcpy(f.mr, n->word, n->nwords * sizeof(uint64_t));
+	flen = sizeof(f.h) + n->nwords * sizeof(uint64_t);
 	k_free(k, n, sizeof(*n));
 	if (t->chan)
-		k_chan_send(k, t->chan, &f, sizeof(f));
+		k_chan_send(k, t->chan, &f, flen);
 	return true;
 }

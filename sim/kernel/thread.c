@@ -15,6 +15,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <exo/signal.h>
+
 #include "kernel.h"
 
 uint64_t k_now(struct ksim *k)
@@ -199,6 +201,7 @@ struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label)
 		return NULL;
 	s->id = ++k->next_space;
 	s->pid = pid;
+	s->wstatus = EXO_W_UNKNOWN;
 	if (label)
 		snprintf(s->label, sizeof(s->label), "%s", label);
 	else

@@ -22,6 +22,19 @@
 static _Thread_local struct exo_chan self = { .fd = -1 };
 static _Thread_local unsigned char rxbuf[SIM_ANSWER_MAX] __attribute__((aligned(8)));
 
+/*
+ * A signal handler may make kernel calls while its thread waits in one: a
+ * nested call goes out on a channel of its own (the thread joins again as a
+ * helper thread of its space), one per nesting level, so the waiting
+ * operation's frames never mix with the handler's. `depth` counts the
+ * operations in progress on this host thread.
+ */
+#define CHAN_NEST 4
+static _Thread_local struct exo_chan nested[CHAN_NEST] = {
+	{ .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
+};
+static _Thread_local int depth;
+
 /* Every channel fd of this process, so a forked child can drop them all. */
 #define MAX_CHANS 1024
 static int all_fds[MAX_CHANS];
@@ -58,6 +71,12 @@ static void after_fork_child(void)
 	self.tid = EXO_NILTHREAD;
 	self.space = EXO_NILSPACE;
 	self.pending = EXO_NILTHREAD;
+	for (int i = 0; i < CHAN_NEST; i++) {
+		nested[i].fd = -1;
+		nested[i].tid = EXO_NILTHREAD;
+		nested[i].pending = EXO_NILTHREAD;
+	}
+	depth = 0;
 	mem_after_fork();
 }
 
@@ -91,22 +110,108 @@ static const char *socket_path(char *buf, size_t n)
 	return buf;
 }
 
+/* The channel an operation at nesting level `level` uses. */
+static struct exo_chan *chan_at(int level)
+{
+	if (level <= 0)
+		return &self;
+	return &nested[level <= CHAN_NEST ? level - 1 : CHAN_NEST - 1];
+}
+
+const char *chan_socket_path(void)
+{
+	static char buf[108];
+
+	return socket_path(buf, sizeof(buf));
+}
+
 unsigned char *chan_rxbuf(void)
 {
-	return rxbuf;
+	struct exo_chan *c = chan_at(depth);
+
+	return c->rx ? c->rx : rxbuf;
+}
+
+static void send_abort(struct exo_chan *c)
+{
+	struct sim_hdr h = { .op = SIM_OP_ABORT, .tid = c->tid };
+	struct lx_iov iov = { &h, sizeof(h) };
+
+	c->abort_sent = 1;
+	lx_sendv(c->fd, &iov, 1);
+}
+
+/* The kernel's answer to a thread's abort of its own operation. */
+static int is_abort_marker(const unsigned char *buf, long n)
+{
+	const struct sim_hdr *a = (const void *)buf;
+
+	return n == (long)sizeof(*a) && a->op == SIM_OP_RESULT && a->tid == EXO_ANYTHREAD;
+}
+
+static exo_err rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len, int intr)
+{
+	unsigned char *rx = c->rx ? c->rx : rxbuf;
+	long r;
+
+	depth++;
+	if (intr) {
+		c->sent = c->interrupted = c->abort_sent = 0;
+		__atomic_store_n(&c->in_ipc, 1, __ATOMIC_SEQ_CST);
+	}
+	r = lx_sendv(c->fd, iov, n);
+	if (intr) {
+		__atomic_store_n(&c->sent, r >= 0, __ATOMIC_SEQ_CST);
+		if (r >= 0 && c->interrupted && !c->abort_sent)
+			send_abort(c);
+	}
+	if (r >= 0)
+		r = lx_recv(c->fd, rx, SIM_ANSWER_MAX);
+	if (intr) {
+		__atomic_store_n(&c->in_ipc, 0, __ATOMIC_SEQ_CST);
+		if (c->abort_sent && r >= 0) {
+			/* Two frames come back: the operation's answer and the marker. */
+			if (is_abort_marker(rx, r)) {
+				r = lx_recv(c->fd, rx, SIM_ANSWER_MAX);
+			} else {
+				struct sim_hdr m;
+
+				lx_recv(c->fd, &m, sizeof(m));
+			}
+		}
+	}
+	depth--;
+	if (r < 0)
+		return r == -EMSGSIZE ? EXO_EMSGSIZE : EXO_EIO;
+	if (r < (long)sizeof(struct sim_hdr) || r > (long)SIM_ANSWER_MAX)
+		return EXO_EIO;
+	*len = r;
+	return EXO_OK;
 }
 
 exo_err chan_rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len)
 {
-	long r = lx_sendv(c->fd, iov, n);
+	return rpc(c, iov, n, len, 0);
+}
 
-	if (r < 0)
-		return r == -EMSGSIZE ? EXO_EMSGSIZE : EXO_EIO;
-	r = lx_recv(c->fd, rxbuf, sizeof(rxbuf));
-	if (r < (long)sizeof(struct sim_hdr) || r > (long)sizeof(rxbuf))
-		return EXO_EIO;
-	*len = r;
-	return EXO_OK;
+exo_err chan_rpc_intr(struct exo_chan *c, const struct lx_iov *iov, int n, long *len)
+{
+	return rpc(c, iov, n, len, 1);
+}
+
+void chan_interrupt(void)
+{
+	struct exo_chan *c;
+
+	if (depth <= 0)
+		return;
+	c = chan_at(depth - 1);
+	if (!__atomic_load_n(&c->in_ipc, __ATOMIC_SEQ_CST))
+		return;
+	if (!__atomic_load_n(&c->sent, __ATOMIC_SEQ_CST))
+		c->interrupted = 1;
+	else if (!c->abort_sent)
+		send_abort(c);
 }
 
 /* HELLO on a fresh connection; the answer carries the physical memory memfd. */
@@ -185,10 +290,23 @@ static exo_err join(struct exo_chan *c)
 
 exo_err chan_get(struct exo_chan **c)
 {
-	*c = &self;
-	if (self.fd >= 0)
+	struct exo_chan *n = chan_at(depth);
+
+	*c = n;
+	if (n->fd >= 0)
 		return EXO_OK;
-	return join(&self);
+	if (n != &self) {
+		/* A nested level: its own answer buffer, then a helper thread of the space. */
+		if (!n->rx) {
+			long a = lx_mmap(0, SIM_ANSWER_MAX, 3 /* read, write */, 0x22 /* private, anonymous */, -1, 0);
+
+			if (a < 0 && a > -4096)
+				return EXO_ENOMEM;
+			n->rx = (unsigned char *)(uintptr_t)a;
+		}
+		n->pending = EXO_NILTHREAD;
+	}
+	return join(n);
 }
 
 void chan_drop(void)
@@ -199,6 +317,16 @@ void chan_drop(void)
 	}
 	self.fd = -1;
 	self.tid = EXO_NILTHREAD;
+	for (int i = 0; i < CHAN_NEST; i++) {
+		if (nested[i].fd >= 0) {
+			fds_update(-1, nested[i].fd);
+			lx_close(nested[i].fd);
+		}
+		nested[i].fd = -1;
+		if (nested[i].rx)
+			lx_munmap((uint64_t)(uintptr_t)nested[i].rx, SIM_ANSWER_MAX);
+		nested[i].rx = NULL;
+	}
 }
 
 void chan_set_pending(exo_tid_t tid)
@@ -211,7 +339,7 @@ exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void
 {
 	struct sim_hdr h = { .op = op, .tid = tid, .rcv_timeout = rcv_timeout };
 	struct lx_iov iov[2] = { { &h, sizeof(h) }, { payload, plen } };
-	const struct sim_hdr *a = (const void *)rxbuf;
+	const struct sim_hdr *a;
 	struct exo_chan *c;
 	long len;
 	exo_err err = chan_get(&c);
@@ -220,6 +348,7 @@ exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void
 		err = chan_rpc(c, iov, plen ? 2 : 1, &len);
 	if (err != EXO_OK)
 		return err;
+	a = (const void *)chan_rxbuf();
 	if (a->op != SIM_OP_RESULT)
 		return EXO_EIO;
 	if (out_tid)

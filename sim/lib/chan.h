@@ -14,6 +14,9 @@ struct exo_chan {
 	exo_tid_t tid;
 	exo_space_t space;
 	exo_tid_t pending;       /* the id THREAD_NEW gave this thread, before HELLO */
+	unsigned char *rx;       /* its answer buffer */
+	/* An interruptible IPC in progress (a caught signal may end it). */
+	volatile int in_ipc, sent, interrupted, abort_sent;
 };
 
 /* The calling thread's channel, joining the kernel first if need be. */
@@ -28,6 +31,17 @@ unsigned char *chan_rxbuf(void);
  * checked for size only.
  */
 exo_err chan_rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len);
+/* The same for an IPC operation that a caught signal may end (EXO_ECANCELED). */
+exo_err chan_rpc_intr(struct exo_chan *c, const struct lx_iov *iov, int n, long *len);
+
+/*
+ * From a signal handler on this thread: end the interruptible IPC the thread
+ * is blocked in, if any (the kernel answers it with EXO_ECANCELED).
+ */
+void chan_interrupt(void);
+
+/* The path of the kernel socket this process joins. */
+const char *chan_socket_path(void);
 
 /* A request with an optional payload; the answer's err, tid, aux and payload. */
 exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void *payload,

@@ -115,7 +115,7 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 	iov[0] = (struct lx_iov){ &h, sizeof(h) };
 	err = chan_get(&c);
 	if (err == EXO_OK)
-		err = chan_rpc(c, iov, n, &len);
+		err = chan_rpc_intr(c, iov, n, &len);
 	if (err != EXO_OK)
 		return err;
 	a = (const void *)chan_rxbuf();

@@ -36,21 +36,9 @@
 
 /*
  * CMocka catches SIGSEGV to report a crashing test; here SIGSEGV is how the
- * pager's faults reach libexo, so CMocka's handler must not replace it. The
- * test program keeps SIGSEGV for libexo and passes every other signal on.
+ * pager's faults reach libexo. libposix's signal() keeps SIGSEGV for libexo
+ * (exo/signal.h), so CMocka's handler never replaces it.
  */
-typedef void (*sighandler_fn)(int);
-
-sighandler_fn signal(int sig, sighandler_fn fn)
-{
-	static sighandler_fn (*host_signal)(int, sighandler_fn);
-
-	if (sig == SIGSEGV)
-		return SIG_DFL;
-	if (!host_signal)
-		host_signal = (sighandler_fn(*)(int, sighandler_fn))dlsym(RTLD_NEXT, "signal");
-	return host_signal(sig, fn);
-}
 
 /* A raw call to the memory server; returns the reply label (0 or an XE_* errno). */
 static uint32_t mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)

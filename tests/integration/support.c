@@ -1,8 +1,10 @@
 /*
  * tests/integration/support.c — see support.h.
  */
+#define _GNU_SOURCE
 #include "support.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +79,40 @@ _Noreturn void t_echo_serve(const char *name)
 	}
 }
 
+/*
+ * The host's fork, waitpid and kill: these tests want a child that joins
+ * the kernel as a fresh space of its own (the kernel and server tests), not
+ * an Exo process made by libposix's fork through the process server.
+ */
+static void *host_fn(const char *name)
+{
+	void *f = dlsym(RTLD_NEXT, name);
+
+	if (!f) {
+		fprintf(stderr, "support: no host %s\n", name);
+		abort();
+	}
+	return f;
+}
+
+static pid_t host_fork(void)
+{
+	return ((pid_t(*)(void))host_fn("fork"))();
+}
+
+static pid_t host_waitpid(pid_t pid, int *st, int opt)
+{
+	return ((pid_t(*)(pid_t, int *, int))host_fn("waitpid"))(pid, st, opt);
+}
+
+static int host_kill(pid_t pid, int sig)
+{
+	return ((int (*)(pid_t, int))host_fn("kill"))(pid, sig);
+}
+
 pid_t t_fork_echo(const char *name)
 {
-	pid_t pid = fork();
+	pid_t pid = host_fork();
 
 	if (pid == 0)
 		t_echo_serve(name);
@@ -88,7 +121,7 @@ pid_t t_fork_echo(const char *name)
 
 pid_t t_fork(int (*fn)(void *), void *arg)
 {
-	pid_t pid = fork();
+	pid_t pid = host_fork();
 
 	if (pid == 0)
 		_exit(fn(arg));
@@ -99,14 +132,14 @@ int t_wait(pid_t pid)
 {
 	int st = 0;
 
-	if (waitpid(pid, &st, 0) != pid)
+	if (host_waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 int t_kill(pid_t pid)
 {
-	kill(pid, SIGKILL);
+	host_kill(pid, SIGKILL);
 	return t_wait(pid);
 }
 
