@@ -144,9 +144,11 @@ has EXO_UTILS_MARK=42
 run 0 env -i A=1 B=two
 out 'A=1\nB=two\n'
 
-# uname
+# uname (libposix's: Exo, not the host)
+run 0 uname
+out 'Exo\n'
 run 0 uname -a
-[ -s "$dir/out" ] || fail "uname -a printed nothing"
+grep -q '^Exo [^ ]' "$dir/out" || fail "uname -a: $(cat "$dir/out")"
 run 0 uname -s -m
 [ "$(wc -w <"$dir/out")" -eq 2 ] || fail "uname -s -m: $(cat "$dir/out")"
 run 2 uname -x
