@@ -28,11 +28,15 @@ static int parse_int(const char *s, int *out)
 
 static int bi_true(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	return 0;
 }
 
 static int bi_false(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	return 1;
 }
 
@@ -137,6 +141,8 @@ static int bi_pwd(int argc, char **argv)
 {
 	char buf[4096];
 
+	(void)argc;
+	(void)argv;
 	if (!getcwd(buf, sizeof(buf))) {
 		sh_error("pwd: %s", strerror(errno));
 		return 1;

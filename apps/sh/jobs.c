@@ -576,6 +576,8 @@ int builtin_wait(int argc, char **argv)
 	return status;
 }
 
+static void job_continue(struct job *j);
+
 static int kill_target(const char *t, int sig)
 {
 	if (t[0] == '%') {
@@ -583,11 +585,15 @@ static int kill_target(const char *t, int sig)
 
 		if (!j)
 			return 1;
-		if (j->pgid)
-			return kill(-j->pgid, sig) < 0;
-		for (int i = 0; i < j->nprocs; i++)
+		if (j->pgid && kill(-j->pgid, sig) < 0)
+			return 1;
+		for (int i = 0; i < j->nprocs && !j->pgid; i++)
 			if (j->procs[i].state != PS_DONE)
 				kill(j->procs[i].pid, sig);
+		/* a stopped job only sees the signal once it runs again */
+		if (job_stopped(j) && sig != SIGSTOP && sig != SIGTSTP && sig != SIGCONT &&
+		    sig != SIGTTIN && sig != SIGTTOU && sig != 0)
+			job_continue(j);
 		return 0;
 	}
 	char *end;

@@ -193,7 +193,7 @@ check "exit status" "" 'exit 5' 5
 check "status of last command" "" 'false' 1
 check "not found" "sh: no-such-cmd: not found${nl}127" 'no-such-cmd; echo $?'
 check "permission denied" "sh: ./f: Permission denied${nl}126" ': > f; ./f; echo $?'
-check "PATH search" "found" 'mkdir bin; ln -s "$SH" bin/xsh; PATH=$PWD/bin; xsh -c "echo found"'
+check "PATH search" "found" 'mkdir bin; ln -s "$SH" bin/xsh; PATH=$PWD/bin:$PATH; xsh -c "echo found"'
 check "default PATH is /bin" "ran" 'unset PATH; echo ran | cat'
 check "unterminated quote" "sh: syntax error: unterminated quote" 'echo "abc' 2
 check "unmatched paren" "sh: syntax error: unexpected ')'" 'echo a )' 2
@@ -227,7 +227,7 @@ check "exec replaces the shell" "replaced" 'exec echo replaced; echo not here'
 check "background and wait" "started${nl}done 0" 'sleep 0.1 & echo started; wait; echo done $?'
 check "wait for a pid returns its status" "3" '(sleep 0.1; exit 3) & wait $!; echo $?'
 check "dollar-bang is set" "yes" 'sleep 0.01 & [ -n "$!" ] && echo yes; wait'
-check "kill a background job" "143" 'sleep 5 & kill $!; wait $!; echo $?'
+check "kill a background job" "143" 'sleep 5 & sleep 0.5; kill $!; wait $!; echo $?'
 check "background output" "bg" '{ echo bg; } & wait'
 
 # ---- script files and standard input ----
