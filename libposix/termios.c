@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <string.h>
 #include <termios.h>
+#include <unistd.h>
 
 #include <exo/dev.h>
 #include <exo/errno.h>
+#include <exo/proc.h>
 #include <exo/vfs.h>
 
 #include "px.h"
@@ -264,4 +266,45 @@ int tcsendbreak(int fd, int duration)
 {
 	(void)duration;
 	return nothing_to_do(fd);
+}
+
+/*
+ * The console's foreground process group and session belong to the process
+ * server (exo/proc.h); the descriptor only has to be the terminal.
+ */
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+	uint64_t w = (uint64_t)(int64_t)pgrp;
+	struct px_tty tty;
+	exo_msg_t m;
+	int r = px_tty_find(fd, &tty);
+
+	if (r < 0)
+		return px_fail(r);
+	if (pgrp <= 0)
+		return px_fail(-XE_EINVAL);
+	r = px_proc_call(PROC_TCSETPGRP, 1, &w, NULL, 0, NULL, 0, &m);
+	return r < 0 ? px_fail(r) : 0;
+}
+
+static int tty_ids(int fd, int which)
+{
+	struct px_tty tty;
+	exo_msg_t m;
+	int r = px_tty_find(fd, &tty);
+
+	if (r < 0)
+		return px_fail(r);
+	r = px_proc_call(PROC_TCGETPGRP, 0, NULL, NULL, 0, NULL, 0, &m);
+	return r < 0 ? px_fail(r) : (int)m.mr[which];
+}
+
+pid_t tcgetpgrp(int fd)
+{
+	return tty_ids(fd, 0);
+}
+
+pid_t tcgetsid(int fd)
+{
+	return tty_ids(fd, 1);
 }

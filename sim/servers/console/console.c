@@ -15,6 +15,7 @@
  * stdout and stderr); the terminal calls take any of the three.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@
 #include <exo/dev.h>
 #include <exo/errno.h>
 #include <exo/exo.h>
+#include <exo/proc.h>
+#include <exo/signal.h>
 
 #include "host.h"
 #include "ldisc.h"
@@ -113,6 +116,41 @@ static void flush_echo(struct con *c)
 	c->ld.necho = 0;
 }
 
+/*
+ * ^C, ^\ or ^Z typed: the process server signals the console's foreground
+ * group. Without one (no process server, or nobody in the foreground) ^C
+ * stops exosim, as it always did.
+ */
+static void send_signals(struct con *c)
+{
+	static exo_tid_t proc = EXO_NILTHREAD;
+	uint32_t sigs = c->ld.sigs;
+
+	c->ld.sigs = 0;
+	for (int sig = 1; sig < 32; sig++) {
+		exo_msg_t m;
+		int delivered = 0;
+
+		if (!(sigs & (1u << sig)))
+			continue;
+		for (int attempt = 0; attempt < 2 && !delivered; attempt++) {
+			if (proc == EXO_NILTHREAD && exo_lookup(PROC_NAME, &proc, EXO_TIMEOUT_ZERO) != EXO_OK)
+				break;
+			memset(&m, 0, sizeof(m));
+			m.mr[0] = (uint64_t)sig;
+			m.tag = exo_tag(PROC_TTYSIG, 1, 0);
+			if (exo_call(proc, &m, exo_timeout_ms(1000), exo_timeout_ms(1000)) != EXO_OK) {
+				proc = EXO_NILTHREAD;
+				continue;
+			}
+			delivered = exo_tag_label(m.tag) == 0;
+			break;
+		}
+		if (!delivered && sig == EXO_SIGINT)
+			kill(getppid(), SIGINT);
+	}
+}
+
 /* Input (or end of file) from the reader thread. */
 static void input(struct con *c, exo_msg_t *m)
 {
@@ -123,6 +161,8 @@ static void input(struct con *c, exo_msg_t *m)
 		con_ld_hangup(&c->ld);
 	c->last_input_ns = con_host_now();
 	flush_echo(c);
+	if (c->ld.sigs)
+		send_signals(c);
 	m->tag = exo_tag(0, 0, 0);
 	exo_reply(c->reader, m);
 	serve_waiters(c);

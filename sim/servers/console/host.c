@@ -6,9 +6,9 @@
  * the console's line discipline (ldisc.c) does all of that. Two things stay
  * with the host. Output mapping (OPOST, ONLCR) is the host terminal's, set
  * to mirror the console's attributes, so exosim's own log lines on the same
- * terminal keep their carriage returns. And ISIG stays on for ^C and ^\ only
- * (^Z is turned off): Exo has no signals yet, and ^C is how a user stops
- * exosim.
+ * terminal keep their carriage returns. ISIG is off: the console's line
+ * discipline turns ^C, ^\ and ^Z into signals for the foreground group
+ * (and ^C stops exosim when there is no process server to take it).
  */
 #include <errno.h>
 #include <signal.h>
@@ -63,8 +63,8 @@ int con_host_init(void)
 	t = saved;
 	t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | IEXTEN);
-	t.c_lflag |= ISIG;
-	t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	/* ^C, ^\ and ^Z are the console's (its line discipline signals the foreground). */
+	t.c_lflag &= ~(tcflag_t)ISIG;
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	if (tcsetattr(0, TCSANOW, &t) == 0)

@@ -5,12 +5,14 @@
  * raw-mode reads with VMIN/VTIME. Output mapping (OPOST, ONLCR) is the host
  * terminal's, set from these attributes by host.c.
  *
- * There are no signals yet: with ISIG, the INTR, QUIT and SUSP characters
- * are taken out of the input and nothing is delivered.
+ * With ISIG, the INTR, QUIT and SUSP characters are taken out of the input
+ * (and the queue flushed, unless NOFLSH) and noted in ld->sigs: the console
+ * server asks the process server to signal the foreground group.
  */
 #include <string.h>
 
 #include <exo/errno.h>
+#include <exo/signal.h>
 
 #include "ldisc.h"
 
@@ -180,8 +182,16 @@ void con_ld_input(struct con_ld *ld, const char *p, size_t n)
 			c = '\r';
 		}
 		if ((ld->t.lflag & DTL_ISIG) &&
-		    (is(ld, c, DTC_VINTR) || is(ld, c, DTC_VQUIT) || is(ld, c, DTC_VSUSP)))
-			continue; /* a signal, once there are signals (issue 5) */
+		    (is(ld, c, DTC_VINTR) || is(ld, c, DTC_VQUIT) || is(ld, c, DTC_VSUSP))) {
+			/* For the foreground group (the console server sends it on). */
+			ld->sigs |= 1u << (is(ld, c, DTC_VINTR) ? EXO_SIGINT : is(ld, c, DTC_VQUIT) ? EXO_SIGQUIT
+											  : EXO_SIGTSTP);
+			if (!(ld->t.lflag & DTL_NOFLSH))
+				con_ld_flush(ld);
+			if (ld->t.lflag & DTL_ECHO)
+				echo_char(ld, c);
+			continue;
+		}
 		if (canonical(ld)) {
 			canonical_char(ld, c);
 		} else if (ld->len < sizeof(ld->q)) {

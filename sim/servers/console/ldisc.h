@@ -37,6 +37,7 @@ struct con_ld {
 	int eof;                   /* the host input ended */
 	char echo[CON_ECHO_MAX];   /* echo for the caller to write to the host */
 	size_t necho;
+	uint32_t sigs;             /* ISIG: bit s for each Exo signal s typed (INTR, QUIT, SUSP) */
 };
 
 /* The defaults of a terminal; echo on or off. */

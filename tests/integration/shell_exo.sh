@@ -1,0 +1,40 @@
+#!/bin/bash
+# The shell on a booted Exo: each case is a command line run by
+# `init -c` (exosim EXOSIM, boot list BOOT, init INIT) whose output and exit
+# status are compared with what POSIX sh gives. Programs come from Exo's
+# own /bin, files live in Exo's ramfs.
+set -u
+exosim=$1 boot=$2 init=$3
+fails=0 n=0
+
+run() { # EXPECTED-STATUS EXPECTED-OUTPUT COMMAND-LINE
+	local want_st=$1 want=$2 cmd=$3 got st
+	n=$((n + 1))
+	got=$(timeout 120 "$exosim" -q --boot "$boot" --exec "$init" -c "$cmd" 2>&1)
+	st=$?
+	if [ "$got" != "$want" ] || [ "$st" != "$want_st" ]; then
+		fails=$((fails + 1))
+		printf 'FAIL: %s\n  want (%s): %q\n  got  (%s): %q\n' "$cmd" "$want_st" "$want" "$st" "$got"
+	fi
+}
+
+run 0 "$(printf '%s\n' ok)" 'false || echo ok'
+run 0 "$(printf 'hello\nworld')" 'echo hello > /tmp/in; echo world >> /tmp/in; cat < /tmp/in > /tmp/out; cat /tmp/out'
+run 0 "yes" 'n=$(ls /bin | wc -l); test "$n" -gt 20 && echo yes'
+run 0 "$(printf 'bg done\nwaited 0')" '(sleep 0.2; echo bg done) & wait $!; echo waited $?'
+run 0 "3" 'echo a b c | wc -w | while read x; do echo $x; done'
+run 7 "" 'exit 7'
+run 0 "err" 'ls /nonexistent 2>/dev/null || echo err'
+run 0 "$(printf '/tmp/d/a /tmp/d/b')" 'mkdir -p /tmp/d; touch /tmp/d/a /tmp/d/b; echo /tmp/d/*'
+run 0 "x=1 y=two" 'x=1; export y=two; env | grep -q y=two 2>/dev/null; echo x=$x y=$y'
+run 0 "$(printf 'pid ok')" 'test $$ -gt 1 && echo pid ok'
+run 0 "$(printf 'to stderr')" 'echo to stderr 1>&2 2>&1'
+run 0 "$(printf '3\n2\n1')" 'for i in 3 2 1; do echo $i; done'
+run 0 "$(printf 'linked\nmoved')" 'cd /tmp && echo linked > f && ln -s f l && cat l && mv f g && test ! -e f && echo moved'
+run 143 "" 'sleep 5 & kill -TERM $!; wait $!'
+run 0 "$(printf 'sh: /tmp/nope: not found\n127')" '/tmp/nope; echo $?'
+run 0 "script ran 2" 'echo "echo script ran \$#" > /tmp/s.sh; sh /tmp/s.sh a b'
+run 0 "init" 'ps | while read pid ppid pgid sid uid st cmd; do test $pid = 1 && echo $cmd; done; :'
+
+echo "$((n - fails))/$n shell cases passed on Exo"
+[ "$fails" -eq 0 ]
