@@ -95,12 +95,29 @@ void exo_init_args(int *argc, char **argv)
 	}
 }
 
+/*
+ * The kernel socket named in the environment, taken when the program
+ * starts: a program that clears its environment before its first kernel
+ * call (env -i) still joins the kernel that started it.
+ */
+static char socket_env[108];
+
+__attribute__((constructor)) static void take_socket_env(void)
+{
+	const char *env = getenv(SIM_SOCKET_ENV);
+
+	if (env && *env && strlen(env) < sizeof(socket_env))
+		strcpy(socket_env, env);
+}
+
 static const char *socket_path(char *buf, size_t n)
 {
 	const char *env = getenv(SIM_SOCKET_ENV), *rt = getenv("XDG_RUNTIME_DIR");
 
 	if (socket_override[0])
 		return socket_override;
+	if (socket_env[0])
+		return socket_env;
 	if (env && *env)
 		return env;
 	if (rt && *rt)
