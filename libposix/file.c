@@ -171,6 +171,8 @@ static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, void *buf,
 		r = px_dev_call(server, DEV_WRITE, 1, in, buf, n, NULL, 0, &m, NULL);
 	else
 		r = px_dev_call(server, DEV_READ, 2, in, NULL, 0, buf, n, &m, &got);
+	if (r == -XE_EPIPE && writing)
+		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
 	if (r < 0)
 		return px_fail(r);
 	return (ssize_t)(writing ? m.mr[0] : got);
@@ -230,6 +232,8 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 		}
 		return dev_io(writing, m.mr[0], m.mr[1], buf, n);
 	}
+	if (r == -XE_EPIPE && writing)
+		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
 	if (r < 0)
 		return px_fail(r);
 	return (ssize_t)(writing ? m.mr[0] : got);

@@ -52,13 +52,15 @@ static int vfs_poll(struct vfs_pollfd *e, nfds_t n, uint64_t timeout_ns)
 	uint64_t in[2] = { n, timeout_ns };
 	size_t len = 0;
 	exo_msg_t m;
-	int r;
+	int r, old;
 
 	if (n > VPOLL_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
+	old = px_intr(PX_INTR_EINTR); /* poll and select are never restarted (POSIX) */
 	r = px_vfs_call(VFS_POLL, 2, in, e, n * sizeof(*e), NULL, e, n * sizeof(*e), &m, &len);
+	px_intr(old);
 	if (r < 0)
 		return px_fail(r);
 	if (len != n * sizeof(*e)) {

@@ -33,6 +33,7 @@ int px_proc_call(uint32_t label, unsigned n, const uint64_t *in, const void *dat
 	for (int attempt = 0; attempt < 2; attempt++) {
 		unsigned idx = n;
 		exo_err err;
+		int old;
 
 		if (proc_tid == EXO_NILTHREAD &&
 		    exo_lookup(PROC_NAME, &proc_tid, exo_timeout_ms(2000)) != EXO_OK)
@@ -45,7 +46,11 @@ int px_proc_call(uint32_t label, unsigned n, const uint64_t *in, const void *dat
 		m->tag = exo_tag(label, n, idx - n);
 		if (rbuf)
 			exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
+		/* Only WAIT waits in the server; a signal must not cut any other call short. */
+		old = label == PROC_WAIT ? -1 : px_intr(PX_INTR_NONE);
 		err = exo_call(proc_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+		if (old >= 0)
+			px_intr(old);
 		if (err == EXO_OK)
 			return -(int)exo_tag_label(m->tag);
 		if (err == EXO_ECANCELED) {

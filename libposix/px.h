@@ -74,6 +74,16 @@ int px_sig_from_exo(int xsig);
 int px_wstatus(uint32_t xstatus);
 /* After a fork, in the child: forget what belonged to the parent. */
 void px_forked_child(void);
+/*
+ * What a caught signal does to the server call the thread is blocked in
+ * (after the handler ran): PX_INTR_SA ends it with EINTR unless the action
+ * has SA_RESTART; PX_INTR_EINTR always ends it (sleeps, poll: POSIX never
+ * restarts them); PX_INTR_NONE lets it go on (a call that does not block
+ * in the server: its reply is on the way, and ending it would lose what
+ * the server did). px_intr sets the calling thread's mode, returns the old.
+ */
+enum { PX_INTR_SA, PX_INTR_EINTR, PX_INTR_NONE };
+int px_intr(int mode);
 /* The signal a broken pipe raises (EPIPE from a write). */
 void px_sigpipe(void);
 

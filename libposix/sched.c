@@ -27,6 +27,7 @@ int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		exo_err err;
+		int old;
 
 		/* Not cached while missing: a scheduler started later is found. */
 		if (sched_tid == EXO_NILTHREAD && exo_lookup(SCHED_NAME, &sched_tid, EXO_TIMEOUT_ZERO) != EXO_OK)
@@ -35,11 +36,16 @@ int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 		if (n)
 			memcpy(m->mr, in, n * sizeof(uint64_t));
 		m->tag = exo_tag(label, n, 0);
+		old = label == SCHED_SLEEP ? -1 : px_intr(PX_INTR_NONE); /* only SLEEP waits */
 		err = exo_call(sched_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+		if (old >= 0)
+			px_intr(old);
 		if (err == EXO_OK)
 			return -(int)exo_tag_label(m->tag);
-		if (err == EXO_ECANCELED)
+		if (err == EXO_ECANCELED) {
+			px_cancel(sched_tid); /* the sleep it holds for us goes */
 			return -XE_EINTR;
+		}
 		if (err != EXO_ENOPARTNER && err != EXO_EDEAD)
 			return -XE_EIO;
 		sched_tid = EXO_NILTHREAD; /* the server restarted: find it again */

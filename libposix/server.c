@@ -47,7 +47,10 @@ int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 		m->tag = exo_tag(label, n, exo_tag_typed(m->tag));
 		if (n)
 			memcpy(m->mr, in, n * sizeof(uint64_t));
+		int old = px_intr(PX_INTR_NONE); /* the memory server never holds a request back */
+
 		err = exo_call(memory_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+		px_intr(old);
 		if (err == EXO_OK)
 			return -(int)exo_tag_label(m->tag);
 		if (err != EXO_ENOPARTNER && err != EXO_EDEAD)
@@ -57,11 +60,27 @@ int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 	return -XE_EIO;
 }
 
+/*
+ * The VFS requests that may wait in the server (deferred replies): a pipe's
+ * or a device's read or write, a FIFO's open, poll, a lock wait. A signal
+ * may end only these (px_intr); any other request is answered at once.
+ */
+static int may_block(uint32_t label)
+{
+	switch (label & VFS_OP_MASK) {
+	case VFS_OPEN: case VFS_READ: case VFS_WRITE: case VFS_POLL: case VFS_LOCK: case VFS_FLOCK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
-		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen, int blocks)
 {
 	unsigned idx = n;
 	exo_err err;
+	int old;
 
 	memset(m, 0, sizeof(*m));
 	if (n)
@@ -73,7 +92,10 @@ static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, co
 	m->tag = exo_tag(label, n, idx - n);
 	if (rbuf)
 		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
+	old = blocks ? -1 : px_intr(PX_INTR_NONE);
 	err = exo_call(to, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+	if (old >= 0)
+		px_intr(old);
 	if (err == EXO_ECANCELED) {
 		px_cancel(to);
 		return -XE_EINTR;
@@ -105,7 +127,7 @@ int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, 
 				return -XE_ENOSYS;
 			}
 		}
-		r = call(vfs_tid, label, n, in, s1, l1, s2, rbuf, rcap, m, rlen);
+		r = call(vfs_tid, label, n, in, s1, l1, s2, rbuf, rcap, m, rlen, may_block(label));
 		if (r != -XE_ENOSYS || exo_tag_label(m->tag) == XE_ENOSYS)
 			return r;
 		vfs_tid = EXO_NILTHREAD; /* the server went away: look it up again */
@@ -116,7 +138,7 @@ int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, 
 int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
 		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
 {
-	int r = call(server, label, n, in, s1, l1, NULL, rbuf, rcap, m, rlen);
+	int r = call(server, label, n, in, s1, l1, NULL, rbuf, rcap, m, rlen, 1);
 
 	return r == -XE_ENOSYS && exo_tag_label(m->tag) != XE_ENOSYS ? -XE_EIO : r;
 }

@@ -87,6 +87,17 @@ static int c_code(int code)
 	}
 }
 
+/* What a signal does to this thread's server call (px.h). */
+static _Thread_local int intr_mode;
+
+int px_intr(int mode)
+{
+	int old = intr_mode;
+
+	intr_mode = mode;
+	return old;
+}
+
 static int upcall(const exo_siginfo_t *x, void *context)
 {
 	struct sigaction *a;
@@ -96,7 +107,8 @@ static int upcall(const exo_siginfo_t *x, void *context)
 	if (!sig || x->sig <= 0 || x->sig >= EXO_NSIG)
 		return 1;
 	a = &actions[x->sig];
-	restart = (a->sa_flags & SA_RESTART) != 0;
+	restart = intr_mode == PX_INTR_NONE ? 1
+		  : intr_mode == PX_INTR_EINTR ? 0 : (a->sa_flags & SA_RESTART) != 0;
 	if (a->sa_handler == SIG_DFL || a->sa_handler == SIG_IGN)
 		return 1; /* changed while the signal was on its way */
 	memset(&si, 0, sizeof(si));

@@ -183,7 +183,7 @@ int getrusage(int who, struct rusage *ru)
  * Block until `deadline` (exo_clock_ns, or SCHED_FOREVER). 0, or -XE_EINTR
  * when the wait was aborted (a signal).
  */
-static int sleep_until(uint64_t deadline)
+static int sleep_until_inner(uint64_t deadline)
 {
 	for (;;) {
 		uint64_t now = exo_clock_ns();
@@ -208,6 +208,15 @@ static int sleep_until(uint64_t deadline)
 		if (err != EXO_ETIMEOUT)
 			return -XE_EIO;
 	}
+}
+
+/* A sleep is never restarted after a signal, SA_RESTART or not (POSIX). */
+static int sleep_until(uint64_t deadline)
+{
+	int old = px_intr(PX_INTR_EINTR), r = sleep_until_inner(deadline);
+
+	px_intr(old);
+	return r;
 }
 
 /* now + a relative time, SCHED_FOREVER if that is past what the scheduler takes. */

@@ -274,6 +274,11 @@ void sched_dispatch(struct sreq *r)
 	int res;
 
 	r->s->served++;
+	if (label == EXO_LABEL_CANCEL) {
+		/* An interrupted SLEEP: main.c forgot the client's sleep before dispatch. */
+		r->m->tag = exo_tag(0, 0, 0);
+		return;
+	}
 	if (label >= SCHED_OP_COUNT || !ops[label])
 		res = -XE_ENOSYS;
 	else if (exo_tag_untyped(r->m->tag) != sched_op_in[label] || exo_tag_typed(r->m->tag) != 0)

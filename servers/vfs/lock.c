@@ -196,7 +196,13 @@ static void settle(struct vfs *v)
 			e = w->ofd ? flock_take(w->node, w->ofd, w->type)
 				   : place(w->node, w->space, w->type, w->start, w->end);
 			*q = w->next;
-			vfs_answer(w->client, 0, NULL, 0, e < 0 ? (uint32_t)-e : 0);
+			if (vfs_answer(w->client, 0, NULL, 0, e < 0 ? (uint32_t)-e : 0) != EXO_OK && e == 0) {
+				/* The client was interrupted first: it does not hold the lock. */
+				if (w->ofd)
+					flock_drop(w->node, w->ofd);
+				else
+					carve(w->node, w->space, w->start, w->end);
+			}
 			w->node->opens--;
 			node_put(v, w->node);
 			free(w);
@@ -328,14 +334,14 @@ void lock_close(struct vfs *v, struct vproc *p, struct ofd *f, bool last)
 		settle(v);
 }
 
-void lock_forget_space(struct vfs *v, exo_space_t space)
+static void lock_drop(struct vfs *v, exo_space_t space, exo_tid_t client)
 {
 	struct lockwait **q = &waits;
 
 	while (*q) {
 		struct lockwait *w = *q;
 
-		if (w->space == space) {
+		if ((space != EXO_NILSPACE && w->space == space) || (client != EXO_NILTHREAD && w->client == client)) {
 			*q = w->next;
 			w->node->opens--;
 			node_put(v, w->node);
@@ -344,6 +350,16 @@ void lock_forget_space(struct vfs *v, exo_space_t space)
 			q = &w->next;
 		}
 	}
+}
+
+void lock_forget_space(struct vfs *v, exo_space_t space)
+{
+	lock_drop(v, space, EXO_NILTHREAD);
+}
+
+void lock_cancel(struct vfs *v, exo_tid_t client)
+{
+	lock_drop(v, EXO_NILSPACE, client);
 }
 
 /* The node goes: its locks with it. */

@@ -1201,7 +1201,7 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_SETCRED] = do_setcred,
 };
 
-void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
+exo_err vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
 {
 	exo_msg_t m = { 0 };
 
@@ -1214,7 +1214,7 @@ void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len,
 	} else {
 		m.tag = exo_tag(0, 1, 0);
 	}
-	exo_reply(client, &m); /* a client that gave up is simply gone */
+	return exo_reply(client, &m);
 }
 
 void vfs_dispatch(struct vreq *r)
@@ -1226,6 +1226,14 @@ void vfs_dispatch(struct vreq *r)
 	r->at2 = (full >> VFS_AT_SHIFT2) & VFS_AT_MASK;
 	r->out_len = 0;
 	r->out_ptr = NULL;
+	if (full == EXO_LABEL_CANCEL) {
+		/* The client was interrupted in a deferred request: forget it. */
+		pipe_cancel(r->v, r->from);
+		poll_cancel(r->from);
+		lock_cancel(r->v, r->from);
+		r->m->tag = exo_tag(0, 0, 0);
+		return;
+	}
 	if (label >= VFS_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {
 		res = -XE_ENOSYS;
 	} else if (!r->p) {

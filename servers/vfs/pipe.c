@@ -8,6 +8,12 @@
  * a longer one goes in as room appears. No writers left: reads see end of
  * file; no readers left: writes fail with EPIPE.
  *
+ * A waiter's answer that fails (the client was interrupted by a signal
+ * first; it sends EXO_LABEL_CANCEL next) undoes what the answer said: a
+ * read's bytes go back to the head of the pipe, a write's last piece comes
+ * off its tail, a FIFO's open closes again. Earlier pieces of a long write
+ * that readers took already stay taken (a partial write, as on any UNIX).
+ *
  * A FIFO (mkfifo) is a pipe with a name: opening it for reading waits for a
  * writer and opening it for writing waits for a reader (deferred replies
  * too), unless O_NONBLOCK: then a reader opens at once and a writer without
@@ -43,6 +49,13 @@ static uint64_t take(struct pipe *p, uint8_t *d, uint64_t n)
 	return n;
 }
 
+/* Give back the n bytes take() just took: they are the pipe's head again. */
+static void untake(struct pipe *p, uint64_t n)
+{
+	p->head = (p->head + VFS_PIPE_CAP - n) % VFS_PIPE_CAP;
+	p->len += n;
+}
+
 /* Complete whatever waiters can complete now; repeat until nothing moves. */
 static void settle(struct pipe *p)
 {
@@ -56,7 +69,8 @@ static void settle(struct pipe *p)
 			uint64_t n = take(p, out, w->count);
 
 			p->rwait = w->next;
-			vfs_answer(w->client, n, out, n, 0);
+			if (vfs_answer(w->client, n, out, n, 0) != EXO_OK)
+				untake(p, n); /* nobody got them: the next reader will */
 			free(w);
 			moved = true;
 		}
@@ -83,7 +97,8 @@ static void settle(struct pipe *p)
 			moved = true;
 			if (w->count == w->len) {
 				p->wwait = w->next;
-				vfs_answer(w->client, w->len, NULL, 0, 0);
+				if (vfs_answer(w->client, w->len, NULL, 0, 0) != EXO_OK)
+					p->len -= n; /* the writer does not count it written: out again */
 				free(w->data);
 				free(w);
 			}
@@ -104,10 +119,19 @@ struct pipe *pipe_new(void)
 	return calloc(1, sizeof(struct pipe));
 }
 
-/* Answer the FIFO opens that the other end has now arrived for. */
-static void open_settle(struct pipe *p)
+/* Close the descriptor a FIFO open that nobody took left in space's table. */
+static void open_undo(struct vfs *v, exo_space_t space, uint64_t fd)
 {
-	struct pwait **q = &p->owait;
+	struct vproc *pr = proc_find(v, space);
+
+	if (pr)
+		fd_close(v, pr, fd);
+}
+
+/* Answer the FIFO opens that the other end has now arrived for. */
+static void open_settle(struct vfs *v, struct pipe *p)
+{
+	struct pwait **q = &p->owait, *undo = NULL;
 
 	while (*q) {
 		struct pwait *w = *q;
@@ -115,11 +139,23 @@ static void open_settle(struct pipe *p)
 		/* w->len: the access mode it waits with; w->count: its descriptor. */
 		if (w->len == VO_RDONLY ? p->writers > 0 : p->readers > 0) {
 			*q = w->next;
-			vfs_answer(w->client, w->count, NULL, 0, 0);
-			free(w);
+			if (vfs_answer(w->client, w->count, NULL, 0, 0) != EXO_OK) {
+				w->next = undo;
+				undo = w;
+			} else {
+				free(w);
+			}
 		} else {
 			q = &w->next;
 		}
+	}
+	/* After the walk: closing may settle (and free) this very pipe. */
+	while (undo) {
+		struct pwait *w = undo;
+
+		undo = w->next;
+		open_undo(v, w->space, w->count);
+		free(w);
 	}
 }
 
@@ -133,7 +169,7 @@ int fifo_open(struct vreq *r, struct ofd *f, int fd)
 		p->readers++;
 	if (acc != VO_RDONLY)
 		p->writers++;
-	open_settle(p);
+	open_settle(r->v, p);
 	settle(p);
 	if (acc == VO_RDWR || (acc == VO_RDONLY ? p->writers > 0 : p->readers > 0))
 		return 1;
@@ -295,15 +331,22 @@ void pipe_close_end(struct vfs *v, struct ofd *f)
 	settle(p); /* end of file for readers, EPIPE for writers */
 }
 
-static void drop(struct pwait **q, exo_space_t space)
+/* Take out the waiters of a space or of one client thread; *taken collects them when not NULL. */
+static void drop(struct pwait **q, exo_space_t space, exo_tid_t client, struct pwait **taken)
 {
 	while (*q) {
 		struct pwait *w = *q;
 
-		if (w->space == space) {
+		if ((space != EXO_NILSPACE && w->space == space) || (client != EXO_NILTHREAD && w->client == client)) {
 			*q = w->next;
 			free(w->data);
-			free(w);
+			if (taken) {
+				w->data = NULL;
+				w->next = *taken;
+				*taken = w;
+			} else {
+				free(w);
+			}
 		} else {
 			q = &w->next;
 		}
@@ -316,10 +359,33 @@ void pipe_forget_space(struct vfs *v, exo_space_t space)
 	for (struct vproc *p = v->procs; p; p = p->next)
 		for (unsigned i = 0; i < VFS_FD_MAX; i++)
 			if (p->fds[i].f && p->fds[i].f->node->pipe) {
-				drop(&p->fds[i].f->node->pipe->rwait, space);
-				drop(&p->fds[i].f->node->pipe->wwait, space);
-				drop(&p->fds[i].f->node->pipe->owait, space);
+				drop(&p->fds[i].f->node->pipe->rwait, space, EXO_NILTHREAD, NULL);
+				drop(&p->fds[i].f->node->pipe->wwait, space, EXO_NILTHREAD, NULL);
+				drop(&p->fds[i].f->node->pipe->owait, space, EXO_NILTHREAD, NULL);
 			}
+}
+
+void pipe_cancel(struct vfs *v, exo_tid_t client)
+{
+	struct pwait *opens = NULL;
+
+	for (struct vproc *p = v->procs; p; p = p->next)
+		for (unsigned i = 0; i < VFS_FD_MAX; i++)
+			if (p->fds[i].f && p->fds[i].f->node->pipe) {
+				struct pipe *pp = p->fds[i].f->node->pipe;
+
+				drop(&pp->rwait, EXO_NILSPACE, client, NULL);
+				drop(&pp->wwait, EXO_NILSPACE, client, NULL);
+				drop(&pp->owait, EXO_NILSPACE, client, &opens);
+			}
+	/* An interrupted FIFO open leaves no descriptor behind. */
+	while (opens) {
+		struct pwait *w = opens;
+
+		opens = w->next;
+		open_undo(v, w->space, w->count);
+		free(w);
+	}
 }
 
 void pipe_free(struct node *n)

@@ -199,14 +199,14 @@ bool poll_waiting(void)
 	return waiting != NULL;
 }
 
-void poll_forget_space(exo_space_t space)
+static void poll_drop(exo_space_t space, exo_tid_t client)
 {
 	struct pollwait **q = &waiting;
 
 	while (*q) {
 		struct pollwait *w = *q;
 
-		if (w->space == space) {
+		if ((space != EXO_NILSPACE && w->space == space) || (client != EXO_NILTHREAD && w->client == client)) {
 			*q = w->next;
 			free(w->fds);
 			free(w);
@@ -214,4 +214,14 @@ void poll_forget_space(exo_space_t space)
 			q = &w->next;
 		}
 	}
+}
+
+void poll_forget_space(exo_space_t space)
+{
+	poll_drop(space, EXO_NILTHREAD);
+}
+
+void poll_cancel(exo_tid_t client)
+{
+	poll_drop(EXO_NILSPACE, client);
 }

@@ -168,6 +168,8 @@ int pipe_read(struct vreq *r, struct ofd *f, uint64_t count);
 int pipe_write(struct vreq *r, struct ofd *f);
 void pipe_close_end(struct vfs *v, struct ofd *f);
 void pipe_forget_space(struct vfs *v, exo_space_t space);
+/* EXO_LABEL_CANCEL: the requests `client` left waiting go (a FIFO it was opening closes). */
+void pipe_cancel(struct vfs *v, exo_tid_t client);
 void pipe_free(struct node *n);
 
 /* lock.c */
@@ -176,6 +178,7 @@ int do_flock(struct vreq *r);
 /* p closes a descriptor of f (last: f's last descriptor). */
 void lock_close(struct vfs *v, struct vproc *p, struct ofd *f, bool last);
 void lock_forget_space(struct vfs *v, exo_space_t space);
+void lock_cancel(struct vfs *v, exo_tid_t client);
 void lock_node_free(struct node *n);
 
 /* poll.c */
@@ -186,6 +189,7 @@ bool poll_waiting(void);
 /* The receive timeout until the next poll deadline (or device look). */
 exo_timeout_t poll_timeout(void);
 void poll_forget_space(exo_space_t space);
+void poll_cancel(exo_tid_t client);
 /* Whether a device server's descriptor has input to read now. */
 bool dev_readable(struct node *n);
 
@@ -233,9 +237,12 @@ struct ofd *fd_get(struct vproc *p, uint64_t fd);
 int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos);
 /*
  * Answer a deferred request: label err, or label 0 with `word` in mr[0] and
- * the data as a string item when given. A client that gave up is gone.
+ * the data as a string item when given. Not EXO_OK: the client is gone or
+ * was interrupted before the answer came (it will send EXO_LABEL_CANCEL),
+ * and the caller undoes what the request did (data read goes back, a lock
+ * taken is released, a FIFO opened is closed).
  */
-void vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err);
+exo_err vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err);
 void proc_exit(struct vfs *v, exo_space_t space);
 void vfs_dispatch(struct vreq *r);
 
