@@ -80,6 +80,11 @@ _Noreturn void lx_exit_group(int status)
 		syscall(SYS_exit_group, status);
 }
 
+int lx_setpgid_self(void)
+{
+	return (int)sys_ret(syscall(SYS_setpgid, 0, 0));
+}
+
 int lx_gettid(void)
 {
 	return (int)syscall(SYS_gettid);

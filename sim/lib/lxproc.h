@@ -18,6 +18,8 @@ long lx_write(int fd, const void *buf, size_t n);
 int lx_waitpid(int pid);
 _Noreturn void lx_exit_group(int status);
 int lx_gettid(void);
+/* Make the calling process the leader of a host process group of its own. */
+int lx_setpgid_self(void);
 
 /* Run an image held in memory: returns only on failure, -errno. */
 int lx_exec_image(const void *img, size_t len, const char *name, char *const argv[], char *const envp[]);

@@ -50,6 +50,12 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 			lx_exit_group(0);
 		}
 		lx_close(tell[1]);
+		/*
+		 * A host process group of its own, whose parent (exosim) is in
+		 * the same session: never an orphaned group, so the host does
+		 * not discard SIGTSTP, SIGTTIN and SIGTTOU sent to it.
+		 */
+		lx_setpgid_self();
 		if (lx_read(go[0], &b, 1) != 1)
 			lx_exit_group(127); /* the parent gave up on this child */
 		lx_close(go[0]);

@@ -77,6 +77,30 @@ out = read_until(b"$ ")
 if b"status=130" not in out:
     fail("sleep killed by ^C should give status 130: %r" % out)
 
+# Job control: ^Z stops the foreground job, jobs lists it, fg brings it back
+# (and ^C ends it there), a background job shows in jobs and is waited for.
+type_line("sleep 100\r")
+read_until(b"sleep 100")
+time.sleep(1.0)
+os.write(fd, b"\x1a")
+out = read_until(b"$ ", timeout=20)
+if b"Stopped" not in out:
+    fail("^Z did not stop sleep 100: %r" % out)
+type_line("jobs\r")
+out = read_until(b"$ ")
+if b"Stopped" not in out or b"sleep 100" not in out:
+    fail("jobs does not list the stopped job: %r" % out)
+type_line("fg\r")
+read_until(b"sleep 100")
+time.sleep(1.0)
+os.write(fd, b"\x03")
+read_until(b"$ ", timeout=20)
+type_line("sleep 1 & wait; echo waited=$?\r")
+out = read_until(b"waited=")
+out += read_until(b"$ ")
+if b"waited=0" not in out:
+    fail("background job and wait: %r" % out)
+
 type_line("exit 3\r")
 deadline = time.time() + TIMEOUT
 while True:
@@ -94,4 +118,4 @@ while True:
 code = os.waitstatus_to_exitcode(status)
 if code != 3:
     raise SystemExit("exosim ended with %d, not the shell's 3" % code)
-print("ok: prompt, echo, output, ^C of sleep 100, $? = 130, exit status 3")
+print("ok: prompt, echo, output, ^C of sleep 100, $? = 130, ^Z/jobs/fg, & and wait, exit status 3")
