@@ -33,7 +33,8 @@ static int cmd_done(int s)
 	set_status(s);
 	if (sh.opt_errexit && s != 0 && sh.cond == 0 && sh.ctl == CTL_NONE)
 		sh.ctl = CTL_EXIT;
-	return s;
+	trap_run_pending();
+	return sh.status;
 }
 
 /* ---- finding and running programs ---- */

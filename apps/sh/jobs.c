@@ -377,6 +377,7 @@ pid_t sh_fork(struct job *j, int foreground)
 				tcsetpgrp(0, pg);
 		}
 		jobs_reset_signals();
+		trap_reset_child();
 		sh.jobctl = 0;
 		sh.interactive = 0;
 		sh.is_child = 1;

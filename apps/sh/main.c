@@ -63,7 +63,12 @@ int sh_run_input(struct input *in)
 
 	while (sh.ctl == CTL_NONE) {
 		int intr;
-		char *line = input_line(in, buf.len > 0, &intr);
+		char *line;
+
+		trap_run_pending();
+		if (sh.ctl != CTL_NONE)
+			break;
+		line = input_line(in, buf.len > 0, &intr);
 
 		if (intr) {
 			/* ^C at the prompt: forget the line, prompt again */
@@ -125,6 +130,7 @@ void sh_exit_cleanup(void)
 	if (sh.jobctl)
 		jobs_hangup();
 	jobs_free_all();
+	trap_free_all();
 	func_free_all();
 	var_free_all();
 	sv_free(&sh.params);
@@ -262,6 +268,7 @@ int main(int argc, char **argv)
 	}
 	if (sh.interactive && sh.ctl != CTL_EXIT)
 		sh_write_all(2, "exit\n", 5);
+	trap_run_exit();
 	sh_exit_cleanup();
 	return sh.status;
 }

@@ -311,6 +311,15 @@ struct builtin {
 const struct builtin *builtin_find(const char *name);
 int builtin_test(int argc, char **argv);
 int builtin_set_options(int argc, char **argv, int *consumed);
+int builtin_printf(int argc, char **argv);
+
+/* ---- trap.c ---- */
+
+int builtin_trap(int argc, char **argv);
+void trap_run_pending(void);
+void trap_run_exit(void);
+void trap_reset_child(void);
+void trap_free_all(void);
 
 /* ---- main.c: the shell's state ---- */
 

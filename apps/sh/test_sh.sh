@@ -224,6 +224,15 @@ check "command -v" "cd" 'command -v cd'
 check "umask" "0027" 'umask 027; umask'
 check "export listing" "export XY='1 2'" 'export XY="1 2"; export | while read l; do case $l in *XY=*) echo "$l";; esac; done'
 check "exec replaces the shell" "replaced" 'exec echo replaced; echo not here'
+check "printf conversions" "a-42|    r|l  |007|ff|3.50" 'printf "%s-%d|%5s|%-3s|%03d|%x|%.2f\n" a 42 r l 7 255 3.5'
+check "printf reuses its format" "[a][b][c]" 'printf "[%s]" a b c; echo'
+check "printf escapes and %b" "a${nl}b	c" 'printf "a\n"; printf "%b\n" "b\tc"'
+check "printf missing arguments" "<> 0" 'printf "<%s> %d\n"'
+check "trap on exit" "hi${nl}bye" 'trap "echo bye" EXIT; echo hi; exit 3' 3
+check "trap on a signal" "got TERM${nl}after" 'trap "echo got TERM" TERM; kill $$; echo after'
+check "trap ignores a signal" "alive" 'trap "" TERM; kill $$; echo alive'
+check "subshells do not inherit traps" "sub${nl}main${nl}parent" 'trap "echo parent" EXIT; (echo sub); echo main'
+check "trap lists actions" "trap -- 'echo x' INT" 'trap "echo x" INT; trap'
 
 # ---- background jobs ----
 check "background and wait" "started${nl}done 0" 'sleep 0.1 & echo started; wait; echo done $?'
