@@ -646,6 +646,8 @@ static void op_fault(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 	kdebug(k, "fault of %x at %#llx (%s) ip %#llx -> pager %x", t->ipc.tid, (unsigned long long)f.addr,
 	       f.access & EXO_W ? "write" : f.access & EXO_X ? "exec" : "read", (unsigned long long)f.ip, pager);
 	t->op = SIM_OP_FAULT;
+	t->faults++;
+	k->faults++;
 	t->rcv_window = EXO_FPAGE_COMPLETE;
 	t->nbuf = 0;
 	t->wait = KWAIT_IPC;
@@ -758,6 +760,8 @@ static void dispatch(struct ksim *k, struct kchan *c, size_t len)
 		answer_chan(k, c, err, 0, 0, NULL, 0);
 		return;
 	}
+	if (c->thread)
+		c->thread->since = k_now(k);
 	ops[h->op].fn(k, c, h, len);
 }
 

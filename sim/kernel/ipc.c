@@ -92,6 +92,10 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),
 		       exo_tag_typed(h->tag), exo_strerror(err));
 	}
+	if (err == EXO_OK) {
+		s->ipc_sent++;
+		s->since = r->since = k_now(k); /* s goes on to its receive phase, or runs */
+	}
 	k_msg_free(k, m);
 	from->msg = NULL;
 	/* A grant's sender answers only when its pages are gone from its space. */
@@ -107,6 +111,7 @@ static void complete(struct ipc *ipc, struct ipc_thread *it, exo_err err)
 	k_msg_free(k, it->msg);
 	it->msg = NULL;
 	t->wait = KWAIT_NONE;
+	t->since = k_now(k);
 	if (t->chan)
 		k_answer(k, t, err, 0, t->op == SIM_OP_REPLY_WAIT ? (uint32_t)t->reply_err : 0, NULL, 0);
 }

@@ -71,7 +71,10 @@ struct kthread {
 	exo_err reply_err;       /* reply-wait: the outcome of its reply */
 	char lookup[EXO_NAME_MAX + 1];
 	uint64_t lookup_deadline;
-	uint64_t ipc_count;
+	uint64_t ipc_count;      /* messages received */
+	uint64_t ipc_sent;       /* messages it sent that were delivered */
+	uint64_t faults;         /* page faults it took */
+	uint64_t since;          /* kernel clock of its last change of state (exoctl ps) */
 	exo_fpage_t rcv_window;  /* where map/grant items may land */
 	struct knote *notes;     /* kernel notices waiting for an open receive */
 	uint32_t gate;           /* a batch its next answer waits for (it granted pages away) */
@@ -154,6 +157,13 @@ struct ksim {
 	unsigned nnames;
 	struct kthread *lookups;
 	uint64_t kernel_bytes;
+	uint64_t faults;         /* page faults handed to pagers */
+
+	/* the control socket (control.c): exoctl's requests */
+	int control_fd;
+	char *control_path;
+	struct event *control_ev;
+	struct kcontrol *controls;
 
 	unsigned char *rxbuf;    /* one frame being decoded */
 	unsigned char *txbuf;    /* one answer with install records */
@@ -237,6 +247,10 @@ void k_lookup_cancel(struct ksim *k, struct kthread *t);
 void k_names_drop(struct ksim *k, struct kthread *t);
 void k_lookups_expire(struct ksim *k, uint64_t now);
 uint64_t k_lookups_next_deadline(struct ksim *k);
+
+/* control.c: the control socket, KERNEL_SOCKET.ctl (proto/control.proto) */
+int k_control_listen(struct ksim *k);
+void k_control_close(struct ksim *k);
 
 /* boot.c */
 int k_boot_load(struct ksim *k, const char *path);

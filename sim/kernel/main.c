@@ -176,6 +176,7 @@ static void teardown(struct ksim *k)
 			k_space_maybe_free(k, s);
 	}
 	k_boot_free(k);
+	k_control_close(k);
 	if (k->listen_fd >= 0) {
 		event_free(k->accept_ev);
 		close(k->listen_fd);
@@ -198,7 +199,8 @@ static void teardown(struct ksim *k)
 
 int main(int argc, char **argv)
 {
-	struct ksim ks = { .listen_fd = -1, .memfd = -1, .cpu = 0, .verbose = 1, .armed = IPC_NEVER };
+	struct ksim ks = { .listen_fd = -1, .control_fd = -1, .memfd = -1, .cpu = 0, .verbose = 1,
+			   .armed = IPC_NEVER };
 	struct ksim *k = &ks;
 	const char *boot = NULL, *cpu = "first";
 	const char *wraps[32], *waits[32];
@@ -297,6 +299,7 @@ int main(int argc, char **argv)
 	if (k_listen(k) < 0) {
 		k->exit_status = 1;
 	} else {
+		k_control_listen(k); /* exoctl's; the kernel runs without it */
 		if (k->cpu < 0)
 			klog(k, "kernel on %s, spaces on any CPU", k->socket_path);
 		else
