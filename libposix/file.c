@@ -34,6 +34,7 @@
 static struct {
 	exo_tid_t server;
 	uint64_t rhandle, whandle;
+	uint64_t rflags;         /* DEV_RD_* the VFS gave with the read redirect */
 	uint8_t rknown, wknown;
 } devs[FD_CACHE];
 
@@ -160,9 +161,9 @@ int close(int fd)
 }
 
 /* One device read or write after a redirect. */
-static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, void *buf, size_t n)
+static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, uint64_t flags, void *buf, size_t n)
 {
-	uint64_t in[2] = { handle, n };
+	uint64_t in[3] = { handle, n, flags };
 	exo_msg_t m;
 	size_t got = 0;
 	int r;
@@ -170,7 +171,7 @@ static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, void *buf,
 	if (writing)
 		r = px_dev_call(server, DEV_WRITE, 1, in, buf, n, NULL, 0, &m, NULL);
 	else
-		r = px_dev_call(server, DEV_READ, 2, in, NULL, 0, buf, n, &m, &got);
+		r = px_dev_call(server, DEV_READ, 3, in, NULL, 0, buf, n, &m, &got);
 	if (r == -XE_EPIPE && writing)
 		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
 	if (r < 0)
@@ -196,7 +197,8 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 			errno = ESPIPE; /* a device does not seek */
 			return -1;
 		}
-		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle, buf, n);
+		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle,
+			      writing ? 0 : devs[fd].rflags, buf, n);
 	}
 	in[0] = (uint64_t)fd;
 	if (off < 0) {
@@ -227,10 +229,12 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 				devs[fd].wknown = 1;
 			} else {
 				devs[fd].rhandle = m.mr[1];
+				devs[fd].rflags = exo_tag_untyped(m.tag) >= 3 ? m.mr[2] & DEV_RD_KNOWN : 0;
 				devs[fd].rknown = 1;
 			}
 		}
-		return dev_io(writing, m.mr[0], m.mr[1], buf, n);
+		return dev_io(writing, m.mr[0], m.mr[1],
+			      !writing && exo_tag_untyped(m.tag) >= 3 ? m.mr[2] & DEV_RD_KNOWN : 0, buf, n);
 	}
 	if (r == -XE_EPIPE && writing)
 		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
@@ -589,6 +593,12 @@ static int px_fcntl(int fd, int cmd, long arg)
 		else
 			in[2] = (arg & O_APPEND ? VO_APPEND : 0) | (arg & O_NONBLOCK ? VO_NONBLOCK : 0);
 		r = px_vfs_call(VFS_SETFL, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		/*
+		 * O_NONBLOCK travels with a device read redirect: ask again. Every
+		 * descriptor, for a dup of this one shares the status flags.
+		 */
+		if (cmd == F_SETFL)
+			memset(devs, 0, sizeof(devs));
 		return r < 0 ? px_fail(r) : 0;
 	case F_GETLK:
 	case F_SETLK:

@@ -2,18 +2,26 @@
  * libposix/poll.c — poll, ppoll, select, pselect: one VFS_POLL request
  * that the VFS answers when a descriptor is ready or the timeout passes.
  *
- * Signals are still the host's on the sim (issue 5 brings Exo's), so the
- * signal masks of ppoll and pselect are not applied yet, and a select does
- * not write the time left back into its timeout.
+ * select writes the time left back into its timeout, as Linux does.
+ * ppoll and pselect set their signal mask for the wait and restore the
+ * caller's after it. A signal pending when the call starts that the new
+ * mask lets through runs its handler as the mask is set, and the call then
+ * returns EINTR without waiting. One that arrives in the short window
+ * after the mask is set and before the request reaches the VFS runs its
+ * handler there, and the wait goes on (Exo has no single call that swaps
+ * the mask and blocks in a server); a signal during the wait ends it with
+ * EINTR.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 
 #include <exo/errno.h>
+#include <exo/signal.h>
 #include <exo/vfs.h>
 
 #include "px.h"
@@ -104,14 +112,66 @@ int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	return px_poll(fds, n, timeout_ms < 0 ? VPOLL_FOREVER : (uint64_t)timeout_ms * 1000000u);
 }
 
+/* The Exo signals a C library set holds. */
+static exo_sigset_t exo_set(const sigset_t *set)
+{
+	exo_sigset_t x = 0;
+
+	for (int sig = 1; sig < 65; sig++) {
+		int e = sigismember(set, sig) == 1 ? px_sig_to_exo(sig) : 0;
+
+		if (e)
+			x |= EXO_SIGBIT(e);
+	}
+	return x;
+}
+
+/*
+ * Put `mask` in place for a wait (ppoll, pselect); *old gets the caller's.
+ * 1: a signal pending before that the mask lets through was handled as it
+ * was set (the caller returns EINTR); 0: wait; -1: errno set.
+ */
+static int mask_enter(const sigset_t *mask, exo_sigset_t *old)
+{
+	exo_sigset_t want = exo_set(mask), pending = 0;
+
+	exo_signal_pending(&pending);
+	if (exo_signal_mask(EXO_SIG_SETMASK, &want, old) != EXO_OK) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (pending & ~want & ~EXO_SIG_UNBLOCKABLE) ? 1 : 0;
+}
+
+static void mask_leave(const exo_sigset_t *old)
+{
+	exo_signal_mask(EXO_SIG_SETMASK, old, NULL);
+}
+
 int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t *mask)
 {
-	(void)mask;
+	exo_sigset_t old;
+	int r, saved;
+
 	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
 		errno = EINVAL;
 		return -1;
 	}
-	return px_poll(fds, n, ts_ns(t));
+	if (!mask)
+		return px_poll(fds, n, ts_ns(t));
+	r = mask_enter(mask, &old);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		mask_leave(&old);
+		errno = EINTR;
+		return -1;
+	}
+	r = px_poll(fds, n, ts_ns(t));
+	saved = errno;
+	mask_leave(&old);
+	errno = saved;
+	return r;
 }
 
 static int px_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t timeout_ns)
@@ -167,22 +227,52 @@ static int px_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t time
 	return count;
 }
 
+/* select: the time left goes back into *tv (Linux), whatever the outcome. */
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
+	uint64_t timeout, start, spent;
+	int r, saved;
+
 	if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
 		errno = EINVAL;
 		return -1;
 	}
-	return px_select(nfds, rd, wr, ex,
-			 tv ? (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u : VPOLL_FOREVER);
+	timeout = tv ? (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u : VPOLL_FOREVER;
+	start = exo_clock_ns();
+	r = px_select(nfds, rd, wr, ex, timeout);
+	if (tv) {
+		saved = errno;
+		spent = exo_clock_ns() - start;
+		timeout = r == 0 || spent >= timeout ? 0 : timeout - spent; /* a timeout leaves nothing */
+		tv->tv_sec = (time_t)(timeout / 1000000000u);
+		tv->tv_usec = (suseconds_t)(timeout % 1000000000u / 1000u);
+		errno = saved;
+	}
+	return r;
 }
 
 int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *t, const sigset_t *mask)
 {
-	(void)mask;
+	exo_sigset_t old;
+	int r, saved;
+
 	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
 		errno = EINVAL;
 		return -1;
 	}
-	return px_select(nfds, rd, wr, ex, ts_ns(t));
+	if (!mask)
+		return px_select(nfds, rd, wr, ex, ts_ns(t));
+	r = mask_enter(mask, &old);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		mask_leave(&old);
+		errno = EINTR;
+		return -1;
+	}
+	r = px_select(nfds, rd, wr, ex, ts_ns(t));
+	saved = errno;
+	mask_leave(&old);
+	errno = saved;
+	return r;
 }

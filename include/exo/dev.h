@@ -22,8 +22,9 @@
 
 /* X(name, number, in-words, out-words) */
 #define DEV_OPS(X)                                                            \
-	/* in: handle, count. out: bytes; data (offer a buffer) */            \
-	X(READ, 1, 2, 1)                                                       \
+	/* in: handle, count, flags (DEV_RD_*). out: bytes; data (offer a     \
+	 * buffer). DEV_RD_NONBLOCK: XE_EAGAIN instead of waiting. */         \
+	X(READ, 1, 3, 1)                                                       \
 	/* in: handle; data. out: bytes */                                     \
 	X(WRITE, 2, 1, 1)                                                      \
 	/* in: handle. out: the attribute words (DTW_*) */                     \
@@ -36,8 +37,17 @@
 	X(GETWINSZ, 6, 1, 4)                                                   \
 	/* in: handle, rows, columns, x pixels, y pixels (each < 65536) */     \
 	X(SETWINSZ, 7, 5, 0)                                                   \
-	/* in: handle. out: bytes a read would get now (FIONREAD) */           \
-	X(NREAD, 8, 1, 1)
+	/* in: handle. out: bytes a read would get now (FIONREAD), DEV_NR_*   \
+	 * flags (end of file: a read returns 0 at once; the input is gone) */ \
+	X(NREAD, 8, 1, 2)
+
+/* READ's flags. */
+#define DEV_RD_NONBLOCK 0x1u    /* nothing to read now: XE_EAGAIN, do not wait */
+#define DEV_RD_KNOWN 0x1u
+
+/* NREAD's second word: why a read would not wait although no bytes are there. */
+#define DEV_NR_EOF 0x1u         /* a read returns 0 now (EOF typed, or the input ended) */
+#define DEV_NR_HUP 0x2u         /* the input ended for good (the host's stdin closed) */
 
 /*
  * Terminal attributes: TCGETATTR's reply and TCSETATTR's request carry

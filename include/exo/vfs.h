@@ -269,7 +269,9 @@ static inline uint32_t vfs_at(uint32_t op, uint32_t at1, uint32_t at2)
 /*
  * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:
  * do the I/O with the device server mr[0] (a thread id), handle mr[1]
- * (exo/dev.h). Not an errno: above every XE_* value.
+ * (exo/dev.h); a READ's reply adds mr[2], the DEV_RD_* flags of the
+ * descriptor's reads (VO_NONBLOCK: DEV_RD_NONBLOCK). Not an errno: above
+ * every XE_* value.
  */
 #define VFS_REDIRECT 0x1000u
 

@@ -301,7 +301,8 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 		r->redirect = true;
 		r->m->mr[0] = n->dev_server;
 		r->m->mr[1] = f->in_handle;
-		return 2;
+		r->m->mr[2] = (f->flags & VO_NONBLOCK) ? DEV_RD_NONBLOCK : 0;
+		return 3;
 	}
 	if (off >= n->size)
 		count = 0;
@@ -1247,7 +1248,7 @@ void vfs_dispatch(struct vreq *r)
 		return;
 	}
 	if (r->redirect) {
-		r->m->tag = exo_tag(VFS_REDIRECT, 2, 0);
+		r->m->tag = exo_tag(VFS_REDIRECT, (unsigned)res, 0);
 		return;
 	}
 	if (r->deferred)

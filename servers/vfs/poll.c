@@ -13,7 +13,8 @@
  * when no writer is left; its write end is writable with PIPE_BUF bytes of
  * room and in error (ERR) when no reader is left. A descriptor on a device
  * server (the console) is writable, and readable when the device says so
- * (dev_readable); a poll waiting on one looks again every DEV_RECHECK_NS.
+ * (dev_readable: bytes to read, or end of file; input gone for good is HUP
+ * too); a poll waiting on one looks again every DEV_RECHECK_NS.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,21 @@ static struct pollwait *waiting;
  * bounded timeouts: a stuck device makes its descriptor look not ready, it
  * never stops the VFS.
  */
-bool dev_readable(struct node *n)
+unsigned dev_readable(struct node *n, uint64_t handle)
 {
 	exo_msg_t m = { 0 };
 
-	m.mr[0] = CONSOLE_IN;
+	m.mr[0] = handle;
 	m.tag = exo_tag(DEV_NREAD, 1, 0);
-	if (exo_call(n->dev_server, &m, exo_timeout_ms(100), exo_timeout_ms(100)) != EXO_OK)
-		return false;
-	return exo_tag_label(m.tag) == 0 && m.mr[0] > 0;
+	if (exo_call(n->dev_server, &m, exo_timeout_ms(100), exo_timeout_ms(100)) != EXO_OK ||
+	    exo_tag_label(m.tag) != 0 || exo_tag_untyped(m.tag) < 1)
+		return 0;
+	if (m.mr[0] > 0)
+		return VP_IN;
+	if (exo_tag_untyped(m.tag) < 2)
+		return 0;
+	/* End of file: a read returns 0 at once; the input gone for good is a hangup too. */
+	return ((m.mr[1] & DEV_NR_EOF) ? VP_IN : 0) | ((m.mr[1] & DEV_NR_HUP) ? VP_IN | VP_HUP : 0);
 }
 
 static unsigned ready(struct vproc *p, const struct vfs_pollfd *e, bool *on_device)
@@ -79,10 +86,10 @@ static unsigned ready(struct vproc *p, const struct vfs_pollfd *e, bool *on_devi
 				r |= VP_OUT;
 		}
 	} else if (n->dev == VDEV_SERVER) {
-		r |= VP_OUT;
-		if ((ev & VP_IN) && dev_readable(n))
-			r |= VP_IN;
-		else if (ev & VP_IN)
+		unsigned in = acc != VO_WRONLY ? dev_readable(n, f->in_handle) : 0;
+
+		r |= VP_OUT | in;
+		if ((ev & VP_IN) && !(in & VP_IN))
 			*on_device = true;
 	} else {
 		r |= VP_IN | VP_OUT;

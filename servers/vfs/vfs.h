@@ -190,8 +190,8 @@ bool poll_waiting(void);
 exo_timeout_t poll_timeout(void);
 void poll_forget_space(exo_space_t space);
 void poll_cancel(exo_tid_t client);
-/* Whether a device server's descriptor has input to read now. */
-bool dev_readable(struct node *n);
+/* Whether a device server's handle has input now: VP_IN (bytes, or end of file), VP_HUP. */
+unsigned dev_readable(struct node *n, uint64_t handle);
 
 /* cred.c */
 /* Whether `who` may do `want` (VACC_R | VACC_W | VACC_X) to n: 0 or -XE_EACCES. */

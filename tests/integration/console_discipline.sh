@@ -62,3 +62,6 @@ printf 'ab\b \bc\n' >"$dir/want"
 grep -qF "$(cat "$dir/want")" "$dir/out" || { echo "console_discipline: echo: no 'ab<BS> <BS>c'" >&2; exit 1; }
 # Raw: VMIN=0 and VTIME reads get 0 with no input; then the bytes come unedited.
 run raw 'ab\177c\025\004\n' 'poll: 0' 'timed: 0' 'raw: ab\x7fc\x15\x04\n'
+# O_NONBLOCK: EAGAIN with nothing typed; poll says when to read; at the end
+# of the host input poll reports POLLIN and POLLHUP, and the read gets 0.
+run nonblock 'x\n' 'nonblock: EAGAIN' 'read: x\n' 'poll-eof: in hup' 'end'

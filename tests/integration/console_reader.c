@@ -9,7 +9,13 @@
  *   echo   the same with ECHO and ECHOE on
  *   raw    ICANON off: a VMIN=0 read and a VTIME read get 0 with no input;
  *          then VMIN=1, and "raw: <bytes>" for all that came up to a newline
+ *   nonblock  O_NONBLOCK: a read with nothing typed is "nonblock: EAGAIN";
+ *          then poll before each read ("read: <bytes>"); at the end of the
+ *          input poll's events ("poll-eof: in hup") and "end"
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -78,6 +84,35 @@ static int raw(struct termios *t)
 	return 0;
 }
 
+static int nonblock(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char buf[256];
+	ssize_t n;
+
+	if (fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK) != 0)
+		return 1;
+	n = read(0, buf, sizeof(buf));
+	printf("nonblock: %s\n", n < 0 && errno == EAGAIN ? "EAGAIN" : "not EAGAIN");
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(&p, 1, 20000) != 1)
+			return 1;
+		n = read(0, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		if (n <= 0)
+			break;
+		show("read", buf, (size_t)n);
+	}
+	if (n < 0)
+		return 1;
+	printf("poll-eof:%s%s\n", p.revents & POLLIN ? " in" : "", p.revents & POLLHUP ? " hup" : "");
+	printf("end\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct termios t;
@@ -89,6 +124,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "raw") == 0)
 		return raw(&t);
+	if (strcmp(argv[1], "nonblock") == 0)
+		return nonblock();
 	if (strcmp(argv[1], "echo") == 0) {
 		t.c_lflag |= ECHO | ECHOE;
 		if (tcsetattr(0, TCSANOW, &t) != 0)

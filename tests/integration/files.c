@@ -203,7 +203,7 @@ static void test_the_console_refuses_wrong_handles_and_operations(void **state)
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = CONSOLE_OUT; /* reading from the output */
 	m.mr[1] = sizeof(buf);
-	m.tag = exo_tag(DEV_READ, 2, 0);
+	m.tag = exo_tag(DEV_READ, 3, 0);
 	exo_msg_accept_string(&m, buf, sizeof(buf));
 	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
 	assert_int_equal(exo_tag_label(m.tag), XE_EBADF);

@@ -391,6 +391,65 @@ static void *write_later(void *arg)
 	return (void *)(intptr_t)write((int)(intptr_t)arg, "!", 1);
 }
 
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+/*
+ * ppoll and pselect wait with their own signal mask: a signal the caller
+ * blocks, pending before the call, runs its handler as the call's mask
+ * lets it through, the call ends with EINTR at once, and the caller's mask
+ * is back afterwards.
+ */
+static void test_ppoll_and_pselect_apply_their_signal_mask(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct timespec ts = { 5, 0 };
+	sigset_t block, none, now;
+	int p[2];
+	struct pollfd pf;
+	fd_set rd;
+	uint64_t t0;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigemptyset(&none);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &block, NULL), 0);
+	for (int round = 0; round < 2; round++) {
+		usr1_seen = 0;
+		assert_int_equal(raise(SIGUSR1), 0);
+		assert_int_equal(usr1_seen, 0); /* blocked: pending */
+		t0 = now_ms();
+		pf = (struct pollfd){ .fd = p[0], .events = POLLIN };
+		FD_ZERO(&rd);
+		FD_SET(p[0], &rd);
+		if (round == 0)
+			assert_int_equal(ppoll(&pf, 1, &ts, &none), -1);
+		else
+			assert_int_equal(pselect(p[0] + 1, &rd, NULL, NULL, &ts, &none), -1);
+		assert_int_equal(errno, EINTR);
+		assert_int_equal(usr1_seen, 1);
+		assert_true(now_ms() - t0 < 4000);
+		assert_int_equal(sigprocmask(SIG_BLOCK, NULL, &now), 0);
+		assert_true(sigismember(&now, SIGUSR1));
+	}
+	/* With the signal blocked by the call's mask too, the timeout passes. */
+	ts = (struct timespec){ 0, 50000000 };
+	assert_int_equal(ppoll(&pf, 1, &ts, &block), 0);
+	assert_int_equal(sigprocmask(SIG_UNBLOCK, &block, NULL), 0);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void test_poll_and_select_on_pipes_files_and_the_console(void **state)
 {
 	struct pollfd pf[3];
@@ -441,6 +500,16 @@ static void test_poll_and_select_on_pipes_files_and_the_console(void **state)
 	t0 = now_ms();
 	assert_int_equal(select(0, NULL, NULL, NULL, &tv), 0);
 	assert_true(now_ms() - t0 >= 40);
+	/* The time left goes back into the timeval (Linux): none after a timeout, ... */
+	assert_int_equal(tv.tv_sec, 0);
+	assert_int_equal(tv.tv_usec, 0);
+	/* ... nearly all of it when a descriptor was ready at once. */
+	FD_ZERO(&rd);
+	FD_SET(fd, &rd);
+	tv = (struct timeval){ 5, 0 };
+	assert_int_equal(select(fd + 1, &rd, NULL, NULL, &tv), 1);
+	assert_true(tv.tv_sec == 4 || (tv.tv_sec == 5 && tv.tv_usec == 0));
+	assert_true(tv.tv_sec * 1000000 + tv.tv_usec > 4000000);
 
 	/* Ends: no writer is HUP for the reader; no reader is ERR for the writer. */
 	assert_int_equal(close(p[1]), 0);
@@ -646,6 +715,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_readv_writev_gather_and_scatter),
 		cmocka_unit_test(test_fsync_pathconf_getdtablesize),
 		cmocka_unit_test(test_poll_and_select_on_pipes_files_and_the_console),
+		cmocka_unit_test(test_ppoll_and_pselect_apply_their_signal_mask),
 		cmocka_unit_test(test_record_locks_exclude_wait_and_detect_deadlock),
 		cmocka_unit_test(test_flock_belongs_to_the_open_file),
 	};

@@ -180,8 +180,12 @@ static int do_read(struct con *c, exo_msg_t *m, exo_tid_t from)
 
 	if (m->mr[0] != CONSOLE_IN)
 		return -XE_EBADF;
+	if (m->mr[2] & ~(uint64_t)DEV_RD_KNOWN)
+		return -XE_EINVAL;
 	if (c->nwaiters == 0 || count == 0)
 		n = con_ld_read(&c->ld, c->out, count, 0);
+	if (n < 0 && (m->mr[2] & DEV_RD_NONBLOCK))
+		return -XE_EAGAIN; /* O_NONBLOCK: nothing typed yet */
 	if (n >= 0) {
 		m->mr[0] = (uint64_t)n;
 		exo_msg_put_string(m, 1, c->out, (uint32_t)n);
@@ -313,7 +317,8 @@ static int do_nread(struct con *c, exo_msg_t *m, exo_tid_t from)
 	if (!handle_ok(m->mr[0]))
 		return -XE_EBADF;
 	m->mr[0] = con_ld_ready(&c->ld);
-	m->tag = exo_tag(0, 1, 0);
+	m->mr[1] = (con_ld_at_eof(&c->ld) ? DEV_NR_EOF : 0) | (c->ld.eof ? DEV_NR_HUP : 0);
+	m->tag = exo_tag(0, 2, 0);
 	return 0;
 }
 

@@ -61,6 +61,13 @@ size_t con_ld_ready(const struct con_ld *ld)
 	return ld->nends ? ld->ends[ld->nends - 1] : 0;
 }
 
+int con_ld_at_eof(const struct con_ld *ld)
+{
+	if (!canonical(ld))
+		return ld->eof && ld->len == 0;
+	return ld->nends ? ld->ends[0] == 0 : ld->eof;
+}
+
 static void put_echo(struct con_ld *ld, const char *s, size_t n)
 {
 	if (n > sizeof(ld->echo) - ld->necho)

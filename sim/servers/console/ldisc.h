@@ -52,6 +52,9 @@ void con_ld_hangup(struct con_ld *ld);
 /* Bytes readable now (FIONREAD). */
 size_t con_ld_ready(const struct con_ld *ld);
 
+/* Whether a read now returns 0 at once: EOF typed at a line's start, or the input ended. */
+int con_ld_at_eof(const struct con_ld *ld);
+
 /*
  * A read of up to count bytes into out: the bytes given (0: end of file, or
  * nothing after an expired VTIME), or -1 when the read must wait. `expired`:

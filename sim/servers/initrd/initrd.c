@@ -103,7 +103,8 @@ static int do_nread(struct initrd *d, exo_msg_t *m)
 	struct stream *s = stream(d, m->mr[0]);
 
 	m->mr[0] = s->offset < d->size ? d->size - s->offset : 0;
-	m->tag = exo_tag(0, 1, 0);
+	m->mr[1] = m->mr[0] ? 0 : DEV_NR_EOF; /* at the end a read returns 0 */
+	m->tag = exo_tag(0, 2, 0);
 	return 0;
 }
 
