@@ -250,6 +250,19 @@ void k_boot_free(struct ksim *k)
 	k->boot = NULL;
 }
 
+void k_boot_each(struct ksim *k,
+		 void (*fn)(void *arg, int kind, const char *label, bool sigma0, const char *wrap, char **argv),
+		 void *arg)
+{
+	if (!k->boot)
+		return;
+	for (unsigned i = 0; i < k->boot->n; i++) {
+		const struct kboot_entry *e = &k->boot->e[i];
+
+		fn(arg, e->kind == B_WAIT ? 1 : e->kind == B_EXEC ? 2 : 0, e->label, e->sigma0, e->wrap, e->argv);
+	}
+}
+
 /* Run boot entries until one must wait for a name, or the list ends. */
 void k_boot_continue(struct ksim *k)
 {

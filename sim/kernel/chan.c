@@ -310,6 +310,8 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 			t->wait = KWAIT_NONE;
 			break;
 		}
+		if (k->trace)
+			k_trace_receive(k, t, to);
 		ipc_receive(&k->ipc, &t->ipc, to, rcv, now);
 		break;
 	case SIM_OP_REPLY_WAIT:
@@ -319,6 +321,8 @@ static void op_ipc(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t le
 		t->ipc.msg = NULL; /* a reply not taken is dropped */
 		if (t->reply_err != EXO_OK)
 			kdebug(k, "reply of %x to %x: %s", t->ipc.tid, to, exo_strerror(t->reply_err));
+		if (k->trace && (t->reply_err == EXO_ENOPARTNER || t->reply_err == EXO_ETIMEOUT))
+			k_trace_reply_lost(k, t, to, t->reply_err);
 		k_mem_flush(k, NULL, NULL);
 		if (k_notes_deliver(k, t)) {
 			t->wait = KWAIT_NONE;
@@ -603,6 +607,8 @@ static void op_unmap(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 			return;
 		}
 	}
+	if (k->trace)
+		k_trace_unmap(k, t, u.fpage, u.count, u.flags);
 	for (uint32_t i = 0; i < u.count; i++)
 		mdb_unmap(&k->mdb, &t->space->mdb, exo_fpage_base(u.fpage[i]),
 			  ((uint64_t)1 << exo_fpage_log2(u.fpage[i])) >> EXO_PAGE_SHIFT, exo_fpage_rights(u.fpage[i]),

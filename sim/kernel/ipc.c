@@ -92,6 +92,8 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		       r->space->label, r->ipc.tid, exo_tag_label(h->tag), exo_tag_untyped(h->tag),
 		       exo_tag_typed(h->tag), exo_strerror(err));
 	}
+	if (k->trace)
+		k_trace_deliver(k, s, r, m, err);
 	if (err == EXO_OK) {
 		s->ipc_sent++;
 		s->since = r->since = k_now(k); /* s goes on to its receive phase, or runs */
@@ -108,6 +110,8 @@ static void complete(struct ipc *ipc, struct ipc_thread *it, exo_err err)
 	struct ksim *k = ipc->priv;
 	struct kthread *t = it->priv;
 
+	if (k->trace && err != EXO_OK)
+		k_trace_ended(k, t, err);
 	k_msg_free(k, it->msg);
 	it->msg = NULL;
 	t->wait = KWAIT_NONE;

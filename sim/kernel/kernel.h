@@ -81,6 +81,7 @@ struct kthread {
 	void *held;              /* that answer */
 	size_t held_len;
 	bool held_installs;      /* it carries install records */
+	bool trace_call;         /* its last call passed the trace filters (its reply will) */
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext, *lprev; /* threads waiting in lookup */
 };
@@ -190,6 +191,8 @@ struct ksim {
 	bool shutting_down;
 	const char *wait_name;   /* the boot waits until this name is registered */
 	struct event *kill_ev;
+
+	struct ktrace *trace;    /* NULL unless recording (trace.c): one branch per hook */
 };
 
 /* thread.c */
@@ -263,6 +266,36 @@ pid_t k_spawn(struct ksim *k, char *const argv[], const char *wrapper, const cha
 void k_reap(struct ksim *k);
 void k_shutdown(struct ksim *k, int status);
 void k_boot_free(struct ksim *k);
+
+/* boot.c: each boot entry (kind 0 start, 1 wait, 2 exec), for the trace header */
+void k_boot_each(struct ksim *k,
+		 void (*fn)(void *arg, int kind, const char *label, bool sigma0, const char *wrap, char **argv),
+		 void *arg);
+
+/*
+ * trace.c — recording IPC events (docs/trace.md). k_trace_start opens path
+ * (truncating it) and records until k_trace_stop; both return 0 or -errno
+ * (-EBUSY: already tracing, -EINVAL: a bad filter, -ENOENT: not tracing).
+ * Hooks are called only when k->trace is set.
+ */
+struct ktrace_opts {
+	uint64_t max_bytes;          /* rotate at this size: path -> path.1; 0: no bound */
+	uint32_t string_max;         /* string bytes kept per item; 0: all of them */
+	const char *const *filters;  /* server=NAME, protocol=NAME, space=N, label=A[-B] */
+	unsigned nfilters;
+};
+int k_trace_start(struct ksim *k, const char *path, const struct ktrace_opts *o);
+int k_trace_stop(struct ksim *k);
+int k_trace_filter_check(const char *spec);
+void k_trace_deliver(struct ksim *k, struct kthread *s, struct kthread *r, const struct kmsg *m, exo_err err);
+void k_trace_ended(struct ksim *k, struct kthread *t, exo_err err);
+void k_trace_reply_lost(struct ksim *k, struct kthread *t, exo_tid_t to, exo_err err);
+void k_trace_receive(struct ksim *k, struct kthread *t, exo_tid_t from);
+void k_trace_notice(struct ksim *k, struct kthread *t, exo_tag_t tag, const uint64_t *w, unsigned n);
+void k_trace_unmap(struct ksim *k, struct kthread *t, const uint64_t *fpages, unsigned n, uint32_t flags);
+void k_trace_thread(struct ksim *k, struct kthread *t, bool born);
+void k_trace_space(struct ksim *k, struct kspace *s, bool born);
+void k_trace_name(struct ksim *k, struct kthread *t, const char *name);
 
 /* sched.c */
 exo_err k_sched_set(struct ksim *k, struct kthread *caller, exo_space_t space, const struct sim_sched *p,

@@ -2,7 +2,8 @@
  * sim/kernel/main.c — exosim: the hosted Exo kernel.
  *
  *   exosim [--socket PATH] [--boot FILE] [--wrap LABEL=CMD]... [--wait NAME]...
- *          [--cpu N|auto|all] [-v|-q] [--exec PROGRAM [ARGS...]]
+ *          [--cpu N|auto|all] [-v|-q] [--trace FILE [--trace-filter SPEC]...
+ *          [--trace-max SIZE] [--trace-strings N]] [--exec PROGRAM [ARGS...]]
  *
  * One process, one libevent loop: it listens on a Unix SOCK_SEQPACKET socket,
  * starts the boot list, and routes every IPC between the threads that join.
@@ -53,7 +54,30 @@ static void usage(void)
 		"                 process may use); auto: one CPU chosen by the kernel's pid;\n"
 		"                 all: leave placement to the host\n"
 		"  -v, -q         log every message and fault / log nothing but errors\n"
+		"  --trace FILE   record every IPC event to FILE (docs/trace.md; exotrace reads it)\n"
+		"  --trace-filter SPEC  keep only messages of server=NAME, protocol=NAME,\n"
+		"                 space=N or label=A[-B] (repeat: any of them)\n"
+		"  --trace-max SIZE  rotate at SIZE bytes (e.g. 64M): FILE becomes FILE.1\n"
+		"  --trace-strings N  keep at most N bytes of each string item (default: all)\n"
 		"  --exec PROG    run PROG as a space after the boot; exit with its status\n");
+}
+
+/* A size with an optional K, M or G suffix; false when it is not one. */
+static bool parse_size(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long n = strtoull(s, &end, 0);
+
+	if (end == s)
+		return false;
+	if (*end == 'K' || *end == 'k')
+		n <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		n <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		n <<= 30, end++;
+	*v = n;
+	return *end == 0;
 }
 
 static char *default_socket(bool private_one)
@@ -175,6 +199,8 @@ static void teardown(struct ksim *k)
 		else
 			k_space_maybe_free(k, s);
 	}
+	if (k->trace)
+		k_trace_stop(k);
 	k_boot_free(k);
 	k_control_close(k);
 	if (k->listen_fd >= 0) {
@@ -203,7 +229,9 @@ int main(int argc, char **argv)
 			   .armed = IPC_NEVER };
 	struct ksim *k = &ks;
 	const char *boot = NULL, *cpu = "first";
-	const char *wraps[32], *waits[32];
+	const char *wraps[32], *waits[32], *trace = NULL, *filters[32];
+	struct ktrace_opts topts = { .filters = filters };
+	uint64_t tsize;
 	int nwraps = 0, nwaits = 0, i;
 	char **exec_argv = NULL;
 	uint64_t phys = 256ull << 20;
@@ -251,6 +279,26 @@ int main(int argc, char **argv)
 			wraps[nwraps++] = argv[++i];
 		} else if (i + 1 < argc && strcmp(a, "--wait") == 0 && nwaits < 32) {
 			waits[nwaits++] = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--trace") == 0) {
+			trace = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--trace-filter") == 0 && topts.nfilters < 32) {
+			if (k_trace_filter_check(argv[i + 1]) < 0) {
+				fprintf(stderr, "exosim: --trace-filter wants server=NAME, protocol=NAME, space=N or "
+						"label=A[-B], not %s\n", argv[i + 1]);
+				return 2;
+			}
+			filters[topts.nfilters++] = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--trace-max") == 0) {
+			if (!parse_size(argv[++i], &topts.max_bytes) || topts.max_bytes < 4096) {
+				fprintf(stderr, "exosim: --trace-max wants a size of at least 4K, e.g. 64M\n");
+				return 2;
+			}
+		} else if (i + 1 < argc && strcmp(a, "--trace-strings") == 0) {
+			if (!parse_size(argv[++i], &tsize) || tsize > UINT32_MAX) {
+				fprintf(stderr, "exosim: --trace-strings wants a byte count\n");
+				return 2;
+			}
+			topts.string_max = (uint32_t)tsize;
 		} else {
 			usage();
 			return 2;
@@ -296,7 +344,10 @@ int main(int argc, char **argv)
 	event_add(k->sigchld_ev, NULL);
 	event_add(k->sigint_ev, NULL);
 	event_add(k->sigterm_ev, NULL);
-	if (k_listen(k) < 0) {
+	if (trace && (i = k_trace_start(k, trace, &topts)) < 0) {
+		fprintf(stderr, "exosim: cannot trace to %s: %s\n", trace, strerror(-i));
+		k->exit_status = 1;
+	} else if (k_listen(k) < 0) {
 		k->exit_status = 1;
 	} else {
 		k_control_listen(k); /* exoctl's; the kernel runs without it */

@@ -410,6 +410,8 @@ bool k_notes_deliver(struct ksim *k, struct kthread *t)
 	memcpy(f.mr, n->word, n->nwords * sizeof(uint64_t));
 	flen = sizeof(f.h) + n->nwords * sizeof(uint64_t);
 	k_free(k, n, sizeof(*n));
+	if (k->trace)
+		k_trace_notice(k, t, f.h.tag, f.mr, (unsigned)((flen - sizeof(f.h)) / sizeof(uint64_t)));
 	if (t->chan)
 		k_chan_send(k, t->chan, &f, flen);
 	return true;

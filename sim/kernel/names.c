@@ -47,6 +47,8 @@ exo_err k_name_register(struct ksim *k, struct kthread *t, const char *name)
 	k->names = n;
 	k->nnames++;
 	klog(k, "%s registered by %s (%x)", name, t->space->label, t->ipc.tid);
+	if (k->trace)
+		k_trace_name(k, t, name);
 	for (w = k->lookups; w; w = next) {
 		next = w->lnext;
 		if (strcmp(w->lookup, name) == 0) {

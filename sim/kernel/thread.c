@@ -131,6 +131,8 @@ struct kthread *k_thread_new(struct ksim *k, struct kspace *s)
 	s->nthreads++;
 	k->slots[num] = t;
 	k->nthreads++;
+	if (k->trace)
+		k_trace_thread(k, t, true);
 	return t;
 }
 
@@ -166,6 +168,8 @@ void k_thread_free(struct ksim *k, struct kthread *t)
 void k_thread_die(struct ksim *k, struct kthread *t)
 {
 	kdebug(k, "thread %x of space %u (%s) ends", t->ipc.tid, t->space->id, t->space->label);
+	if (k->trace)
+		k_trace_thread(k, t, false);
 	if (t->wait == KWAIT_LOOKUP)
 		k_lookup_cancel(k, t);
 	ipc_thread_exit(&k->ipc, &t->ipc);
@@ -213,6 +217,8 @@ struct kspace *k_space_new(struct ksim *k, pid_t pid, const char *label)
 	k->spaces = s;
 	k->nspaces++;
 	kdebug(k, "space %u (%s) for pid %d", s->id, s->label, (int)pid);
+	if (k->trace)
+		k_trace_space(k, s, true);
 	return s;
 }
 
@@ -248,6 +254,8 @@ void k_space_maybe_free(struct ksim *k, struct kspace *s)
 	if (s->nthreads > 0 || (s->spawned && !s->reaped))
 		return;
 	kdebug(k, "space %u (%s) ends", s->id, s->label);
+	if (k->trace)
+		k_trace_space(k, s, false);
 	k_mem_space_fini(k, s);
 	if (s->prev)
 		s->prev->next = s->next;

@@ -15,6 +15,20 @@
 
 static exo_err unpack_body(const unsigned char *buf, long len, exo_msg_t *m, int *counted);
 
+/*
+ * The IPC operations this thread is in, for debuggers (tools/gdb/exo.py:
+ * `exo-ipc`): a record on ipc_op's stack, innermost first (a signal handler
+ * may call while its thread waits in a call). Two stores per operation.
+ */
+struct ipc_debug {
+	uint16_t op;             /* SIM_OP_*: send, recv, call, reply-wait */
+	exo_tid_t partner;       /* the destination, source, or EXO_ANYTHREAD */
+	exo_timeout_t snd, rcv;
+	exo_msg_t *msg;
+	struct ipc_debug *outer;
+};
+static _Thread_local struct ipc_debug *ipc_now __attribute__((used));
+
 /* A received message into m; its install records are applied (or counted). */
 static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 {
@@ -74,6 +88,7 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 	struct sim_hdr h = { .op = op, .tid = partner, .snd_timeout = snd, .rcv_timeout = rcv,
 			     .rcv_window = m ? m->rcv_window : 0 };
 	struct lx_iov iov[2 + EXO_BR_COUNT];
+	struct ipc_debug dbg;
 	const struct sim_hdr *a;
 	struct exo_chan *c;
 	int n = 1;
@@ -113,9 +128,12 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 			h.buf_size[i] = m->br[i].ptr ? m->br[i].size : 0;
 	}
 	iov[0] = (struct lx_iov){ &h, sizeof(h) };
+	dbg = (struct ipc_debug){ op, partner, snd, rcv, m, ipc_now };
+	ipc_now = &dbg;
 	err = chan_get(&c);
 	if (err == EXO_OK)
 		err = chan_rpc_intr(c, iov, n, &len);
+	ipc_now = dbg.outer;
 	if (err != EXO_OK)
 		return err;
 	a = (const void *)chan_rxbuf();

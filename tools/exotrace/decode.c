@@ -1,0 +1,288 @@
+/*
+ * tools/exotrace/decode.c — protocol tables and the model of a traced system
+ * (decode.h).
+ *
+ * The tables are built here by expanding each protocol's X-macro list from
+ * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, SCHED_OPS, DEV_OPS): the names
+ * and word counts exotrace prints are the ones the servers and stubs are
+ * compiled from, never a copy kept by hand.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <exo/dev.h>
+#include <exo/errno.h>
+#include <exo/memory.h>
+#include <exo/proc.h>
+#include <exo/sched.h>
+#include <exo/vfs.h>
+
+#include "decode.h"
+
+/* One protocol's tables from its X list: PFX_names, PFX_in, PFX_out. */
+#define OP_NAME(name, num, in, out) [num] = #name,
+#define OP_IN(name, num, in, out) [num] = (in),
+#define OP_OUT(name, num, in, out) [num] = (out),
+#define PROTO_TABLES(pfx, LIST, COUNT)                                      \
+	static const char *const pfx##_names[COUNT] = { LIST(OP_NAME) };    \
+	static const unsigned char pfx##_in[COUNT] = { LIST(OP_IN) };       \
+	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
+
+PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
+PROTO_TABLES(mem, MEM_OPS, MEM_OP_COUNT)
+PROTO_TABLES(proc, PROC_OPS, PROC_OP_COUNT)
+PROTO_TABLES(sched, SCHED_OPS, SCHED_OP_COUNT)
+PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
+
+#define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out }
+
+static const struct proto protos[] = {
+	PROTO(VFS_NAME, "vfs", VFS_OP_MASK, vfs, VFS_OP_COUNT),
+	PROTO(MEM_NAME, "memory", 0xffffffffu, mem, MEM_OP_COUNT),
+	PROTO(PROC_NAME, "proc", 0xffffffffu, proc, PROC_OP_COUNT),
+	PROTO(SCHED_NAME, "sched", 0xffffffffu, sched, SCHED_OP_COUNT),
+	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
+	PROTO(INITRD_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
+};
+
+const struct proto *proto_by_server(const char *name)
+{
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(protos[i].server, name) == 0)
+			return &protos[i];
+	return NULL;
+}
+
+const char *proto_op(const struct proto *p, uint32_t label)
+{
+	uint32_t op = label & p->op_mask;
+
+	return op > 0 && op < p->count ? p->ops[op] : NULL;
+}
+
+#define E(n) [XE_##n] = #n,
+static const char *const errnos[] = {
+	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF) E(ECHILD)
+	E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR)
+	E(EISDIR) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOTTY) E(ETXTBSY) E(EFBIG) E(ENOSPC) E(ESPIPE)
+	E(EROFS) E(EMLINK) E(EPIPE) E(EDOM) E(ERANGE) E(EDEADLK) E(ENAMETOOLONG) E(ENOLCK) E(ENOSYS)
+	E(ENOTEMPTY) E(ELOOP) E(EOVERFLOW) E(ETIMEDOUT) E(ENOTSUP)
+};
+#undef E
+
+const char *errno_name(uint32_t label)
+{
+	return label < sizeof(errnos) / sizeof(errnos[0]) ? errnos[label] : NULL;
+}
+
+/* ---- the model ---- */
+
+void tm_init(struct tmodel *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void tm_fini(struct tmodel *m)
+{
+	for (unsigned i = 0; i < TM_HASH; i++) {
+		while (m->threads[i]) {
+			struct tthread *t = m->threads[i];
+
+			m->threads[i] = t->next;
+			tf_event_free(t->pending.call);
+			free(t);
+		}
+		while (m->spaces[i]) {
+			struct tspace *s = m->spaces[i];
+
+			m->spaces[i] = s->next;
+			free(s);
+		}
+	}
+}
+
+struct tthread *tm_thread(struct tmodel *m, uint32_t tid, bool create)
+{
+	struct tthread **pp = &m->threads[tid % TM_HASH], *t;
+
+	for (t = *pp; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	if (!create || !(t = calloc(1, sizeof(*t))))
+		return NULL;
+	t->tid = tid;
+	t->next = *pp;
+	*pp = t;
+	return t;
+}
+
+struct tspace *tm_space(struct tmodel *m, uint32_t id, bool create)
+{
+	struct tspace **pp = &m->spaces[id % TM_HASH], *s;
+
+	for (s = *pp; s; s = s->next)
+		if (s->id == id)
+			return s;
+	if (!create || !(s = calloc(1, sizeof(*s))))
+		return NULL;
+	s->id = id;
+	s->next = *pp;
+	*pp = s;
+	return s;
+}
+
+void tm_learn(struct tmodel *m, const Exotrace__Event *e)
+{
+	struct tthread *t;
+	struct tspace *s;
+
+	if (e->has_from_space && e->from_label && e->from_label[0] && (s = tm_space(m, e->from_space, true)))
+		snprintf(s->label, sizeof(s->label), "%s", e->from_label);
+	if (e->has_from_tid && e->has_from_space && (t = tm_thread(m, e->from_tid, true)))
+		t->space = e->from_space;
+	if (e->has_to_tid && e->has_to_space && (t = tm_thread(m, e->to_tid, true)))
+		t->space = e->to_space;
+	switch (e->kind) {
+	case EXOTRACE__KIND__NAME:
+		if (e->name && (t = tm_thread(m, e->from_tid, true)))
+			snprintf(t->name, sizeof(t->name), "%s", e->name);
+		break;
+	case EXOTRACE__KIND__THREAD_NEW:
+		if ((t = tm_thread(m, e->from_tid, true))) {
+			t->name[0] = 0; /* a slot reused: a new thread */
+			t->calls = t->busy_ns = 0;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+const char *tm_who(struct tmodel *m, uint32_t tid, uint32_t space, char *buf, size_t n)
+{
+	struct tthread *t = tm_thread(m, tid, false);
+	struct tspace *s;
+
+	if (tid == 0) {
+		snprintf(buf, n, "kernel");
+		return buf;
+	}
+	if (t && t->name[0]) {
+		snprintf(buf, n, "%s", t->name);
+		return buf;
+	}
+	if (!space && t)
+		space = t->space;
+	s = tm_space(m, space, false);
+	snprintf(buf, n, "%s(%u.%u)", s && s->label[0] ? s->label : "?", space, exo_tid_number(tid));
+	return buf;
+}
+
+const struct proto *tm_proto(struct tmodel *m, uint32_t tid)
+{
+	struct tthread *t = tm_thread(m, tid, false);
+
+	return t && t->name[0] ? proto_by_server(t->name) : NULL;
+}
+
+Exotrace__Event *tm_pair(struct tmodel *m, Exotrace__Event *e, bool *kept)
+{
+	struct tthread *c;
+	Exotrace__Event *call;
+
+	*kept = false;
+	if (!e->has_from_tid || !e->has_to_tid)
+		return NULL;
+	if ((e->kind == EXOTRACE__KIND__CALL || e->kind == EXOTRACE__KIND__FAULT) && e->outcome == 0) {
+		c = tm_thread(m, e->from_tid, true);
+		if (!c)
+			return NULL;
+		tf_event_free(c->pending.call);
+		c->pending.call = e;
+		c->pending.server = e->to_tid;
+		c->pending.proto = tm_proto(m, e->to_tid);
+		c->calls++;
+		*kept = true;
+		return NULL;
+	}
+	if (e->kind == EXOTRACE__KIND__REPLY || e->kind == EXOTRACE__KIND__SEND) {
+		c = tm_thread(m, e->to_tid, false);
+		if (!c || !c->pending.call || c->pending.server != e->from_tid)
+			return NULL;
+		call = c->pending.call;
+		c->pending.call = NULL;
+		c->busy_ns += e->time_ns - call->time_ns;
+		return call;
+	}
+	if (e->kind == EXOTRACE__KIND__ERROR || e->kind == EXOTRACE__KIND__TIMEOUT) {
+		/* The caller's wait ended without a reply. */
+		c = tm_thread(m, e->from_tid, false);
+		if (c && c->pending.call) {
+			call = c->pending.call;
+			c->pending.call = NULL;
+			return call;
+		}
+	}
+	return NULL;
+}
+
+void put_quoted(FILE *f, const uint8_t *p, size_t len, size_t full, size_t max)
+{
+	size_t n = len < max ? len : max;
+
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = p[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (isprint(ch))
+			fputc(ch, f);
+		else
+			fprintf(f, "\\x%02x", ch);
+	}
+	fputc('"', f);
+	if (full > n)
+		fprintf(f, "+%zu", full - n);
+}
+
+void put_word(FILE *f, uint64_t w)
+{
+	if (w < 4096)
+		fprintf(f, "%llu", (unsigned long long)w);
+	else if ((int64_t)w < 0 && (int64_t)w > -4096)
+		fprintf(f, "%lld", (long long)w);
+	else
+		fprintf(f, "%#llx", (unsigned long long)w);
+}
+
+/* Registers and items: "1, 0x41; "path"". */
+void put_body(FILE *f, const Exotrace__Event *e, size_t nregs)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < nregs && i < e->n_mr; i++) {
+		fputs(sep, f);
+		put_word(f, e->mr[i]);
+		sep = ", ";
+	}
+	if (e->n_items)
+		sep = e->n_mr ? "; " : "";
+	for (size_t i = 0; i < e->n_items; i++) {
+		const Exotrace__Item *it = e->items[i];
+
+		fputs(sep, f);
+		if (it->kind == EXO_ITEM_STRING)
+			put_quoted(f, it->data.data, it->data.len, it->length, 48);
+		else
+			fprintf(f, "%s fpage %#llx", it->kind == EXO_ITEM_GRANT ? "grant" : "map",
+				(unsigned long long)it->w1);
+		sep = ", ";
+	}
+}
