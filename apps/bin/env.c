@@ -59,11 +59,12 @@ int main(int argc, char **argv)
 			clear = 1;
 		} else if (strcmp(argv[i], "-u") == 0) {
 			if (++i == argc)
-				return usage();
+				return free(env), usage();
 		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
+			free(env);
 			return usage();
 		} else {
 			break;
@@ -81,12 +82,18 @@ int main(int argc, char **argv)
 	}
 	env[n] = NULL;
 	if (i == argc) {
+		int r;
+
 		for (size_t k = 0; k < n; k++)
 			printf("%s\n", env[k]);
-		return fflush(stdout) == 0 ? 0 : 1;
+		r = fflush(stdout) == 0 ? 0 : 1;
+		free(env);
+		return r;
 	}
 	fflush(stdout);
 	execvpe(argv[i], &argv[i], env);
-	fprintf(stderr, "env: %s: %s\n", argv[i], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	clear = errno;
+	fprintf(stderr, "env: %s: %s\n", argv[i], strerror(clear));
+	free(env);
+	return clear == ENOENT ? 127 : 126;
 }

@@ -7,8 +7,13 @@ set -u
 exosim=$1 boot=$2 init=$3
 fails=0 n=0
 
+# Under Valgrind every boot costs seconds: that lane runs the first cases only.
+limit=1000
+[ "${EXO_LANE:-}" = valgrind ] && limit=5
+
 run() { # EXPECTED-STATUS EXPECTED-OUTPUT COMMAND-LINE
 	local want_st=$1 want=$2 cmd=$3 got st
+	[ "$n" -ge "$limit" ] && return
 	n=$((n + 1))
 	got=$(timeout 120 "$exosim" -q --boot "$boot" --exec "$init" -c "$cmd" 2>&1)
 	st=$?
@@ -26,7 +31,7 @@ run 0 "3" 'echo a b c | wc -w | while read x; do echo $x; done'
 run 7 "" 'exit 7'
 run 0 "err" 'ls /nonexistent 2>/dev/null || echo err'
 run 0 "$(printf '/tmp/d/a /tmp/d/b')" 'mkdir -p /tmp/d; touch /tmp/d/a /tmp/d/b; echo /tmp/d/*'
-run 0 "x=1 y=two" 'x=1; export y=two; env | grep -q y=two 2>/dev/null; echo x=$x y=$y'
+run 0 "x=1 y=two" 'x=1; export y=two; env | while read v; do test "$v" = y=two && echo x=$x $v; done; :'
 run 0 "$(printf 'pid ok')" 'test $$ -gt 1 && echo pid ok'
 run 0 "$(printf 'to stderr')" 'echo to stderr 1>&2 2>&1'
 run 0 "$(printf '3\n2\n1')" 'for i in 3 2 1; do echo $i; done'

@@ -13,10 +13,18 @@ fails=0 cases=0
 
 # run STATUS NAME [ARGS...]: run bin/NAME on Exo (stdin: $dir/in), expect
 # STATUS; the output is in $dir/out, errors in $dir/err.
+# Under Valgrind every boot costs seconds: that lane runs the first cases only.
+limit=1000
+[ "${EXO_LANE:-}" = valgrind ] && limit=12
+skip=0
 run() {
 	want=$1 name=$2
 	shift 2
 	cases=$((cases + 1))
+	if [ "$cases" -gt "$limit" ]; then
+		skip=1
+		return
+	fi
 	status=0
 	timeout 60 "$exosim" -q --cpu auto --boot "$boot" --exec "$bin/$name" "$@" \
 		<"$dir/in" >"$dir/out" 2>"$dir/err" || status=$?
@@ -35,12 +43,13 @@ input() { printf "$@" >"$dir/in"; }
 
 # out TEXT: the whole output is TEXT (printf format); has LINE: one line is LINE.
 out() {
+	[ "$skip" = 1 ] && return
 	printf "$@" >"$dir/want"
 	cmp -s "$dir/want" "$dir/out" || { fail "output differs:"; diff "$dir/want" "$dir/out" | sed 's/^/  /' >&2; }
 }
-has() { grep -qxF -- "$1" "$dir/out" || { fail "no line '$1' in:"; sed 's/^/  /' "$dir/out" >&2; }; }
-err() { grep -qF -- "$1" "$dir/err" || { fail "no '$1' on stderr:"; sed 's/^/  /' "$dir/err" >&2; }; }
-quiet() { [ ! -s "$dir/err" ] || { fail "unexpected stderr:"; sed 's/^/  /' "$dir/err" >&2; }; }
+has() { [ "$skip" = 1 ] && return; grep -qxF -- "$1" "$dir/out" || { fail "no line '$1' in:"; sed 's/^/  /' "$dir/out" >&2; }; }
+err() { [ "$skip" = 1 ] && return; grep -qF -- "$1" "$dir/err" || { fail "no '$1' on stderr:"; sed 's/^/  /' "$dir/err" >&2; }; }
+quiet() { [ "$skip" = 1 ] && return; [ ! -s "$dir/err" ] || { fail "unexpected stderr:"; sed 's/^/  /' "$dir/err" >&2; }; }
 
 input ''
 
@@ -86,11 +95,11 @@ has console
 has initrd
 has null
 run 0 ls -l /dev/null
-grep -Eq '^crw-rw-rw- 1 0 0 1, 3 [A-Z][a-z][a-z] [ 0-9][0-9] ( [0-9]{4}|[0-9]{2}:[0-9]{2}) /dev/null$' "$dir/out" ||
+[ "$skip" = 1 ] || grep -Eq '^crw-rw-rw- 1 0 0 1, 3 [A-Z][a-z][a-z] [ 0-9][0-9] ( [0-9]{4}|[0-9]{2}:[0-9]{2}) /dev/null$' "$dir/out" ||
 	fail "ls -l /dev/null: $(cat "$dir/out")"
 run 0 ls -ld /dev/shm /dev/initrd
-grep -q '^drwxrwxrwt .* /dev/shm$' "$dir/out" || fail "ls -ld /dev/shm: $(cat "$dir/out")"
-grep -q '^cr--r--r-- .* 250, 0 .* /dev/initrd$' "$dir/out" || fail "ls -ld /dev/initrd: $(cat "$dir/out")"
+[ "$skip" = 1 ] || grep -q '^drwxrwxrwt .* /dev/shm$' "$dir/out" || fail "ls -ld /dev/shm: $(cat "$dir/out")"
+[ "$skip" = 1 ] || grep -q '^cr--r--r-- .* 250, 0 .* /dev/initrd$' "$dir/out" || fail "ls -ld /dev/initrd: $(cat "$dir/out")"
 run 0 ls -d /dev /
 out '/\n/dev\n'
 run 1 ls /nonexistent /dev/null
@@ -110,7 +119,7 @@ input ''
 run 1 cat /nonexistent
 err 'cat: /nonexistent: No such file or directory'
 run 0 cat /dev/initrd
-[ -f "$bin/../../exo-root.tar" ] && ! cmp -s "$dir/out" "$bin/../../exo-root.tar" &&
+[ "$skip" = 1 ] || [ -f "$bin/../../exo-root.tar" ] && ! cmp -s "$dir/out" "$bin/../../exo-root.tar" &&
 	fail "cat /dev/initrd is not exo-root.tar"
 
 # wc
@@ -148,9 +157,9 @@ out 'A=1\nB=two\n'
 run 0 uname
 out 'Exo\n'
 run 0 uname -a
-grep -q '^Exo [^ ]' "$dir/out" || fail "uname -a: $(cat "$dir/out")"
+[ "$skip" = 1 ] || grep -q '^Exo [^ ]' "$dir/out" || fail "uname -a: $(cat "$dir/out")"
 run 0 uname -s -m
-[ "$(wc -w <"$dir/out")" -eq 2 ] || fail "uname -s -m: $(cat "$dir/out")"
+[ "$skip" = 1 ] || [ "$(wc -w <"$dir/out")" -eq 2 ] || fail "uname -s -m: $(cat "$dir/out")"
 run 2 uname -x
 
 # mkdir
