@@ -249,7 +249,19 @@ struct vfs_pollfd {
 	/* process server only (EPERM for others). in: space, ruid, euid, rgid, egid, \
 	 * ngroups (at most VFS_NGROUPS_MAX); data: ngroups uint32 gids. Ids are      \
 	 * 32 bits, VID_KEEP is none. */                                               \
-	X(SETCRED, 45, 6, 0)
+	X(SETCRED, 45, 6, 0)                                                               \
+	/* root only (EPERM). in: flags (FSM_RDONLY, exo/fs.h); two strings: the     \
+	 * mount point's path (a directory nobody uses: EBUSY otherwise), the name  \
+	 * a file system server registered (ENODEV when none; exo/fs.h). */         \
+	X(MOUNT, 46, 1, 0)                                                                 \
+	/* root only (EPERM). path: the root of a mount (EINVAL otherwise); EBUSY   \
+	 * while a file there is open, a working directory or root is in it, or    \
+	 * another file system is mounted in it. */                                 \
+	X(UNMOUNT, 47, 0, 0)                                                               \
+	/* in: index (0: the VFS's own root). out: flags (FSM_*), st_dev; data: the \
+	 * server's name, NUL, the mount point's path as the caller sees it.       \
+	 * ENOENT past the last; a mount outside the caller's root is skipped. */  \
+	X(MOUNTS, 48, 1, 2)
 
 /*
  * Paths relative to a directory descriptor (openat and the other *at calls):

@@ -136,6 +136,8 @@ int main(int argc, char **argv)
 		if (exo_is_kernel_notice(from, &m)) {
 			if (exo_tag_label(m.tag) == EXO_LABEL_SPACE_EXIT)
 				proc_exit(&v, (exo_space_t)m.mr[0]);
+			if (v.mounts)
+				mnt_settle(&v);
 			if (poll_waiting())
 				poll_settle(&v);
 			continue;
@@ -144,6 +146,8 @@ int main(int argc, char **argv)
 		r.from = from;
 		r.p = proc_get(&v, m.sender_space);
 		vfs_dispatch(&r);
+		if (v.mounts)
+			mnt_settle(&v); /* the vnodes the request used and let go */
 		to = r.deferred ? EXO_NILTHREAD : from;
 		if (poll_waiting()) {
 			/* Answer this request first: a poll it made ready then sees it done. */

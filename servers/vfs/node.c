@@ -42,8 +42,8 @@ struct node *node_new(struct vfs *v, uint32_t mode)
 /* Free a node nobody links or opens any more. */
 void node_put(struct vfs *v, struct node *n)
 {
-	if (n->nlink > 0 || n->opens > 0)
-		return;
+	if (n->nlink > 0 || n->opens > 0 || n->mnt)
+		return; /* a vnode goes after the request (mount.c) */
 	pipe_free(n);
 	lock_node_free(n);
 	for (size_t i = 0; i < n->nents; i++)

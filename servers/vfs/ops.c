@@ -134,12 +134,32 @@ static const uint32_t rdevs[] = {
 
 static uint32_t dev_rdev(const struct node *n)
 {
-	return n->dev == VDEV_SERVER ? n->dev_rdev : rdevs[n->dev];
+	return n->dev == VDEV_SERVER || n->mnt ? n->dev_rdev : rdevs[n->dev];
+}
+
+enum vdev vdev_by_rdev(uint64_t rdev)
+{
+	for (enum vdev d = VDEV_NULL; d < VDEV_SERVER; d++)
+		if (rdevs[d] == rdev)
+			return d;
+	return VDEV_NONE;
+}
+
+/* Who owns what `who` makes in dir with mode (the ramfs's rules, for a mounted file system). */
+static void owner_for(const struct vcred *who, const struct node *dir, uint32_t *mode, uint32_t *uid,
+		      uint32_t *gid)
+{
+	struct node tmp = { .mode = *mode };
+
+	node_own(&tmp, who, dir);
+	*mode = tmp.mode;
+	*uid = tmp.uid;
+	*gid = tmp.gid;
 }
 
 static void stat_words(const struct node *n, uint64_t *w)
 {
-	w[VST_DEV] = 1;
+	w[VST_DEV] = n->mnt ? n->mnt->dev : 1;
 	w[VST_INO] = n->ino;
 	w[VST_MODE] = n->mode;
 	w[VST_NLINK] = n->nlink;
@@ -208,6 +228,11 @@ static int do_open(struct vreq *r)
 		return -XE_EISDIR;
 	if (n && !node_is_dir(n) && (flags & VO_DIRECTORY))
 		return -XE_ENOTDIR;
+	if ((n ? mnt_rdonly(n) && (n->mode & VS_IFMT) == VS_IFREG : mnt_rdonly(dir)) &&
+	    (acc != VO_RDONLY || (flags & VO_TRUNC) || !n))
+		return -XE_EROFS;
+	if (n && n->mnt && (n->mode & VS_IFMT) == VS_IFCHR && n->dev == VDEV_NONE)
+		return -XE_ENXIO; /* a device node of a device nobody here serves */
 	if (n) {
 		unsigned want = acc == VO_RDONLY ? VACC_R : acc == VO_WRONLY ? VACC_W : VACC_R | VACC_W;
 
@@ -223,7 +248,15 @@ static int do_open(struct vreq *r)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -XE_ENOMEM;
-	if (!n) {
+	if (!n && dir->mnt) {
+		uint32_t m = VS_IFREG | (mode & ~r->p->umask), uid, gid;
+
+		owner_for(r->who, dir, &m, &uid, &gid);
+		if ((e = fsc_make(r->v, dir, last, m, uid, gid, 0, &n)) < 0) {
+			free(f);
+			return e;
+		}
+	} else if (!n) {
 		n = node_new(r->v, VS_IFREG | (mode & ~r->p->umask));
 		if (n)
 			node_own(n, r->who, dir);
@@ -237,6 +270,11 @@ static int do_open(struct vreq *r)
 				node_put(r->v, n);
 			free(f);
 			return n ? e : -XE_ENOSPC;
+		}
+	} else if ((flags & VO_TRUNC) && acc != VO_RDONLY && n->mnt) {
+		if ((n->mode & VS_IFMT) == VS_IFREG && (e = fsc_truncate(r->v, n, 0)) < 0) {
+			free(f);
+			return e;
 		}
 	} else if ((flags & VO_TRUNC) && acc != VO_RDONLY) {
 		file_resize(n, 0);
@@ -304,6 +342,18 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 		r->m->mr[2] = (f->flags & VO_NONBLOCK) ? DEV_RD_NONBLOCK : 0;
 		return 3;
 	}
+	if (n->mnt) {
+		const void *data;
+		uint64_t got;
+		int e = fsc_read(n, off, count, &data, &got);
+
+		if (e)
+			return e;
+		r->out_ptr = data;
+		r->out_len = got;
+		r->m->mr[0] = got;
+		return 1;
+	}
 	if (off >= n->size)
 		count = 0;
 	else if (count > n->size - off)
@@ -342,6 +392,14 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 		r->m->mr[0] = n->dev_server;
 		r->m->mr[1] = f->out_handle;
 		return 2;
+	}
+	if (n->mnt) {
+		uint64_t done;
+
+		if ((e = fsc_write(n, off, append, r->data, len, &done)) < 0)
+			return e;
+		r->m->mr[0] = done;
+		return 1;
 	}
 	if (append)
 		off = n->size; /* atomic: the server does one request at a time */
@@ -443,6 +501,8 @@ static int do_lseek(struct vreq *r)
 		return -XE_EBADF;
 	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE; /* terminals and pipes do not seek */
+	if (f->node->mnt && r->m->mr[2] == VSEEK_END && (e = fsc_getattr(r->v, f->node)) < 0)
+		return e;
 	e = fd_position(f, r->m->mr[2], (int64_t)r->m->mr[1], &pos);
 	if (e)
 		return e;
@@ -457,6 +517,12 @@ static int do_fstat(struct vreq *r)
 
 	if (!f)
 		return -XE_EBADF;
+	if (f->node->mnt) {
+		int e = fsc_getattr(r->v, f->node);
+
+		if (e)
+			return e;
+	}
 	stat_words(f->node, r->m->mr);
 	return VST_WORDS;
 }
@@ -500,6 +566,12 @@ static int do_mkdir(struct vreq *r)
 	e = perm_check(r->who, dir, VACC_W | VACC_X);
 	if (e)
 		return e;
+	if (dir->mnt) {
+		uint32_t m = VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask), uid, gid;
+
+		owner_for(r->who, dir, &m, &uid, &gid);
+		return fsc_make(r->v, dir, last, m, uid, gid, 0, &n);
+	}
 	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
@@ -525,12 +597,14 @@ static int do_rmdir(struct vreq *r)
 		return -XE_EINVAL;
 	if (!node_is_dir(n))
 		return -XE_ENOTDIR;
-	if (n == r->v->root || last[0] == 0)
+	if (n == r->v->root || last[0] == 0 || mnt_point(n))
 		return -XE_EBUSY;
 	if ((e = perm_check(r->who, dir, VACC_W | VACC_X)) < 0 || (e = perm_sticky(r->who, dir, n)) < 0)
 		return e;
 	if (strcmp(last, "..") == 0 || !dir_empty(n))
 		return -XE_ENOTEMPTY;
+	if (dir->mnt)
+		return fsc_remove(dir, last, true);
 	dir_remove(r->v, dir, dir_find(dir, last));
 	return 0;
 }
@@ -550,6 +624,8 @@ static int do_unlink(struct vreq *r)
 		return -XE_EISDIR;
 	if ((e = perm_check(r->who, dir, VACC_W | VACC_X)) < 0 || (e = perm_sticky(r->who, dir, n)) < 0)
 		return e;
+	if (dir->mnt)
+		return fsc_remove(dir, last, false);
 	dir_remove(r->v, dir, dir_find(dir, last));
 	return 0;
 }
@@ -593,7 +669,7 @@ static int do_dup2(struct vreq *r)
 static int do_getcwd(struct vreq *r)
 {
 	size_t len;
-	int e = path_of(r->p->root, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
+	int e = path_of(r->v, r->p->root, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
 
 	if (e)
 		return e;
@@ -658,8 +734,19 @@ static int do_getdents(struct vreq *r)
 		put_dirent(r, &len, (d->parent ? d->parent : d)->ino, 2, VS_IFDIR >> 12, "..");
 		cookie = 2;
 	}
-	/* The first entry whose id is at least the cookie (ids increase). */
-	{
+	if (d->mnt) {
+		/* The server's entries: its cookies are ours minus 2 ("." and ".." above). */
+		size_t got;
+		uint64_t last;
+		int e = fsc_readdir(d, cookie - 2, r->out + len, room - len, 2, &got, &last);
+
+		if (e)
+			return e;
+		len += got;
+		if (got)
+			cookie = last + 2;
+	} else {
+		/* The first entry whose id is at least the cookie (ids increase). */
 		size_t lo = 0, hi = d->nents;
 
 		while (lo < hi) {
@@ -697,6 +784,8 @@ static int do_ftruncate(struct vreq *r)
 	if ((int64_t)r->m->mr[1] < 0 || node_is_dir(f->node) || f->node->pipe || f->node->dev ||
 	    (f->flags & VO_ACCMODE) == VO_RDONLY)
 		return -XE_EINVAL;
+	if (f->node->mnt)
+		return fsc_truncate(r->v, f->node, r->m->mr[1]);
 	e = file_resize(f->node, r->m->mr[1]);
 	if (!e)
 		f->node->mtime = f->node->ctime = vfs_now();
@@ -723,15 +812,17 @@ static int do_rename(struct vreq *r)
 	if (!r->path2)
 		return -XE_EINVAL;
 	e = resolve(r, r->path2, r->path2_len, true, false, &d2, &n2, l2, &s2);
-	if (e == -XE_ENOTDIR && n1 && node_is_dir(n1) && !n2)
+	if (e == -XE_ENOTDIR && n1 && node_is_dir(n1) && !n2 && d2)
 		e = 0;
 	if (e)
 		return e;
 	if (!n1)
 		return -XE_ENOENT;
 	if (l1[0] == 0 || l2[0] == 0 || !strcmp(l1, ".") || !strcmp(l1, "..") || !strcmp(l2, ".") ||
-	    !strcmp(l2, ".."))
+	    !strcmp(l2, "..") || mnt_point(n1) || (n2 && mnt_point(n2)))
 		return -XE_EBUSY;
+	if (d1->mnt != d2->mnt)
+		return -XE_EXDEV; /* a rename stays within one file system */
 	if (n1 == n2)
 		return 0;
 	/* Both directories change; a directory moving to another parent changes its "..". */
@@ -740,8 +831,8 @@ static int do_rename(struct vreq *r)
 		return e;
 	if ((e = perm_sticky(r->who, d1, n1)) < 0 || (n2 && (e = perm_sticky(r->who, d2, n2)) < 0))
 		return e;
-	if (node_is_dir(n1) && is_ancestor(n1, d2))
-		return -XE_EINVAL; /* into its own subtree */
+	if (node_is_dir(n1) && !n1->mnt && is_ancestor(n1, d2))
+		return -XE_EINVAL; /* into its own subtree (a mounted file system's server checks) */
 	if (!node_is_dir(n1) && s2 && !n2)
 		return -XE_ENOTDIR;
 	if (n2) {
@@ -752,6 +843,8 @@ static int do_rename(struct vreq *r)
 		if (node_is_dir(n2) && !dir_empty(n2))
 			return -XE_ENOTEMPTY;
 	}
+	if (d1->mnt)
+		return fsc_rename(d1, l1, d2, l2);
 	/* Checked; now change: link the new name first, then drop the old. */
 	n1->opens++; /* keep it while it has no name */
 	dir_remove(r->v, d1, dir_find(d1, l1));
@@ -787,6 +880,12 @@ static int do_symlink(struct vreq *r)
 	e = perm_check(r->who, dir, VACC_W | VACC_X);
 	if (e)
 		return e;
+	if (dir->mnt) {
+		uint32_t m = VS_IFLNK | 0777, uid, gid;
+
+		owner_for(r->who, dir, &m, &uid, &gid);
+		return fsc_symlink(r->v, dir, last, r->path2, r->path2_len, uid, gid);
+	}
 	n = node_new(r->v, VS_IFLNK | 0777);
 	if (n)
 		node_own(n, r->who, dir);
@@ -813,7 +912,13 @@ static int do_readlink(struct vreq *r)
 		return e;
 	if (!is_link(n))
 		return -XE_EINVAL;
-	r->out_ptr = n->data;
+	if (n->mnt) {
+		/* A vnode goes before the reply is sent (mount.c): send a copy. */
+		memcpy(r->out, n->data, n->size);
+		r->out_ptr = r->out;
+	} else {
+		r->out_ptr = n->data;
+	}
 	r->out_len = n->size;
 	return 0;
 }
@@ -836,11 +941,15 @@ static int do_link(struct vreq *r)
 		return e;
 	if (n2 || l2[0] == 0)
 		return -XE_EEXIST;
+	if (n1->mnt != d2->mnt)
+		return -XE_EXDEV; /* a hard link stays within one file system */
 	e = perm_check(r->who, d2, VACC_W | VACC_X);
 	if (e)
 		return e;
 	if (n1->nlink >= 65000)
 		return -XE_EMLINK;
+	if (d2->mnt)
+		return fsc_link(r->v, n1, d2, l2);
 	return dir_add(r->v, d2, l2, n1);
 }
 
@@ -868,19 +977,31 @@ static int chmod_node(const struct vcred *who, struct node *n, uint64_t mode)
 	return 0;
 }
 
+/* A change chmod_node, chown_node or utimens_node made to a vnode goes to its server. */
+static int attr_push(struct vreq *r, struct node *n, unsigned which, int e)
+{
+	if (e || !n->mnt)
+		return e;
+	if (mnt_rdonly(n)) {
+		fsc_getattr(r->v, n); /* undo what was changed here */
+		return -XE_EROFS;
+	}
+	return fsc_setattr(r->v, n, which);
+}
+
 static int do_chmod(struct vreq *r)
 {
 	struct node *n;
 	int e = path_node(r, r->m->mr[1] != 0, &n);
 
-	return e ? e : chmod_node(r->who, n, r->m->mr[0]);
+	return e ? e : attr_push(r, n, FSS_MODE, chmod_node(r->who, n, r->m->mr[0]));
 }
 
 static int do_fchmod(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? chmod_node(r->who, f->node, r->m->mr[1]) : -XE_EBADF;
+	return f ? attr_push(r, f->node, FSS_MODE, chmod_node(r->who, f->node, r->m->mr[1])) : -XE_EBADF;
 }
 
 /*
@@ -916,14 +1037,17 @@ static int do_chown(struct vreq *r)
 	struct node *n;
 	int e = path_node(r, r->m->mr[2] != 0, &n);
 
-	return e ? e : chown_node(r->who, n, r->m->mr[0], r->m->mr[1]);
+	return e ? e
+		 : attr_push(r, n, FSS_MODE | FSS_UID | FSS_GID, chown_node(r->who, n, r->m->mr[0], r->m->mr[1]));
 }
 
 static int do_fchown(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? chown_node(r->who, f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+	return f ? attr_push(r, f->node, FSS_MODE | FSS_UID | FSS_GID,
+			     chown_node(r->who, f->node, r->m->mr[1], r->m->mr[2]))
+		 : -XE_EBADF;
 }
 
 /*
@@ -957,14 +1081,15 @@ static int do_utimens(struct vreq *r)
 	struct node *n;
 	int e = path_node(r, r->m->mr[2] != 0, &n);
 
-	return e ? e : utimens_node(r->who, n, r->m->mr[0], r->m->mr[1]);
+	return e ? e : attr_push(r, n, FSS_ATIME | FSS_MTIME, utimens_node(r->who, n, r->m->mr[0], r->m->mr[1]));
 }
 
 static int do_futimens(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
 
-	return f ? utimens_node(r->who, f->node, r->m->mr[1], r->m->mr[2]) : -XE_EBADF;
+	return f ? attr_push(r, f->node, FSS_ATIME | FSS_MTIME, utimens_node(r->who, f->node, r->m->mr[1], r->m->mr[2]))
+		 : -XE_EBADF;
 }
 
 static int do_umask(struct vreq *r)
@@ -1104,6 +1229,12 @@ static int do_mknod(struct vreq *r)
 		return e;
 	if (type == VS_IFCHR && !cred_is_root(r->who))
 		return -XE_EPERM; /* devices only by root */
+	if (dir->mnt) {
+		uint32_t m = (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask), uid, gid;
+
+		owner_for(r->who, dir, &m, &uid, &gid);
+		return fsc_make(r->v, dir, last, m, uid, gid, type == VS_IFCHR ? (uint32_t)r->m->mr[1] : 0, &n);
+	}
 	n = node_new(r->v, (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
@@ -1133,9 +1264,9 @@ static int do_realpath(struct vreq *r)
 	if (!n)
 		return -XE_ENOENT;
 	if (node_is_dir(n))
-		e = path_of(r->p->root, n, r->out, VFS_PATH_MAX + 1, &len);
+		e = path_of(r->v, r->p->root, n, r->out, VFS_PATH_MAX + 1, &len);
 	else
-		e = path_of(r->p->root, dir, r->out, VFS_PATH_MAX + 1, &len);
+		e = path_of(r->v, r->p->root, dir, r->out, VFS_PATH_MAX + 1, &len);
 	if (e)
 		return e;
 	if (!node_is_dir(n)) {
@@ -1200,6 +1331,8 @@ static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_LOCK] = do_lock,         [VFS_FLOCK] = do_flock,
 	[VFS_FORK] = do_fork,         [VFS_EXEC] = do_exec,
 	[VFS_SETCRED] = do_setcred,
+	[VFS_MOUNT] = do_mount,       [VFS_UNMOUNT] = do_unmount,
+	[VFS_MOUNTS] = do_mounts,
 };
 
 exo_err vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)

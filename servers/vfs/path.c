@@ -12,6 +12,11 @@
  * ".." at the root stays at the root. A trailing slash requires the last
  * component to be a directory (ENOTDIR otherwise), and for a file that does
  * not exist yet it is only allowed for directories being made.
+ *
+ * Mounts (mount.c): a name that leads to a covered directory leads to the
+ * root of what is mounted there; ".." at a mount's root is ".." of the
+ * directory it covers. In a mounted file system a name is looked up by
+ * asking its server (fsc.c), which gives a vnode.
  */
 #include <string.h>
 
@@ -41,6 +46,41 @@ static bool is_link(const struct node *n)
 	return (n->mode & VS_IFMT) == VS_IFLNK;
 }
 
+/* ".." of cur, never above root: across mount roots to the covered directory's parent. */
+static int dotdot(struct vfs *v, struct node *cur, struct node *root, struct node **next)
+{
+	while (cur != root && cur->mnt && cur == cur->mnt->root)
+		cur = cur->mnt->covered;
+	if (cur == root) {
+		*next = cur;
+		return 0;
+	}
+	if (cur->mnt)
+		return fsc_lookup(v, cur, "..", next);
+	*next = cur->parent ? cur->parent : cur;
+	return 0;
+}
+
+/* name in directory cur: *next is NULL when it does not exist. */
+static int lookup(struct vfs *v, struct node *cur, const char *name, struct node **next)
+{
+	struct dent *d;
+	int e;
+
+	if (cur->mnt) {
+		e = fsc_lookup(v, cur, name, next);
+		if (e == -XE_ENOENT)
+			e = 0;
+	} else {
+		*next = (d = dir_find(cur, name)) ? d->node : NULL;
+		e = 0;
+	}
+	/* Down through what is mounted here. */
+	while (!e && *next && (*next)->mounted)
+		*next = (*next)->mounted->root;
+	return e;
+}
+
 int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct node *from, const char *path,
 		 size_t len, bool parent, bool follow, struct node **dir, struct node **node,
 		 char last[VFS_NAME_MAX + 1], bool *slash)
@@ -67,8 +107,8 @@ int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct
 		char name[VFS_NAME_MAX + 1];
 		size_t start, n;
 		bool final;
-		struct dent *d;
 		struct node *next;
+		int e;
 
 		if (i < len && buf[i] == '/' && i == 0)
 			cur = root; /* a link to an absolute path starts over at / */
@@ -98,14 +138,10 @@ int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct
 			return -XE_EACCES;
 		if (strcmp(name, ".") == 0)
 			next = cur;
-		else if (strcmp(name, "..") == 0)
-			next = cur == root || !cur->parent ? cur : cur->parent;
-		else
-			next = (d = dir_find(cur, name)) ? d->node : NULL;
+		else if ((e = strcmp(name, "..") == 0 ? dotdot(v, cur, root, &next) : lookup(v, cur, name, &next)) < 0)
+			return e;
 		/* A symbolic link is followed unless it is the last component and not asked to. */
 		if (next && is_link(next) && (!final || follow || *slash)) {
-			int e;
-
 			if (++links > 40)
 				return -XE_ELOOP;
 			e = splice(buf, &len, &i, next);
@@ -137,9 +173,9 @@ int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct
 }
 
 /* The absolute path of a directory, into buf. */
-int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t *len)
+int path_of(struct vfs *v, struct node *root, struct node *dir, char *buf, size_t size, size_t *len)
 {
-	char tmp[VFS_PATH_MAX + 1];
+	char tmp[VFS_PATH_MAX + 1], fsname[VFS_NAME_MAX + 1];
 	size_t pos = sizeof(tmp);
 
 	tmp[--pos] = 0;
@@ -148,6 +184,21 @@ int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t 
 		const char *name = NULL;
 		size_t n;
 
+		if (dir->mnt && dir == dir->mnt->root) {
+			dir = dir->mnt->covered; /* its name is the covered directory's */
+			continue;
+		}
+		if (dir->mnt) {
+			int e = fsc_lookup(v, dir, "..", &up);
+
+			if (e)
+				return e;
+			if (up == dir)
+				return -XE_ENOENT; /* removed while it was the working directory */
+			if ((e = fsc_name_of(up, dir, fsname)) < 0)
+				return e;
+			name = fsname;
+		}
 		if (!up)
 			return -XE_ENOENT; /* removed while it was the working directory */
 		for (size_t i = 0; i < up->nents && !name; i++)

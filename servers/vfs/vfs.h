@@ -14,10 +14,12 @@
 #include <stdint.h>
 
 #include <exo/exo.h>
+#include <exo/fs.h>
 #include <exo/vfs.h>
 
 struct node;
 struct lock;
+struct mount;
 
 struct dent {
 	char *name;
@@ -69,6 +71,28 @@ struct node {
 	struct dent *ents;
 	size_t nents, cap_ents;
 	uint64_t next_id;
+	struct mount *mounted;   /* a file system mounted on this directory */
+	/*
+	 * A vnode: a node of a mounted file system (mount.c). Its attributes
+	 * are the server's as last seen, its parent only what the current
+	 * request looked it up in; it lives while it has opens.
+	 */
+	struct mount *mnt;       /* NULL: the ramfs */
+	uint64_t fid;            /* its id at the file system server */
+	bool held;               /* the server was told FS_OPEN */
+	struct node *mnext;      /* the mount's vnodes */
+};
+
+/* A file system server attached at a directory (mount.c). */
+struct mount {
+	exo_tid_t server;
+	char name[EXO_NAME_MAX + 1];
+	unsigned flags;          /* FSM_* */
+	uint32_t dev;            /* st_dev of its files (the ramfs's is 1) */
+	struct node *covered;    /* the directory it is mounted on (one open kept) */
+	struct node *root;       /* its root's vnode (one open kept) */
+	struct node *vnodes;
+	struct mount *next;
 };
 
 struct ofd {
@@ -110,6 +134,8 @@ struct vfs {
 	uint64_t next_ino;
 	struct vproc *procs;
 	size_t nodes;            /* living nodes, for leak checks */
+	struct mount *mounts;
+	uint32_t next_dev;
 };
 
 struct vreq {
@@ -157,7 +183,7 @@ int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct
 		 size_t len, bool parent, bool follow, struct node **dir, struct node **node,
 		 char last[VFS_NAME_MAX + 1], bool *slash);
 /* The absolute path of dir as seen from root. */
-int path_of(struct node *root, struct node *dir, char *buf, size_t size, size_t *len);
+int path_of(struct vfs *v, struct node *root, struct node *dir, char *buf, size_t size, size_t *len);
 
 /* pipe.c */
 int pipe_create(struct vreq *r);
@@ -220,11 +246,60 @@ int shm_node_resize(struct node *n, uint64_t size);
 int shm_node_share(struct node *n, exo_space_t space);
 void shm_node_free(struct node *n);
 
+/* mount.c: the mount table and the vnodes of mounted file systems. */
+int do_mount(struct vreq *r);
+int do_unmount(struct vreq *r);
+int do_mounts(struct vreq *r);
+/* A mount point (a covered directory or a mount's root): rmdir, rename, mount over it are EBUSY. */
+bool mnt_point(const struct node *n);
+/* Whether n is on a read-only mount. */
+bool mnt_rdonly(const struct node *n);
+/*
+ * After each request: tell the file system servers which vnodes the VFS
+ * holds now (FS_OPEN, FS_CLOSE) and free those nothing refers to.
+ */
+void mnt_settle(struct vfs *v);
+
+/*
+ * fsc.c: requests to the file system server a vnode lives on (exo/fs.h).
+ * Each returns 0 or -XE_*: the server's error, or XE_EIO when it does not
+ * answer in time or answers what the protocol does not allow. Vnodes come
+ * back with fresh attributes.
+ */
+int fsc_call(struct mount *mt, exo_msg_t *m, void *rbuf, uint32_t rcap);
+/* A vnode for the node a reply describes (mr[0..FS_NODE_WORDS-1]). */
+int fsc_vnode(struct vfs *v, struct mount *mt, const uint64_t *w, struct node **n);
+int fsc_lookup(struct vfs *v, struct node *dir, const char *name, struct node **n);
+int fsc_getattr(struct vfs *v, struct node *n);
+/* Push the attributes `which` (FSS_*) names from n to the server (on failure n is read back). */
+int fsc_setattr(struct vfs *v, struct node *n, unsigned which);
+int fsc_read(struct node *n, uint64_t off, uint64_t count, const void **data, uint64_t *got);
+int fsc_write(struct node *n, uint64_t off, bool append, const void *data, uint64_t len, uint64_t *done);
+/*
+ * Entries of dir from the server's cookie on, whole records into out (room
+ * bytes), each record's next cookie plus `bias`. *len: bytes given; *last:
+ * the server's cookie after the last record given (0: none given).
+ */
+int fsc_readdir(struct node *dir, uint64_t cookie, char *out, size_t room, uint64_t bias, size_t *len,
+		uint64_t *last);
+int fsc_make(struct vfs *v, struct node *dir, const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
+	     uint32_t rdev, struct node **n);
+int fsc_symlink(struct vfs *v, struct node *dir, const char *name, const char *target, size_t tlen,
+		uint32_t uid, uint32_t gid);
+int fsc_remove(struct node *dir, const char *name, bool is_dir);
+int fsc_rename(struct node *d1, const char *l1, struct node *d2, const char *l2);
+int fsc_link(struct vfs *v, struct node *n, struct node *dir, const char *name);
+int fsc_truncate(struct vfs *v, struct node *n, uint64_t size);
+/* The name child has in dir (for getcwd and realpath). */
+int fsc_name_of(struct node *dir, const struct node *child, char name[VFS_NAME_MAX + 1]);
+
 /* main.c */
 void vfs_make_dev(struct vfs *v);
 
 /* ops.c */
 struct vproc *proc_get(struct vfs *v, exo_space_t space);
+/* The device the VFS serves with that number (VDEV_NONE: none). */
+enum vdev vdev_by_rdev(uint64_t rdev);
 /* The space's entry, or NULL when the VFS has not met it. */
 struct vproc *proc_find(struct vfs *v, exo_space_t space);
 /* Give p a new space's descriptors (the console as 0, 1, 2). */
