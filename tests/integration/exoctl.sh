@@ -1,11 +1,11 @@
 #!/bin/sh
 # tests/integration/exoctl.sh EXOSIM EXOCTL BOOTLIST PIPE_BLOCK — exoctl on a
-# live system. Boot the default boot list with pipe_block as the --exec
-# program (it blocks in a pipe read) and check what exoctl shows: the blocked
-# thread receiving from the VFS's thread, the servers, the program's
-# mappings, the counters; kill ends the space (and with it exosim, whose
-# status is the program's); then the errors with no kernel and with a stale
-# socket.
+# live system. Boot console, memory and the VFS (memory.boot) with pipe_block
+# as the --exec program (it blocks in a pipe read) and check what exoctl
+# shows: the blocked thread receiving from the VFS's thread, the servers, the
+# program's mappings, the counters; kill ends the space (and with it exosim,
+# whose status is the program's); then the errors with no kernel and with a
+# stale socket.
 set -eu
 exosim=$1 exoctl=$2 boot=$3 prog=$4
 dir=$(mktemp -d)
