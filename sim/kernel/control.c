@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,9 +383,54 @@ static void do_stats(struct ksim *k, struct arena *a, Exoctl__Answer *ans)
 
 static void do_trace(struct ksim *k, struct arena *a, Exoctl__Answer *ans, const Exoctl__TraceRequest *r)
 {
-	(void)k;
-	(void)r;
-	ans->error = a_strdup(a, "tracing is not built in");
+	Exoctl__TraceAnswer *ta;
+	char buf[PATH_MAX + 64];
+	int err;
+
+	if (r->start) {
+		struct ktrace_opts o = { .max_bytes = r->max_bytes, .string_max = r->string_max,
+					 .filters = (const char *const *)r->filters, .nfilters = (unsigned)r->n_filters };
+
+		if (!r->path || r->path[0] != '/') {
+			ans->error = a_strdup(a, "trace start wants an absolute path");
+			return;
+		}
+		for (size_t i = 0; i < r->n_filters; i++) {
+			if (k_trace_filter_check(r->filters[i]) < 0) {
+				snprintf(buf, sizeof(buf), "bad trace filter %.100s (server=NAME, protocol=NAME, "
+					 "space=N, label=A[-B])", r->filters[i]);
+				ans->error = a_strdup(a, buf);
+				return;
+			}
+		}
+		err = k_trace_start(k, r->path, &o);
+		if (err == -EBUSY)
+			snprintf(buf, sizeof(buf), "already tracing (exoctl trace stop first)");
+		else if (err < 0)
+			snprintf(buf, sizeof(buf), "cannot trace to %.*s: %s", PATH_MAX, r->path, strerror(-err));
+		else
+			klog(k, "exoctl: tracing to %s", r->path);
+	} else {
+		err = k_trace_stop(k);
+		if (err == -ENOENT)
+			snprintf(buf, sizeof(buf), "not tracing");
+		else if (err < 0)
+			snprintf(buf, sizeof(buf), "the trace ended with an error: %s", strerror(-err));
+		else
+			klog(k, "exoctl: tracing stopped");
+	}
+	if (err < 0) {
+		ans->error = a_strdup(a, buf);
+		return;
+	}
+	ta = a_alloc(a, sizeof(*ta));
+	if (!ta)
+		return;
+	exoctl__trace_answer__init(ta);
+	if (r->start)
+		ta->path = a_strdup(a, r->path);
+	ans->what_case = EXOCTL__ANSWER__WHAT_TRACE;
+	ans->trace = ta;
 }
 
 static void do_kill(struct ksim *k, struct arena *a, Exoctl__Answer *ans, uint32_t space)

@@ -3,9 +3,9 @@
 # live system. Boot console, memory and the VFS (memory.boot) with pipe_block
 # as the --exec program (it blocks in a pipe read) and check what exoctl
 # shows: the blocked thread receiving from the VFS's thread, the servers, the
-# program's mappings, the counters; kill ends the space (and with it exosim,
-# whose status is the program's); then the errors with no kernel and with a
-# stale socket.
+# program's mappings, the counters; trace start and stop; kill ends the space
+# (and with it exosim, whose status is the program's); then the errors with
+# no kernel and with a stale socket.
 set -eu
 exosim=$1 exoctl=$2 boot=$3 prog=$4
 dir=$(mktemp -d)
@@ -51,6 +51,16 @@ cat "$dir/stats"
 grep -q "messages delivered" "$dir/stats" || fail "stats has no totals"
 awk '$3 == "pipe_block" && $5 > 0 && $6 > 0 && $7 > 0 { ok = 1 } END { exit !ok }' "$dir/stats" ||
 	fail "stats shows no messages or faults for pipe_block"
+
+# Recording on a live system: start, a second start refused, stop, stop again refused.
+ctl trace start "$dir/live.trace" --filter server=vfs >"$dir/trace" || fail "trace start failed"
+grep -q "^tracing to $dir/live.trace" "$dir/trace" || fail "trace start said: $(cat "$dir/trace")"
+ctl trace start "$dir/other.trace" 2>"$dir/err" && fail "a second trace start succeeded"
+grep -q "already tracing" "$dir/err" || fail "second trace start: $(cat "$dir/err")"
+ctl trace stop >/dev/null || fail "trace stop failed"
+ctl trace stop 2>"$dir/err" && fail "trace stop without a trace succeeded"
+grep -q "not tracing" "$dir/err" || fail "trace stop again: $(cat "$dir/err")"
+[ "$(head -c 8 "$dir/live.trace")" = EXOTRACE ] || fail "the trace file has no EXOTRACE header"
 
 # Refusals: sigma0, an unknown space, a bad command line.
 ctl kill memory 2>"$dir/err" && fail "kill of sigma0 succeeded"

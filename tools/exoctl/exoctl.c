@@ -2,8 +2,8 @@
  * tools/exoctl/exoctl.c — inspect a running exosim through its control
  * socket (proto/control.proto; docs/debugging.md).
  *
- *   exoctl [--socket PATH] ps | servers | maps SPACE | stats
- *                        | trace start FILE | trace stop | kill SPACE
+ *   exoctl [--socket PATH] ps | servers | maps SPACE | stats | kill SPACE
+ *          | trace start FILE [--filter SPEC]... [--max SIZE] [--strings N] | trace stop
  *
  * The kernel socket is found as libexo finds it (--socket, $EXO_SOCKET,
  * $XDG_RUNTIME_DIR/exo/exosim.sock, /tmp/exo-UID/exosim.sock); the control
@@ -40,7 +40,10 @@ static void usage(FILE *f)
 		"  servers            registered names and the threads that own them\n"
 		"  maps SPACE         the mapping database entries of a space (id or label)\n"
 		"  stats              IPC counters per thread and the kernel's totals\n"
-		"  trace start FILE   record every IPC to FILE (docs/trace.md)\n"
+		"  trace start FILE [--filter SPEC]... [--max SIZE] [--strings N]\n"
+		"                     record IPC to FILE, as exosim --trace does (docs/trace.md):\n"
+		"                     filters server=NAME, protocol=NAME, space=N, label=A[-B];\n"
+		"                     rotate at SIZE bytes (64M); keep N bytes of each string\n"
 		"  trace stop         stop recording\n"
 		"  kill SPACE         SIGKILL a space's process (never sigma0)\n"
 		"  --socket PATH      the kernel socket (default: $EXO_SOCKET, else\n"
@@ -511,16 +514,38 @@ static void cmd_stats(int fd)
 	exoctl__answer__free_unpacked(ans, NULL);
 }
 
-static void cmd_trace(int fd, bool start, const char *file)
+/* A size with an optional K, M or G suffix. */
+static uint64_t parse_size(const char *arg)
+{
+	char *end;
+	unsigned long long n = strtoull(arg, &end, 0);
+
+	if (end == arg)
+		die("not a size: %s", arg);
+	if (*end == 'K' || *end == 'k')
+		n <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		n <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		n <<= 30, end++;
+	if (*end)
+		die("not a size: %s", arg);
+	return n;
+}
+
+/* trace start FILE [--filter SPEC]... [--max SIZE] [--strings N] | trace stop */
+static void cmd_trace(int fd, char **args, int n)
 {
 	Exoctl__Request req = EXOCTL__REQUEST__INIT;
 	Exoctl__TraceRequest tr = EXOCTL__TRACE_REQUEST__INIT;
 	Exoctl__Answer *ans;
-	char *abs = NULL;
+	char *abs = NULL, *filters[64];
 
-	tr.start = start;
-	if (start) {
-		/* The kernel runs elsewhere: give it an absolute path. */
+	tr.start = strcmp(args[0], "start") == 0;
+	if (tr.start) {
+		const char *file = args[1];
+
+		/* The kernel runs in its own folder: give it an absolute path. */
 		if (file[0] == '/') {
 			abs = strdup(file);
 		} else {
@@ -534,15 +559,25 @@ static void cmd_trace(int fd, bool start, const char *file)
 		if (!abs)
 			die("out of memory");
 		tr.path = abs;
+		tr.filters = filters;
+		for (int i = 2; i < n; i += 2) {
+			if (strcmp(args[i], "--filter") == 0 && tr.n_filters < 64)
+				filters[tr.n_filters++] = args[i + 1];
+			else if (strcmp(args[i], "--max") == 0)
+				tr.has_max_bytes = true, tr.max_bytes = parse_size(args[i + 1]);
+			else if (strcmp(args[i], "--strings") == 0)
+				tr.has_string_max = true, tr.string_max = (uint32_t)parse_size(args[i + 1]);
+			else
+				die("trace start: unknown option %s", args[i]);
+		}
 	}
 	req.what_case = EXOCTL__REQUEST__WHAT_TRACE;
 	req.trace = &tr;
 	ans = ask(fd, &req);
-	if (start)
+	if (tr.start)
 		printf("tracing to %s\n", ans->trace && ans->trace->path ? ans->trace->path : abs);
 	else
-		printf("tracing stopped%s%s\n", ans->trace && ans->trace->path ? ": " : "",
-		       ans->trace && ans->trace->path ? ans->trace->path : "");
+		printf("tracing stopped\n");
 	exoctl__answer__free_unpacked(ans, NULL);
 	free(abs);
 }
@@ -591,7 +626,7 @@ int main(int argc, char **argv)
 	if (!((strcmp(cmd, "ps") == 0 && rest == 0) || (strcmp(cmd, "servers") == 0 && rest == 0) ||
 	      (strcmp(cmd, "stats") == 0 && rest == 0) || (strcmp(cmd, "maps") == 0 && rest == 1) ||
 	      (strcmp(cmd, "kill") == 0 && rest == 1) ||
-	      (strcmp(cmd, "trace") == 0 && rest == 2 && strcmp(argv[i], "start") == 0) ||
+	      (strcmp(cmd, "trace") == 0 && rest >= 2 && rest % 2 == 0 && strcmp(argv[i], "start") == 0) ||
 	      (strcmp(cmd, "trace") == 0 && rest == 1 && strcmp(argv[i], "stop") == 0))) {
 		usage(stderr);
 		return 2;
@@ -612,7 +647,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "kill") == 0)
 		cmd_kill(fd, argv[i]);
 	else
-		cmd_trace(fd, strcmp(argv[i], "start") == 0, rest == 2 ? argv[i + 1] : NULL);
+		cmd_trace(fd, argv + i, rest);
 	close(fd);
 	return 0;
 }
