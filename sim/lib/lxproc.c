@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -110,6 +111,22 @@ int lx_exec_image(const void *img, size_t len, const char *name, char *const arg
 	}
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 	err = -errno;
+	if (err != -E2BIG && err != -ENOMEM) {
+		/*
+		 * Where execveat is not there (Valgrind does not run it), the file by
+		 * its /proc name, from a descriptor that stays open across the exec
+		 * (Valgrind's launcher opens the program after its own exec).
+		 */
+		long keep = syscall(SYS_fcntl, fd, F_DUPFD, 3);
+		char path[40];
+
+		if (keep >= 0) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%ld", keep);
+			syscall(SYS_execve, path, argv, envp);
+			err = -errno;
+			syscall(SYS_close, keep);
+		}
+	}
 	syscall(SYS_close, fd);
 	return err;
 }

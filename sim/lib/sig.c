@@ -136,13 +136,25 @@ exo_err exo_signal_take(exo_sigset_t set, exo_timeout_t wait, exo_siginfo_t *si)
 
 exo_err exo_signal_raise(int sig, int code)
 {
-	exo_siginfo_t si = { .sig = sig, .code = code };
+	uint64_t mask = 0, pending = 0, bit = EXO_SIGBIT(sig);
 
 	if (!exo_sig_valid(sig))
 		return EXO_EINVAL;
-	return lx_sigqueue_self(sig, 0, 0, SIM_SIG_MARK | ((uint32_t)code & 0xffffu)) == 0 ? EXO_OK
-											   : EXO_EINVAL;
-	(void)si;
+	if (lx_sigqueue_self(sig, 0, 0, SIM_SIG_MARK | ((uint32_t)code & 0xffffu)) != 0)
+		return EXO_EINVAL;
+	/*
+	 * raise() returns after the handler (POSIX). Linux delivers a signal to
+	 * the calling thread before the system call returns; where delivery is
+	 * deferred (under Valgrind), give it system calls until it is no longer
+	 * pending, unless the thread blocks it.
+	 */
+	lx_sigmask(EXO_SIG_BLOCK, NULL, &mask);
+	for (int i = 0; i < 1000 && !(mask & bit); i++) {
+		if (lx_sigpending(&pending) < 0 || !(pending & bit))
+			break;
+		lx_yield();
+	}
+	return EXO_OK;
 }
 
 exo_err exo_signal_post(exo_space_t space, const exo_siginfo_t *si)
