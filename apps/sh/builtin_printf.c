@@ -96,13 +96,16 @@ static void add_formatted(struct sbuf *b, const char *spec, ...)
 
 static void add_formatted(struct sbuf *b, const char *spec, ...)
 {
+	char small[256];
 	va_list ap, ap2;
 	int n;
 
 	va_start(ap, spec);
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, spec, ap);
-	if (n > 0) {
+	n = vsnprintf(small, sizeof(small), spec, ap);
+	if (n > 0 && (size_t)n < sizeof(small)) {
+		sb_addn(b, small, n);
+	} else if (n > 0) {
 		char *t = sh_malloc(n + 1);
 
 		vsnprintf(t, n + 1, spec, ap2);

@@ -90,16 +90,17 @@ void exec_external(char **argv, char **env)
 	if (path) {
 		execve(path, argv, env);
 		err = errno;
-		if (err == ENOEXEC) {
-			/* no #!: POSIX says a shell runs it */
-			int argc = 0;
-
-			env_free(env);
-			while (argv[argc])
-				argc++;
-			sh_run_script(path, argv, argc);
-		}
 	}
+	env_free(env);
+	if (path && err == ENOEXEC) {
+		/* no #!: POSIX says a shell runs it */
+		int argc = 0;
+
+		while (argv[argc])
+			argc++;
+		sh_run_script(path, argv, argc);
+	}
+	free(path);
 	if (err == ENOENT) {
 		sh_error("%s: not found", argv[0]);
 		child_exit(127);

@@ -453,6 +453,8 @@ static void expand_arith(struct exp *e, const char *t, size_t len, int dq)
 	exp_free(&sub);
 	if (sub.err || arith_eval(s, &v) < 0) {
 		e->err = 1;
+		if (!sh.interactive)
+			sh.ctl = CTL_EXIT;	/* as for other expansion errors */
 		free(s);
 		return;
 	}

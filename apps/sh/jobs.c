@@ -376,6 +376,9 @@ pid_t sh_fork(struct job *j, int foreground)
 			if (foreground)
 				tcsetpgrp(0, pg);
 		}
+		/* the job is the parent's bookkeeping; the child never returns to it */
+		if (j && !j->id)
+			job_free(j);
 		jobs_reset_signals();
 		trap_reset_child();
 		sh.jobctl = 0;

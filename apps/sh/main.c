@@ -163,9 +163,8 @@ static int run_file(const char *path)
 	return sh.status;
 }
 
-void sh_run_script(const char *path, char **argv, int argc)
+void sh_run_script(char *p, char **argv, int argc)
 {
-	char *p = sh_strdup(path);
 	int s;
 
 	set_arg0_params(p, argv + 1, argc - 1);

@@ -357,7 +357,8 @@ extern struct shell sh;
 
 int sh_run_input(struct input *in);
 int sh_source_file(const char *path);
-void sh_run_script(const char *path, char **argv, int argc) __attribute__((noreturn));
+/* Runs the file p (malloc'd, taken over) as a script in this child. */
+void sh_run_script(char *p, char **argv, int argc) __attribute__((noreturn));
 void sh_exit_cleanup(void);
 
 #endif /* EXO_SH_H */
