@@ -325,6 +325,14 @@ int raise(int sig)
 
 void px_sigpipe(void)
 {
+	/*
+	 * An ignored signal is discarded where it is made. Raising it anyway
+	 * would be harmless on a host that drops it at once, but one that
+	 * holds signals back a while (Valgrind) delivers it after the program
+	 * has put the default action back.
+	 */
+	if (actions[EXO_SIGPIPE].sa_handler == SIG_IGN)
+		return;
 	exo_signal_raise(EXO_SIGPIPE, EXO_SI_KERNEL);
 }
 
