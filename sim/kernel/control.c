@@ -117,6 +117,27 @@ static char **thread_names(struct ksim *k, struct arena *a, struct kthread *t, s
 
 /* ---- ps ---- */
 
+/* The host process's name now (/proc/PID/comm), or NULL. */
+static char *host_comm(struct arena *a, pid_t pid)
+{
+	char path[64], buf[64] = "", *p;
+	FILE *f;
+
+	if (pid <= 0)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	/* A program exec'd from memory (lx_exec_image) is named memfd:NAME. */
+	p = strncmp(buf, "memfd:", 6) == 0 ? buf + 6 : buf;
+	return p[0] ? a_strdup(a, p) : NULL;
+}
+
 static void fill_thread(struct ksim *k, struct arena *a, struct kthread *t, Exoctl__Thread *pt)
 {
 	exoctl__thread__init(pt);
@@ -194,6 +215,7 @@ static void do_ps(struct ksim *k, struct arena *a, Exoctl__Answer *ans)
 		sp->id = s->id;
 		sp->pid = s->pid;
 		sp->label = a_strdup(a, s->label);
+		sp->command = s->reaped ? NULL : host_comm(a, s->pid);
 		sp->has_sigma0 = sp->sigma0 = s->sigma0;
 		sp->has_spawned = sp->spawned = s->spawned;
 		sp->has_privileged = sp->privileged = s->privileged;

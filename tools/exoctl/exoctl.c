@@ -7,11 +7,15 @@
  *
  * The kernel socket is found as libexo finds it (--socket, $EXO_SOCKET,
  * $XDG_RUNTIME_DIR/exo/exosim.sock, /tmp/exo-UID/exosim.sock); the control
- * socket is that path + ".ctl". SPACE is a space id or a unique label.
+ * socket is that path + ".ctl". With none of them given and no kernel on the
+ * default path, a single live private kernel (/tmp/exo-UID/exec-PID.sock:
+ * `./exo run`, `./exo exec`) is the one. SPACE is a space id, or a label or
+ * program name that names one space.
  * Exit status: 0, 1 when the kernel cannot be reached or refuses, 2 for a
  * usage error.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -329,7 +333,7 @@ static void cmd_ps(int fd)
 	if (!ps)
 		die("the kernel answered something else than ps");
 	qsort(ps->spaces, ps->n_spaces, sizeof(*ps->spaces), space_cmp);
-	printf("%-5s %-7s %-14s %-6s %-6s %-52s %-9s %s\n", "SPACE", "PID", "LABEL", "FLAGS", "TID", "STATE",
+	printf("%-5s %-7s %-18s %-6s %-6s %-52s %-9s %s\n", "SPACE", "PID", "LABEL", "FLAGS", "TID", "STATE",
 	       "FOR", "NAMES");
 	for (size_t i = 0; i < ps->n_spaces; i++) {
 		Exoctl__Space *s = ps->spaces[i];
@@ -339,9 +343,16 @@ static void cmd_ps(int fd)
 			snprintf(flags, sizeof(flags), "%s%s%s", s->sigma0 ? "s" : "", s->privileged ? "b" : "",
 				 s->exec ? "x" : "");
 		}
+		char label[64];
+
+		/* The label the space started with, and what its process runs now when an exec changed it. */
+		if (s->command && strncmp(s->command, s->label, 15) != 0)
+			snprintf(label, sizeof(label), "%s/%s", s->label, s->command);
+		else
+			snprintf(label, sizeof(label), "%s", s->label);
 		qsort(s->threads, s->n_threads, sizeof(*s->threads), thread_cmp);
 		if (!s->n_threads)
-			printf("%-5u %-7d %-14s %-6s %-6s %s\n", s->id, s->pid, s->label, flags, "-",
+			printf("%-5u %-7d %-18s %-6s %-6s %s\n", s->id, s->pid, label, flags, "-",
 			       "no threads (exited, not reaped yet)");
 		for (size_t j = 0; j < s->n_threads; j++) {
 			Exoctl__Thread *t = s->threads[j];
@@ -358,13 +369,14 @@ static void cmd_ps(int fd)
 			names_text(t->names, t->n_names, nm, sizeof(nm));
 			snprintf(tid, sizeof(tid), "%x", t->tid);
 			if (j == 0)
-				printf("%-5u %-7d %-14s %-6s ", s->id, s->pid, s->label, flags);
+				printf("%-5u %-7d %-18s %-6s ", s->id, s->pid, label, flags);
 			else
-				printf("%-5s %-7s %-14s %-6s ", "", "", "", "");
+				printf("%-5s %-7s %-18s %-6s ", "", "", "", "");
 			printf("%-6s %-52s %-9s %s\n", tid, st, dur, nm);
 		}
 	}
-	printf("FLAGS: s sigma0, b started by the boot list, x the --exec program; FOR: time in this state\n");
+	printf("LABEL: the space's label[/the program it runs now]; FLAGS: s sigma0, b started by the boot list,\n"
+	       "x the --exec program; FOR: time in this state\n");
 	exoctl__answer__free_unpacked(ans, NULL);
 }
 
@@ -417,16 +429,19 @@ static uint32_t find_space(int fd, const char *arg)
 	req.ps = &pr;
 	ans = ask(fd, &req);
 	for (size_t i = 0; ans->ps && i < ans->ps->n_spaces; i++) {
-		if (strcmp(ans->ps->spaces[i]->label, arg) == 0) {
-			id = ans->ps->spaces[i]->id;
+		const Exoctl__Space *sp = ans->ps->spaces[i];
+
+		if (strcmp(sp->label, arg) == 0 || (sp->command && strcmp(sp->label, sp->command) != 0 &&
+						    strcmp(sp->command, arg) == 0)) {
+			id = sp->id;
 			found++;
 		}
 	}
 	exoctl__answer__free_unpacked(ans, NULL);
 	if (found == 0)
-		die("no space labelled %s (exoctl ps lists them)", arg);
+		die("no space labelled %s or running it (exoctl ps lists them)", arg);
 	if (found > 1)
-		die("%u spaces are labelled %s: give the space's number", found, arg);
+		die("%u spaces are labelled %s or run it: give the space's number", found, arg);
 	return id;
 }
 
@@ -598,6 +613,75 @@ static void cmd_kill(int fd, const char *arg)
 	exoctl__answer__free_unpacked(ans, NULL);
 }
 
+/*
+ * No kernel on the default path: `./exo run` and `./exo exec` start kernels
+ * on private sockets, /tmp/exo-UID/exec-PID.sock. One live one is
+ * taken; several are listed. NULL when there is none.
+ */
+/* "  PATH (exosim --exec PROGRAM)" for a private kernel's socket, from its pid. */
+static void describe_private(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char proc[64], buf[4096], *exec = NULL;
+	FILE *f;
+	size_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/%d/cmdline", base ? atoi(base + 6) : 0);
+	f = fopen(proc, "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+		if (strcmp(buf + i, "--exec") == 0 && i + 7 < n)
+			exec = buf + i + 7;
+	fprintf(stderr, "  %s%s%s%s\n", path, exec ? " (--exec " : "", exec ? exec : "", exec ? ")" : "");
+}
+
+static char *private_kernel(const char *ksock)
+{
+	char dir[64], *found = NULL, *path;
+	unsigned live = 0;
+	struct dirent *e;
+	DIR *d;
+
+	/* exosim puts private sockets there whatever $XDG_RUNTIME_DIR says. */
+	snprintf(dir, sizeof(dir), "/tmp/exo-%u", (unsigned)getuid());
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		int fd;
+
+		if (strncmp(e->d_name, "exec-", 5) != 0 || n < 9 || strcmp(e->d_name + n - 9, ".sock.ctl") != 0)
+			continue;
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		fd = try_connect(path, SOCK_STREAM);
+		if (fd < 0) {
+			free(path);
+			continue;
+		}
+		close(fd);
+		path[strlen(path) - 4] = 0; /* the kernel socket */
+		if (live++ == 0) {
+			found = path;
+			continue;
+		}
+		if (live == 2) {
+			fprintf(stderr, "%s: no kernel on %s, and several private ones:\n", prog, ksock);
+			describe_private(found);
+		}
+		describe_private(path);
+		free(path);
+	}
+	closedir(d);
+	if (live > 1)
+		die("choose one with --socket");
+	return found;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sock_opt = NULL, *cmd;
@@ -634,6 +718,23 @@ int main(int argc, char **argv)
 	ksock = kernel_socket(sock_opt);
 	if (!ksock)
 		die("out of memory");
+	if (!sock_opt && !(getenv("EXO_SOCKET") && *getenv("EXO_SOCKET"))) {
+		char ctl[PATH_MAX];
+		int probe;
+
+		snprintf(ctl, sizeof(ctl), "%s.ctl", ksock);
+		probe = try_connect(ctl, SOCK_STREAM);
+		if (probe >= 0) {
+			close(probe);
+		} else {
+			char *priv = private_kernel(ksock);
+
+			if (priv) {
+				free(ksock);
+				ksock = priv;
+			}
+		}
+	}
 	fd = open_control(ksock);
 	free(ksock);
 	if (strcmp(cmd, "ps") == 0)
