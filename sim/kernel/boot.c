@@ -435,6 +435,14 @@ void k_reap(struct ksim *k)
 			     WEXITSTATUS(st));
 		if (s->is_exec)
 			k_shutdown(k, status_code(st));
+		else if (s->privileged && k->execs && !k->shutting_down) {
+			/*
+			 * A server of a running system died: the system cannot go
+			 * on without it, so it stops, leaving nothing behind.
+			 */
+			klog(k, "server %s ended: the system stops", s->label);
+			k_shutdown(k, WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1);
+		}
 		k_space_maybe_free(k, s);
 	}
 	if (k->shutting_down && !any_alive(k))

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -79,6 +80,16 @@ _Noreturn void lx_exit_group(int status)
 {
 	for (;;)
 		syscall(SYS_exit_group, status);
+}
+
+int lx_die_with_parent(void)
+{
+	return (int)sys_ret(syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
+}
+
+int lx_getppid(void)
+{
+	return (int)syscall(SYS_getppid);
 }
 
 int lx_setpgid_self(void)

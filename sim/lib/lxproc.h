@@ -20,6 +20,9 @@ _Noreturn void lx_exit_group(int status);
 int lx_gettid(void);
 /* Make the calling process the leader of a host process group of its own. */
 int lx_setpgid_self(void);
+/* SIGKILL when the parent (exosim, once this process is its child) ends; its pid. */
+int lx_die_with_parent(void);
+int lx_getppid(void);
 
 /* Run an image held in memory: returns only on failure, -errno. */
 int lx_exec_image(const void *img, size_t len, const char *name, char *const argv[], char *const envp[]);

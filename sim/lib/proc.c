@@ -58,6 +58,13 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 		lx_setpgid_self();
 		if (lx_read(go[0], &b, 1) != 1)
 			lx_exit_group(127); /* the parent gave up on this child */
+		/*
+		 * exosim is the host parent now (the middle process is gone):
+		 * if it ends, even by SIGKILL, this process goes with it.
+		 */
+		lx_die_with_parent();
+		if (lx_getppid() == 1)
+			lx_exit_group(127);
 		lx_close(go[0]);
 		*child = EXO_NILSPACE;
 		return EXO_OK;
