@@ -3,7 +3,7 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, SCHED_OPS, DEV_OPS): the names
+ * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, SCHED_OPS, DEV_OPS, FS_OPS): the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -14,6 +14,7 @@
 
 #include <exo/dev.h>
 #include <exo/errno.h>
+#include <exo/fs.h>
 #include <exo/memory.h>
 #include <exo/proc.h>
 #include <exo/sched.h>
@@ -35,6 +36,7 @@ PROTO_TABLES(mem, MEM_OPS, MEM_OP_COUNT)
 PROTO_TABLES(proc, PROC_OPS, PROC_OP_COUNT)
 PROTO_TABLES(sched, SCHED_OPS, SCHED_OP_COUNT)
 PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
+PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
 #define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out }
 
@@ -45,6 +47,9 @@ static const struct proto protos[] = {
 	PROTO(SCHED_NAME, "sched", 0xffffffffu, sched, SCHED_OP_COUNT),
 	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
 	PROTO(INITRD_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
+	/* File system servers register the name they are given: tmpfs's usual ones. */
+	PROTO("tmpfs", "fs", 0xffffffffu, fs, FS_OP_COUNT),
+	PROTO("tmpfs2", "fs", 0xffffffffu, fs, FS_OP_COUNT),
 };
 
 const struct proto *proto_by_server(const char *name)
