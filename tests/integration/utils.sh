@@ -119,8 +119,8 @@ input ''
 run 1 cat /nonexistent
 err 'cat: /nonexistent: No such file or directory'
 run 0 cat /dev/initrd
-[ "$skip" = 1 ] || [ -f "$bin/../../exo-root.tar" ] && ! cmp -s "$dir/out" "$bin/../../exo-root.tar" &&
-	fail "cat /dev/initrd is not exo-root.tar"
+[ "$skip" = 1 ] || { [ -f "$bin/../../exo-root.tar" ] && ! cmp -s "$dir/out" "$bin/../../exo-root.tar" &&
+	fail "cat /dev/initrd is not exo-root.tar"; }
 
 # wc
 input 'one two\nthree\n'
@@ -222,7 +222,7 @@ input ''
 # sleep
 start=$(date +%s%N)
 run 0 sleep 0.2 .1
-[ $(( ($(date +%s%N) - start) / 1000000 )) -ge 300 ] || fail "sleep 0.2 .1 took less than 0.3 s"
+[ "$skip" = 1 ] || [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 300 ] || fail "sleep 0.2 .1 took less than 0.3 s"
 run 2 sleep x
 
 # kill: names and numbers only (no signals are sent to anyone)
