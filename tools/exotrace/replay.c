@@ -85,12 +85,12 @@ static char *recorded_boot(const char *trace)
 int cmd_replay(int argc, char **argv)
 {
 	const char *boot = NULL, *server = NULL, *trace = NULL, *exosim = getenv("EXOSIM");
-	char *tmpboot = NULL, *agent = beside("exotrace-agent"), *argv2[128];
-	int n = 0, status, rc;
+	char *tmpboot = NULL, *agent = beside("exotrace-agent"), *own = NULL, *argv2[128];
+	int n = 0, status, rc = 2;
 	pid_t pid;
 
 	if (!exosim)
-		exosim = beside("../../sim/exosim");
+		exosim = own = beside("../../sim/exosim");
 	argv2[n++] = (char *)exosim;
 	argv2[n++] = "-q";
 	argv2[n++] = "--cpu";
@@ -110,22 +110,24 @@ int cmd_replay(int argc, char **argv)
 			trace = argv[i];
 		else {
 			fprintf(stderr, "exotrace replay: unexpected %s\n", argv[i]);
-			return 2;
+			goto usage;
 		}
 	}
+	rc = 2;
 	if (!trace || !server || argc > 100) {
+usage:
 		fprintf(stderr, "usage: exotrace replay FILE --server NAME [--boot BOOTLIST] [--ignore FIELD]...\n"
 				"                       [--range A:B] [--exosim PATH] [-v]\n");
-		return 2;
+		goto out;
 	}
 	if (!argv2[0] || !agent || access(agent, X_OK) != 0) {
 		fprintf(stderr, "exotrace replay: cannot find exosim and exotrace-agent beside exotrace\n");
-		return 2;
+		goto out;
 	}
 	if (!boot) {
 		boot = tmpboot = recorded_boot(trace);
 		if (!boot)
-			return 2;
+			goto out;
 	}
 	argv2[n++] = "--boot";
 	argv2[n++] = (char *)boot;
@@ -147,14 +149,15 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "exotrace replay: cannot run %s: %s\n", argv2[0], strerror(errno));
 		_exit(2);
 	}
-	rc = 2;
 	if (pid > 0 && waitpid(pid, &status, 0) == pid)
 		rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
 	if (rc > 2)
 		rc = 2;
+out:
 	if (tmpboot)
 		unlink(tmpboot);
 	free(tmpboot);
 	free(agent);
+	free(own);
 	return rc;
 }
