@@ -206,6 +206,11 @@ int tf_open(struct tf_reader *r, const char *path, bool follow)
 	memset(r, 0, sizeof(*r));
 	r->path = strdup(path);
 	r->f = fopen(path, "rb");
+	/* Following a trace exosim is about to start: wait for its file. */
+	while (!r->f && follow && errno == ENOENT) {
+		usleep(100 * 1000);
+		r->f = fopen(path, "rb");
+	}
 	if (!r->f) {
 		fail(r, "cannot open: %s", strerror(errno));
 		return -1;

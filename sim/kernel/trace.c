@@ -285,7 +285,8 @@ static int begin_file(struct ksim *k)
 	for (struct kname *n = k->names; n; n = n->next)
 		name_event(k, n->owner, n->name, true);
 	tr->in_begin = false;
-	return tr->w.err;
+	/* The header and snapshot reach the file now: a reader following it starts at once. */
+	return tf_flush(&tr->w);
 }
 
 static void rotate(struct ksim *k)
