@@ -93,17 +93,23 @@ static uint64_t deadline(const struct con *c)
 /* Answer the waiting readers that can be answered, oldest first. */
 static void serve_waiters(struct con *c)
 {
+	static struct con_ld saved;
+
 	while (c->nwaiters > 0) {
 		uint64_t due = deadline(c);
-		long n = con_ld_read(&c->ld, c->out, c->waiters[0].count, due && con_host_now() >= due);
+		long n;
 		exo_msg_t r = { 0 };
+
+		saved = c->ld;
+		n = con_ld_read(&c->ld, c->out, c->waiters[0].count, due && con_host_now() >= due);
 
 		if (n < 0)
 			return;
 		r.mr[0] = (uint64_t)n;
 		exo_msg_put_string(&r, 1, c->out, (uint32_t)n);
 		r.tag = exo_tag(0, 1, 2);
-		exo_reply(c->waiters[0].tid, &r);
+		if (exo_reply(c->waiters[0].tid, &r) != EXO_OK)
+			c->ld = saved; /* the reader was interrupted: the bytes stay for the next */
 		memmove(&c->waiters[0], &c->waiters[1], (c->nwaiters - 1) * sizeof(c->waiters[0]));
 		c->nwaiters--;
 	}
@@ -336,6 +342,18 @@ static int dispatch(struct con *c, exo_msg_t *m, exo_tid_t from)
 	uint32_t label = exo_tag_label(m->tag);
 	int r;
 
+	if (label == EXO_LABEL_CANCEL) {
+		/* A reader a signal interrupted: forget its waiting read. */
+		for (size_t i = 0; i < c->nwaiters; i++) {
+			if (c->waiters[i].tid == from) {
+				memmove(&c->waiters[i], &c->waiters[i + 1], (c->nwaiters - i - 1) * sizeof(c->waiters[0]));
+				c->nwaiters--;
+				i--;
+			}
+		}
+		m->tag = exo_tag(0, 0, 0);
+		return 0;
+	}
 	if (label >= DEV_OP_COUNT || !ops[label] || exo_tag_untyped(m->tag) < dev_op_in[label]) {
 		m->tag = exo_tag(XE_ENOSYS, 0, 0);
 		return 0;
