@@ -4,10 +4,12 @@
  *   mv [-f] SOURCE DEST
  *   mv [-f] SOURCE... DIR
  *
- * One file system (the VFS's ramfs): a move is a rename; there is no copy
- * across devices (EXDEV is reported).
+ * A move is a rename. Across file systems (EXDEV: /tmp is a tmpfs mount)
+ * a regular file or symbolic link is copied, with its mode and times, and
+ * the source removed; a directory across file systems is refused (EXDEV).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +35,72 @@ static const char *base_name(const char *p)
 	return buf;
 }
 
+/* Copy a regular file or a symbolic link to `to`, then remove `from`. */
+static int copy_across(const char *from, const char *to)
+{
+	static char buf[65536];
+	struct stat st;
+	struct timespec times[2];
+	int in, out, err = 0;
+	ssize_t n;
+
+	if (lstat(from, &st) < 0)
+		return errno;
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t len = readlink(from, target, sizeof(target) - 1);
+
+		if (len < 0)
+			return errno;
+		target[len] = 0;
+		unlink(to);
+		if (symlink(target, to) < 0)
+			return errno;
+		return unlink(from) < 0 ? errno : 0;
+	}
+	if (!S_ISREG(st.st_mode))
+		return EXDEV;
+	in = open(from, O_RDONLY);
+	if (in < 0)
+		return errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
+	if (out < 0) {
+		err = errno;
+		close(in);
+		return err;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			err = errno ? errno : EIO;
+			break;
+		}
+	if (n < 0)
+		err = errno;
+	close(in);
+	fchmod(out, st.st_mode & 07777);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	futimens(out, times);
+	if (close(out) < 0 && !err)
+		err = errno;
+	if (err) {
+		unlink(to);
+		return err;
+	}
+	return unlink(from) < 0 ? errno : 0;
+}
+
 static int move(const char *from, const char *to)
 {
-	if (rename(from, to) < 0) {
-		fprintf(stderr, "mv: %s: %s\n", errno == ENOENT ? from : to, strerror(errno));
-		return 1;
-	}
-	return 0;
+	int err;
+
+	if (rename(from, to) == 0)
+		return 0;
+	err = errno;
+	if (err == EXDEV && (err = copy_across(from, to)) == 0)
+		return 0;
+	fprintf(stderr, "mv: %s: %s\n", err == ENOENT || err == EXDEV ? from : to, strerror(err));
+	return 1;
 }
 
 int main(int argc, char **argv)

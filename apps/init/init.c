@@ -7,7 +7,8 @@
  *   init -c CMD     run one command line and end with its status
  *
  * The root's contents come from the image the build made (/dev/initrd, a
- * ustar archive): /bin, /etc, /tmp (sticky), /home, /root.
+ * ustar archive): /bin, /etc, /tmp (sticky), /home, /root; /tmp is then a
+ * tmpfs mount when the boot list started the tmpfs server.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,20 @@ static int populate(void)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * /tmp is a file system of its own, the tmpfs server, when the boot list
+ * started one (sticky and world-writable, as the image's /tmp).
+ */
+static void mount_tmp(void)
+{
+	if (fs_mount("tmpfs", "/tmp", 0) < 0) {
+		if (errno != ENODEV)
+			fprintf(stderr, "init: mount tmpfs on /tmp: %s\n", strerror(errno));
+		return;
+	}
+	chmod("/tmp", 01777);
 }
 
 static void motd(void)
@@ -92,6 +107,7 @@ int main(int argc, char **argv)
 	umask(022);
 	if (populate() < 0)
 		return 1;
+	mount_tmp();
 	setenv("PATH", "/bin", 1);
 	setenv("HOME", "/root", 1);
 	setenv("SHELL", "/bin/sh", 1);

@@ -39,6 +39,7 @@ run 0 "$(printf 'linked\nmoved')" 'cd /tmp && echo linked > f && ln -s f l && ca
 run 143 "" 'sleep 5 & kill -TERM $!; wait $!'
 run 0 "$(printf 'sh: /tmp/nope: not found\n127')" '/tmp/nope; echo $?'
 run 0 "script ran 2" 'echo "echo script ran \$#" > /tmp/s.sh; sh /tmp/s.sh a b'
+run 0 "$(printf 'tmpfs on /tmp type fs (rw)\nmoved across')" 'mount | while read n on p rest; do test $p = /tmp && echo $n on $p $rest; done; echo x > /tmp/f; mv /tmp/f /root/f && test -f /root/f && test ! -e /tmp/f && echo moved across'
 run 0 "init" 'ps | while read pid ppid pgid sid uid st cmd; do test $pid = 1 && echo $cmd; done; :'
 
 echo "$((n - fails))/$n shell cases passed on Exo"
