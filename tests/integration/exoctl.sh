@@ -19,7 +19,7 @@ pid=$!
 
 # Wait until the program is blocked in its read (its thread receives from the VFS).
 i=0
-until ctl ps >"$dir/ps" 2>"$dir/err" && grep -q '^[0-9].* pipe_block .*receiving from vfs(' "$dir/ps"; do
+until ctl ps >"$dir/ps" 2>"$dir/err" && grep -q '^[0-9].* pipe_block[^ ]* .*receiving from vfs(' "$dir/ps"; do
 	i=$((i + 1))
 	[ $i -lt 600 ] && kill -0 $pid 2>/dev/null || { cat "$dir/ps" "$dir/err" >&2; fail "pipe_block never blocked"; }
 	sleep 0.05
@@ -33,9 +33,9 @@ for name in vfs memory console; do
 	grep -q "^$name " "$dir/servers" || fail "servers does not list $name"
 done
 vfs_tid=$(awk '$1 == "vfs" { print $2 }' "$dir/servers")
-grep -q "pipe_block .*receiving from vfs($vfs_tid) (the reply to a call)" "$dir/ps" ||
+grep -q "pipe_block[^ ]* .*receiving from vfs($vfs_tid) (the reply to a call)" "$dir/ps" ||
 	fail "the blocked thread is not receiving from vfs($vfs_tid)"
-grep -q "^[0-9]* *[0-9]* *vfs .*$vfs_tid .*receiving from any (server loop) .* vfs$" "$dir/ps" ||
+grep -q "^[0-9]* *[0-9]* *vfs[^ ]* .*$vfs_tid .*receiving from any (server loop) .* vfs$" "$dir/ps" ||
 	fail "ps does not show the VFS waiting for requests"
 
 # The program's space has its 16 pages of memory, mapped from sigma0 (the memory server).
