@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <exo/errno.h>
+#include <exo/proc.h>
 #include <exo/sched.h>
 
 #include "px.h"
@@ -140,22 +141,39 @@ static void to_timeval(uint64_t ns, struct timeval *tv)
 	tv->tv_usec = (suseconds_t)(ns % NS / 1000u);
 }
 
-/* Children's times are 0 until the process server accounts for them. */
+/*
+ * The CPU time of the children the caller waited for (and of theirs): the
+ * process server adds each child's time when its wait reports it. 0 without
+ * a process server.
+ */
+static void child_times(uint64_t *user, uint64_t *sys)
+{
+	exo_msg_t m;
+
+	*user = *sys = 0;
+	if (px_proc_call(PROC_CHILDTIMES, 0, NULL, NULL, 0, NULL, 0, &m) == 0) {
+		*user = m.mr[0];
+		*sys = m.mr[1];
+	}
+}
+
 clock_t times(struct tms *buf)
 {
-	uint64_t user = 0, sys = 0;
+	uint64_t user = 0, sys = 0, cuser, csys;
 
 	if (!buf)
 		return px_fail(-XE_EFAULT);
 	if (exo_cpu_time(EXO_CPU_SPACE, &user, &sys) != EXO_OK)
 		return px_fail(-XE_EIO);
+	child_times(&cuser, &csys);
 	memset(buf, 0, sizeof(*buf));
 	buf->tms_utime = (clock_t)(user / (NS / TICKS));
 	buf->tms_stime = (clock_t)(sys / (NS / TICKS));
+	buf->tms_cutime = (clock_t)(cuser / (NS / TICKS));
+	buf->tms_cstime = (clock_t)(csys / (NS / TICKS));
 	return (clock_t)(exo_clock_ns() / (NS / TICKS));
 }
 
-/* RUSAGE_CHILDREN reports 0 until the process server accounts for children. */
 int getrusage(int who, struct rusage *ru)
 {
 	uint64_t user = 0, sys = 0;
@@ -173,6 +191,8 @@ int getrusage(int who, struct rusage *ru)
 		return px_fail(-XE_EFAULT);
 	if (which >= 0 && exo_cpu_time(which, &user, &sys) != EXO_OK)
 		return px_fail(-XE_EIO);
+	if (which < 0)
+		child_times(&user, &sys);
 	memset(ru, 0, sizeof(*ru));
 	to_timeval(user, &ru->ru_utime);
 	to_timeval(sys, &ru->ru_stime);

@@ -98,7 +98,9 @@ struct proc_info {
 	/* pid -> space (for servers that key by space: sched) */                            \
 	X(SPACE, 20, 1, 1)                                                                   \
 	/* -> 0: the caller becomes init (pid 1) if there is none and it has no children */  \
-	X(INIT, 21, 0, 0)
+	X(INIT, 21, 0, 0)                                                                    \
+	/* -> user ns, system ns of the children waited for (and theirs, recursively) */     \
+	X(CHILDTIMES, 22, 0, 2)
 
 enum proc_op {
 #define PROC_ENUM(name, num, in, out) PROC_##name = num,

@@ -815,6 +815,11 @@ static void dispatch(struct req *r)
 		}
 		break;
 	}
+	case PROC_CHILDTIMES:
+		o[0] = p->cutime;
+		o[1] = p->cstime;
+		n = 2;
+		break;
 	case PROC_INIT: {
 		bool kids = false;
 

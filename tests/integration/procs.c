@@ -30,6 +30,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -557,6 +558,17 @@ static void test_wait4_reports_rusage(void **state)
 	assert_true(ru.ru_stime.tv_sec >= 0 && ru.ru_stime.tv_usec >= 0 && ru.ru_stime.tv_usec < 1000000);
 	/* 30 ms of spinning shows as some CPU time. */
 	assert_true(ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec + ru.ru_stime.tv_usec > 0);
+	{
+		/* ... and the waited-for child's time counts for RUSAGE_CHILDREN and times(). */
+		struct rusage ch;
+		struct tms t;
+
+		assert_int_equal(getrusage(RUSAGE_CHILDREN, &ch), 0);
+		assert_true(ch.ru_utime.tv_sec > ru.ru_utime.tv_sec ||
+			    (ch.ru_utime.tv_sec == ru.ru_utime.tv_sec && ch.ru_utime.tv_usec >= ru.ru_utime.tv_usec));
+		assert_true(times(&t) != (clock_t)-1);
+		assert_true(t.tms_cutime + t.tms_cstime >= 0);
+	}
 }
 
 static char state_of(pid_t pid)
