@@ -38,7 +38,10 @@
 
 #include <cmocka.h>
 
+#include <exo/errno.h>
+#include <exo/exo.h>
 #include <exo/posix.h>
+#include <exo/proc.h>
 
 #define MS 1000000L
 
@@ -529,6 +532,88 @@ static void test_waitpid_reports_stop_and_continue(void **state)
 	assert_true(WIFCONTINUED(st));
 	assert_int_equal(kill(c, SIGKILL), 0);
 	assert_killed(reap(c), SIGKILL);
+}
+
+/* A raw request to the process server: the reply's label (0 or an XE_* errno). */
+static uint32_t proc_raw(uint32_t label, unsigned u, const uint64_t *w, const void *data, uint32_t len,
+			 int offer)
+{
+	static char rbuf[16];
+	exo_tid_t srv = EXO_NILTHREAD;
+	exo_msg_t m;
+	unsigned idx = u;
+	exo_err err;
+
+	assert_int_equal(exo_lookup(PROC_NAME, &srv, exo_timeout_ms(5000)), EXO_OK);
+	memset(&m, 0, sizeof(m));
+	if (u)
+		memcpy(m.mr, w, u * sizeof(uint64_t));
+	if (data)
+		idx = exo_msg_put_string(&m, idx, data, len);
+	m.tag = exo_tag(label, u, idx - u);
+	if (offer)
+		exo_msg_accept_string(&m, rbuf, sizeof(rbuf)); /* smaller than any process table */
+	err = exo_call(srv, &m, exo_timeout_ms(5000), exo_timeout_ms(5000));
+	if (err != EXO_OK)
+		return 0x10000u + (uint32_t)err;
+	return exo_tag_label(m.tag);
+}
+
+/* Bad requests get errors; the process server keeps answering everyone. */
+static void test_the_process_server_refuses_hostile_requests(void **state)
+{
+	uint64_t w[6] = { 0 };
+	uint32_t junk[40] = { 0 };
+	pid_t me = getpid();
+
+	(void)state;
+	assert_int_equal(proc_raw(0, 0, w, NULL, 0, 0), XE_ENOSYS);
+	assert_int_equal(proc_raw(999, 0, w, NULL, 0, 0), XE_ENOSYS);
+	assert_int_equal(proc_raw(0x7fffffff, 0, w, NULL, 0, 0), XE_ENOSYS);
+	/* Word counts that are not the operation's. */
+	assert_int_equal(proc_raw(PROC_KILL, 1, w, NULL, 0, 0), XE_EINVAL);
+	assert_int_equal(proc_raw(PROC_IDS, 3, w, NULL, 0, 0), XE_EINVAL);
+	/* FORK of nothing, of itself, of a space past 32 bits. */
+	w[0] = 0;
+	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = exo_my_space();
+	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = 1ull << 40;
+	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	/* WAIT with unknown options or a selector out of range. */
+	w[0] = (uint64_t)-1, w[1] = 0x1000;
+	assert_int_equal(proc_raw(PROC_WAIT, 2, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = 1ull << 40, w[1] = PW_NOHANG;
+	assert_int_equal(proc_raw(PROC_WAIT, 2, w, NULL, 0, 0), XE_EINVAL);
+	/* KILL: a signal that is none, a pid nobody has. */
+	w[0] = (uint64_t)me, w[1] = 77;
+	assert_int_equal(proc_raw(PROC_KILL, 2, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = 1ull << 40, w[1] = 0;
+	assert_int_equal(proc_raw(PROC_KILL, 2, w, NULL, 0, 0), XE_ESRCH);
+	/* SETIDS of an unknown kind; SETGROUPS whose count and data differ. */
+	w[0] = 7;
+	assert_int_equal(proc_raw(PROC_SETIDS, 4, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = 3;
+	assert_int_equal(proc_raw(PROC_SETGROUPS, 1, w, junk, 8, 0), XE_EINVAL);
+	w[0] = 40;
+	assert_int_equal(proc_raw(PROC_SETGROUPS, 1, w, junk, sizeof(junk), 0), XE_EINVAL);
+	/* Timers too long, limits of nothing, a foreground group that is none. */
+	w[0] = ~0ull, w[1] = 0;
+	assert_int_equal(proc_raw(PROC_ITIMER, 2, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = 99, w[1] = 0;
+	assert_int_equal(proc_raw(PROC_RLIMIT, 4, w, NULL, 0, 0), XE_EINVAL);
+	w[0] = (uint64_t)-5;
+	assert_int_equal(proc_raw(PROC_TCSETPGRP, 1, w, NULL, 0, 0), XE_EINVAL);
+	/* Only the console may ask for its keys' signals. */
+	w[0] = SIGINT;
+	assert_int_equal(proc_raw(PROC_TTYSIG, 1, w, NULL, 0, 0), XE_EPERM);
+	/* A LIST whose answer does not fit: the call fails, the server goes on. */
+	assert_int_not_equal(proc_raw(PROC_LIST, 0, w, NULL, 0, 1), 0);
+	/* Nothing held back to cancel. */
+	assert_int_equal(proc_raw(EXO_LABEL_CANCEL, 0, w, NULL, 0, 0), 0);
+	/* Still serving, with the same answers. */
+	assert_int_equal(getpid(), me);
+	assert_int_equal(kill(me, 0), 0);
 }
 
 static void test_wait4_reports_rusage(void **state)
@@ -1508,6 +1593,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_wait_without_children_is_echild),
 		cmocka_unit_test(test_waitpid_reports_stop_and_continue),
 		cmocka_unit_test(test_wait4_reports_rusage),
+		cmocka_unit_test(test_the_process_server_refuses_hostile_requests),
 		cmocka_unit_test(test_a_child_stays_a_zombie_until_waited_for),
 		cmocka_unit_test(test_an_orphan_without_init_has_no_parent),
 		cmocka_unit_test(test_a_fork_bomb_hits_the_process_limit),
