@@ -24,6 +24,8 @@
  * The last three lines are `files-NAME: exo=<ns> host=<ns> ratio=<exo/host>`,
  * medians of the interleaved batches.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -140,7 +142,11 @@ static int host_stop(struct host *h)
 
 	host_close(h->to);
 	host_close(h->from);
-	if (waitpid(h->pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	/* The host program is a host child, not an Exo process: the host's waitpid. */
+	pid_t (*host_waitpid)(pid_t, int *, int) = (pid_t(*)(pid_t, int *, int))dlsym(RTLD_NEXT, "waitpid");
+
+	if (!host_waitpid || host_waitpid(h->pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "bench: the host program did not end cleanly\n");
 		return -1;
 	}

@@ -12,6 +12,8 @@
  * The last line is `NAME: exo=<ns> host=<ns> ratio=<exo/host>`, medians of
  * interleaved batches.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,8 @@ static double host_mmap_batch(void)
 	return (double)(bench_now_ns() - t0) / 4;
 }
 
+static int (*host_sigaction)(int, const struct sigaction *, struct sigaction *);
+
 int main(int argc, char **argv)
 {
 	double exo[ROUNDS], host[ROUNDS], seq[ROUNDS];
@@ -125,6 +129,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fault = strcmp(argv[1], "fault") == 0;
+	/* libposix's sigaction keeps SIGSEGV for libexo: the host side uses the host's. */
+	host_sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))dlsym(RTLD_NEXT, "sigaction");
+	if (!host_sigaction)
+		return 2;
 	exo_kernel_info(&ki);
 	if (ki.cpu >= 0)
 		printf("placement: exosim, memory server and this program all on CPU %d\n", ki.cpu);
@@ -141,9 +149,9 @@ int main(int argc, char **argv)
 			/* The host's handler, for the host's batch only (libexo's otherwise). */
 			sa.sa_sigaction = host_segv;
 			sa.sa_flags = SA_SIGINFO;
-			sigaction(SIGSEGV, &sa, &old);
+			host_sigaction(SIGSEGV, &sa, &old);
 			host[r] = host_fault_batch();
-			sigaction(SIGSEGV, &old, NULL);
+			host_sigaction(SIGSEGV, &old, NULL);
 		} else {
 			exo[r] = exo_mmap_batch();
 			host[r] = host_mmap_batch();
