@@ -1,9 +1,9 @@
 /*
- * servers/tmpfs/node.c — tmpfs's nodes: the id table, directory entries,
- * file data and the byte limit.
+ * servers/tmpfs/node.c — tmpfs's nodes: the id table, link counts, times
+ * and the byte limit around the directory entries and file data of
+ * servers/lib/ramnode.c.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include <exo/errno.h>
 
@@ -31,7 +31,7 @@ struct tnode *tnode_new(struct tmpfs *t, uint32_t mode, uint32_t uid, uint32_t g
 	n->uid = uid;
 	n->gid = gid;
 	n->atime = n->mtime = n->ctime = tmpfs_now();
-	n->next_cookie = 1;
+	n->dir.next_cookie = 1;
 	b = n->id % TMPFS_BUCKETS;
 	n->hnext = t->table[b];
 	t->table[b] = n;
@@ -56,44 +56,25 @@ void tnode_put(struct tmpfs *t, struct tnode *n)
 	while (*q != n)
 		q = &(*q)->hnext;
 	*q = n->hnext;
-	for (size_t i = 0; i < n->nents; i++)
-		free(n->ents[i].name);
-	free(n->ents);
+	ram_dir_free(&n->dir);
 	t->bytes -= n->cap;
 	free(n->data);
 	free(n);
 	t->nodes--;
 }
 
-struct tent *tdir_find(struct tnode *dir, const char *name)
+struct ram_ent *tdir_find(struct tnode *dir, const char *name)
 {
-	for (size_t i = 0; i < dir->nents; i++)
-		if (strcmp(dir->ents[i].name, name) == 0)
-			return &dir->ents[i];
-	return NULL;
+	return ram_dir_find(&dir->dir, name);
 }
 
 int tdir_add(struct tmpfs *t, struct tnode *dir, const char *name, struct tnode *n)
 {
-	struct tent *e;
+	int e;
 
 	(void)t;
-	if (dir->nents == dir->cap_ents) {
-		size_t cap = dir->cap_ents ? dir->cap_ents * 2 : 8;
-
-		e = realloc(dir->ents, cap * sizeof(*e));
-		if (!e)
-			return -XE_ENOSPC;
-		dir->ents = e;
-		dir->cap_ents = cap;
-	}
-	e = &dir->ents[dir->nents];
-	e->name = strdup(name);
-	if (!e->name)
-		return -XE_ENOSPC;
-	e->node = n;
-	e->cookie = dir->next_cookie++;
-	dir->nents++;
+	if ((e = ram_dir_add(&dir->dir, name, n)))
+		return e;
 	n->nlink++;
 	if (tnode_is_dir(n)) {
 		n->parent = dir;
@@ -104,14 +85,10 @@ int tdir_add(struct tmpfs *t, struct tnode *dir, const char *name, struct tnode 
 	return 0;
 }
 
-void tdir_remove(struct tmpfs *t, struct tnode *dir, struct tent *e)
+void tdir_remove(struct tmpfs *t, struct tnode *dir, struct ram_ent *e)
 {
-	struct tnode *n = e->node;
-	size_t i = (size_t)(e - dir->ents);
+	struct tnode *n = ram_dir_remove(&dir->dir, e);
 
-	free(e->name);
-	memmove(&dir->ents[i], &dir->ents[i + 1], (dir->nents - i - 1) * sizeof(*e));
-	dir->nents--;
 	n->nlink--;
 	if (tnode_is_dir(n)) {
 		n->nlink--;
@@ -124,25 +101,11 @@ void tdir_remove(struct tmpfs *t, struct tnode *dir, struct tent *e)
 
 int tnode_resize(struct tmpfs *t, struct tnode *n, uint64_t size)
 {
-	if (size > (1ull << 40))
-		return -XE_EFBIG;
-	if (size > n->cap) {
-		uint64_t cap = n->cap ? n->cap : 4096;
-		uint8_t *d;
+	uint64_t cap = n->cap;
+	/* the byte limit: the data of every other node, and this one's new capacity */
+	int e = ram_data_resize(&n->data, &n->size, &n->cap, size, t->max_bytes - (t->bytes - n->cap));
 
-		while (cap < size)
-			cap *= 2;
-		if (t->bytes - n->cap + cap > t->max_bytes)
-			return -XE_ENOSPC;
-		d = realloc(n->data, cap);
-		if (!d)
-			return -XE_ENOSPC;
-		t->bytes += cap - n->cap;
-		n->data = d;
-		n->cap = cap;
-	}
-	if (size > n->size)
-		memset(n->data + n->size, 0, size - n->size);
-	n->size = size;
-	return 0;
+	if (!e)
+		t->bytes += n->cap - cap;
+	return e;
 }

@@ -98,7 +98,7 @@ static int do_unmount(struct treq *r)
 static int do_lookup(struct treq *r)
 {
 	struct tnode *d, *n;
-	struct tent *e;
+	struct ram_ent *e;
 	int err = dir_of(r, 0, &d);
 
 	if (err)
@@ -222,29 +222,19 @@ static int do_readdir(struct treq *r)
 {
 	struct tnode *d;
 	uint64_t cookie = r->m->mr[1];
-	size_t len = 0, lo = 0, hi;
+	size_t len = 0;
 	int err = dir_of(r, 0, &d);
 
 	if (err)
 		return err;
-	/* The first entry whose cookie is at least the one asked (cookies increase). */
-	hi = d->nents;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (d->ents[mid].cookie < cookie)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < d->nents; i++) {
-		const struct tent *e = &d->ents[i];
+	for (size_t i = ram_dir_seek(&d->dir, cookie); i < d->dir.nents; i++) {
+		const struct ram_ent *e = &d->dir.ents[i];
+		const struct tnode *n = e->node;
 		size_t rec = (offsetof(struct vfs_dirent, name) + strlen(e->name) + 1 + 7) & ~(size_t)7;
 
 		if (len + rec > VFS_DIRENT_BUF)
 			break;
-		put_dirent(r->buf, &len, e->node->id, e->cookie + 1, (uint8_t)((e->node->mode & VS_IFMT) >> 12),
-			   e->name);
+		put_dirent(r->buf, &len, n->id, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
 		cookie = e->cookie + 1;
 	}
 	d->atime = tmpfs_now();
@@ -343,7 +333,7 @@ static int do_symlink(struct treq *r)
 }
 
 /* The entry a directory-and-name request removes: 0 or -XE_*. */
-static int remove_checks(struct treq *r, struct tnode **dir, struct tent **e)
+static int remove_checks(struct treq *r, struct tnode **dir, struct ram_ent **e)
 {
 	int err = dir_of(r, 0, dir);
 
@@ -359,7 +349,7 @@ static int remove_checks(struct treq *r, struct tnode **dir, struct tent **e)
 static int do_unlink(struct treq *r)
 {
 	struct tnode *dir;
-	struct tent *e;
+	struct ram_ent *e;
 	int err = remove_checks(r, &dir, &e);
 
 	if (err)
@@ -373,14 +363,14 @@ static int do_unlink(struct treq *r)
 static int do_rmdir(struct treq *r)
 {
 	struct tnode *dir;
-	struct tent *e;
+	struct ram_ent *e;
 	int err = remove_checks(r, &dir, &e);
 
 	if (err)
 		return err;
 	if (!tnode_is_dir(e->node))
 		return -XE_ENOTDIR;
-	if (e->node->nents)
+	if (((struct tnode *)e->node)->dir.nents)
 		return -XE_ENOTEMPTY;
 	tdir_remove(r->t, dir, e);
 	return 0;
@@ -397,7 +387,7 @@ static bool is_ancestor(const struct tnode *a, const struct tnode *n)
 static int do_rename(struct treq *r)
 {
 	struct tnode *d1, *d2, *n1, *n2;
-	struct tent *e1, *e2;
+	struct ram_ent *e1, *e2;
 	int err;
 
 	if ((err = dir_of(r, 0, &d1)) < 0 || (err = dir_of(r, 1, &d2)) < 0)
@@ -422,7 +412,7 @@ static int do_rename(struct treq *r)
 			return -XE_ENOTDIR;
 		if (!tnode_is_dir(n1) && tnode_is_dir(n2))
 			return -XE_EISDIR;
-		if (tnode_is_dir(n2) && n2->nents)
+		if (tnode_is_dir(n2) && n2->dir.nents)
 			return -XE_ENOTEMPTY;
 	}
 	/* Checked; now change. The node is held while it has no name. */

@@ -17,13 +17,9 @@
 #include <exo/exo.h>
 #include <exo/fs.h>
 
-struct tnode;
+#include "ramnode.h"
 
-struct tent {
-	char *name;
-	struct tnode *node;
-	uint64_t cookie;         /* increasing within the directory, from 1 */
-};
+struct tnode;
 
 struct tnode {
 	uint64_t id;
@@ -37,9 +33,7 @@ struct tnode {
 	uint64_t size, cap;
 	/* a directory */
 	struct tnode *parent;
-	struct tent *ents;
-	size_t nents, cap_ents;
-	uint64_t next_cookie;
+	struct ram_dir dir;      /* its entries (ram_ent.node: a struct tnode), cookies from 1 */
 	struct tnode *hnext;     /* the id hash chain */
 };
 
@@ -62,9 +56,9 @@ struct tnode *tnode_find(struct tmpfs *t, uint64_t id);
 /* Free n when nothing links or holds it. */
 void tnode_put(struct tmpfs *t, struct tnode *n);
 bool tnode_is_dir(const struct tnode *n);
-struct tent *tdir_find(struct tnode *dir, const char *name);
+struct ram_ent *tdir_find(struct tnode *dir, const char *name);
 int tdir_add(struct tmpfs *t, struct tnode *dir, const char *name, struct tnode *n);
-void tdir_remove(struct tmpfs *t, struct tnode *dir, struct tent *e);
+void tdir_remove(struct tmpfs *t, struct tnode *dir, struct ram_ent *e);
 /* Resize a regular file's data (zeros past the old end): 0 or -XE_*. */
 int tnode_resize(struct tmpfs *t, struct tnode *n, uint64_t size);
 

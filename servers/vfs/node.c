@@ -1,13 +1,8 @@
 /*
- * servers/vfs/node.c — ramfs: nodes, directory entries, file data.
- *
- * A directory keeps its entries in insertion order with an increasing id
- * each, so a directory cookie (the next id to return) stays valid while
- * entries come and go: a listing returns every entry present throughout it
- * exactly once.
+ * servers/vfs/node.c — ramfs: nodes, and their link counts and times
+ * around the directory entries and file data of servers/lib/ramnode.c.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include <exo/errno.h>
 
@@ -34,7 +29,7 @@ struct node *node_new(struct vfs *v, uint32_t mode)
 	n->ino = ++v->next_ino;
 	n->mode = mode;
 	n->atime = n->mtime = n->ctime = vfs_now();
-	n->next_id = 2; /* 0: ".", 1: ".." */
+	n->dir.next_cookie = 2; /* 0: ".", 1: ".." */
 	v->nodes++;
 	return n;
 }
@@ -46,9 +41,7 @@ void node_put(struct vfs *v, struct node *n)
 		return; /* a vnode goes after the request (mount.c) */
 	pipe_free(n);
 	lock_node_free(n);
-	for (size_t i = 0; i < n->nents; i++)
-		free(n->ents[i].name);
-	free(n->ents);
+	ram_dir_free(&n->dir);
 	if (n->shm)
 		shm_node_free(n);
 	else
@@ -57,35 +50,18 @@ void node_put(struct vfs *v, struct node *n)
 	v->nodes--;
 }
 
-struct dent *dir_find(struct node *dir, const char *name)
+struct ram_ent *dir_find(struct node *dir, const char *name)
 {
-	for (size_t i = 0; i < dir->nents; i++)
-		if (strcmp(dir->ents[i].name, name) == 0)
-			return &dir->ents[i];
-	return NULL;
+	return ram_dir_find(&dir->dir, name);
 }
 
 int dir_add(struct vfs *v, struct node *dir, const char *name, struct node *n)
 {
-	struct dent *e;
+	int e;
 
 	(void)v;
-	if (dir->nents == dir->cap_ents) {
-		size_t cap = dir->cap_ents ? dir->cap_ents * 2 : 8;
-
-		e = realloc(dir->ents, cap * sizeof(*e));
-		if (!e)
-			return -XE_ENOSPC;
-		dir->ents = e;
-		dir->cap_ents = cap;
-	}
-	e = &dir->ents[dir->nents];
-	e->name = strdup(name);
-	if (!e->name)
-		return -XE_ENOSPC;
-	e->node = n;
-	e->id = dir->next_id++;
-	dir->nents++;
+	if ((e = ram_dir_add(&dir->dir, name, n)))
+		return e;
 	n->nlink++;
 	if (node_is_dir(n)) {
 		n->parent = dir;
@@ -96,14 +72,10 @@ int dir_add(struct vfs *v, struct node *dir, const char *name, struct node *n)
 	return 0;
 }
 
-void dir_remove(struct vfs *v, struct node *dir, struct dent *d)
+void dir_remove(struct vfs *v, struct node *dir, struct ram_ent *d)
 {
-	struct node *n = d->node;
-	size_t i = (size_t)(d - dir->ents);
+	struct node *n = ram_dir_remove(&dir->dir, d);
 
-	free(d->name);
-	memmove(&dir->ents[i], &dir->ents[i + 1], (dir->nents - i - 1) * sizeof(*d));
-	dir->nents--;
 	n->nlink--;
 	if (node_is_dir(n)) {
 		n->nlink--;
@@ -116,32 +88,18 @@ void dir_remove(struct vfs *v, struct node *dir, struct dent *d)
 
 bool dir_empty(const struct node *dir)
 {
-	return dir->nents == 0;
+	return dir->dir.nents == 0;
 }
 
 int file_resize(struct node *n, uint64_t size)
 {
-	if (size > (1ull << 40))
+	if (size > RAM_FILE_MAX)
 		return -XE_EFBIG;
 	if (n->shm) {
-		int e = shm_node_resize(n, size);
+		int e = shm_node_resize(n, size); /* n->cap holds size after it */
 
 		if (e)
 			return e;
-	} else if (size > n->cap) {
-		uint64_t cap = n->cap ? n->cap : 4096;
-		uint8_t *d;
-
-		while (cap < size)
-			cap *= 2;
-		d = realloc(n->data, cap);
-		if (!d)
-			return -XE_ENOSPC;
-		n->data = d;
-		n->cap = cap;
 	}
-	if (size > n->size)
-		memset(n->data + n->size, 0, size - n->size);
-	n->size = size;
-	return 0;
+	return ram_data_resize(&n->data, &n->size, &n->cap, size, UINT64_MAX);
 }

@@ -746,26 +746,15 @@ static int do_getdents(struct vreq *r)
 		if (got)
 			cookie = last + 2;
 	} else {
-		/* The first entry whose id is at least the cookie (ids increase). */
-		size_t lo = 0, hi = d->nents;
-
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-
-			if (d->ents[mid].id < cookie)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < d->nents; i++) {
-			const struct dent *e = &d->ents[i];
+		for (size_t i = ram_dir_seek(&d->dir, cookie); i < d->dir.nents; i++) {
+			const struct ram_ent *e = &d->dir.ents[i];
+			const struct node *n = e->node;
 			size_t rec = (offsetof(struct vfs_dirent, name) + strlen(e->name) + 1 + 7) & ~(size_t)7;
 
 			if (len + rec > room)
 				break;
-			put_dirent(r, &len, e->node->ino, e->id + 1, (uint8_t)((e->node->mode & VS_IFMT) >> 12),
-				   e->name);
-			cookie = e->id + 1;
+			put_dirent(r, &len, n->ino, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
+			cookie = e->cookie + 1;
 		}
 	}
 	r->out_ptr = r->out;

@@ -64,7 +64,7 @@ static int dotdot(struct vfs *v, struct node *cur, struct node *root, struct nod
 /* name in directory cur: *next is NULL when it does not exist. */
 static int lookup(struct vfs *v, struct node *cur, const char *name, struct node **next)
 {
-	struct dent *d;
+	struct ram_ent *d;
 	int e;
 
 	if (cur->mnt) {
@@ -201,9 +201,9 @@ int path_of(struct vfs *v, struct node *root, struct node *dir, char *buf, size_
 		}
 		if (!up)
 			return -XE_ENOENT; /* removed while it was the working directory */
-		for (size_t i = 0; i < up->nents && !name; i++)
-			if (up->ents[i].node == dir)
-				name = up->ents[i].name;
+		for (size_t i = 0; i < up->dir.nents && !name; i++)
+			if (up->dir.ents[i].node == dir)
+				name = up->dir.ents[i].name;
 		if (!name)
 			return -XE_ENOENT;
 		n = strlen(name);

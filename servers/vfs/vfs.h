@@ -17,15 +17,11 @@
 #include <exo/fs.h>
 #include <exo/vfs.h>
 
+#include "ramnode.h"
+
 struct node;
 struct lock;
 struct mount;
-
-struct dent {
-	char *name;
-	struct node *node;
-	uint64_t id;             /* increasing: a stable directory cookie */
-};
 
 /* Devices: served by the VFS itself, or by a device server (exo/dev.h). */
 enum vdev { VDEV_NONE = 0, VDEV_NULL, VDEV_ZERO, VDEV_FULL, VDEV_RANDOM, VDEV_URANDOM, VDEV_SERVER };
@@ -68,9 +64,7 @@ struct node {
 	struct lock *flocks;     /* flock locks */
 	/* directory */
 	struct node *parent;
-	struct dent *ents;
-	size_t nents, cap_ents;
-	uint64_t next_id;
+	struct ram_dir dir;       /* its entries (ram_ent.node: a struct node) */
 	struct mount *mounted;   /* a file system mounted on this directory */
 	/*
 	 * A vnode: a node of a mounted file system (mount.c). Its attributes
@@ -162,9 +156,9 @@ struct vreq {
 uint64_t vfs_now(void);
 struct node *node_new(struct vfs *v, uint32_t mode);
 void node_put(struct vfs *v, struct node *n);
-struct dent *dir_find(struct node *dir, const char *name);
+struct ram_ent *dir_find(struct node *dir, const char *name);
 int dir_add(struct vfs *v, struct node *dir, const char *name, struct node *n);
-void dir_remove(struct vfs *v, struct node *dir, struct dent *d);
+void dir_remove(struct vfs *v, struct node *dir, struct ram_ent *d);
 bool dir_empty(const struct node *dir);
 int file_resize(struct node *n, uint64_t size);
 bool node_is_dir(const struct node *n);
