@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
+
 static int recursive;
 
 static char *join(const char *a, const char *b)
@@ -30,29 +32,9 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
-static const char *base_name(const char *p, char *buf, size_t size)
-{
-	size_t len = strlen(p);
-	const char *b;
-
-	while (len > 1 && p[len - 1] == '/')
-		len--;
-	b = p + len;
-	while (b > p && b[-1] != '/')
-		b--;
-	len -= (size_t)(b - p);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, b, len);
-	buf[len] = 0;
-	return buf;
-}
-
 static int copy_file(const char *from, const char *to, mode_t mode)
 {
-	static char buf[65536];
-	int in, out, status = 0;
-	ssize_t n;
+	int in, out, e, status = 0;
 
 	if ((in = open(from, O_RDONLY)) < 0) {
 		fprintf(stderr, "cp: %s: %s\n", from, strerror(errno));
@@ -63,31 +45,9 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 		close(in);
 		return 1;
 	}
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		char *p = buf;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "cp: %s: %s\n", from, strerror(errno));
-			status = 1;
-			break;
-		}
-		while (n > 0) {
-			ssize_t w = write(out, p, (size_t)n);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				fprintf(stderr, "cp: %s: %s\n", to, strerror(errno));
-				status = 1;
-				break;
-			}
-			p += w;
-			n -= w;
-		}
-		if (status)
-			break;
+	if ((e = apps_copy_fd(in, out)) != 0) {
+		fprintf(stderr, "cp: %s: %s\n", e < 0 ? from : to, strerror(e < 0 ? -e : e));
+		status = 1;
 	}
 	close(in);
 	if (close(out) < 0 && !status) {
@@ -197,7 +157,7 @@ int main(int argc, char **argv)
 	if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (int i = optind; i < argc - 1; i++) {
 			char b[4096];
-			char *to = join(dest, base_name(argv[i], b, sizeof(b)));
+			char *to = join(dest, apps_base_name(argv[i], b, sizeof(b)));
 
 			status |= copy(argv[i], to, 1);
 			free(to);

@@ -15,25 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
+
 static int sym, force;
-
-static const char *base_name(const char *p, char *buf, size_t size)
-{
-	size_t len = strlen(p);
-	const char *b;
-
-	while (len > 1 && p[len - 1] == '/')
-		len--;
-	b = p + len;
-	while (b > p && b[-1] != '/')
-		b--;
-	len -= (size_t)(b - p);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, b, len);
-	buf[len] = 0;
-	return buf;
-}
 
 static int make(const char *target, const char *name)
 {
@@ -77,7 +61,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (n == 1)
-		return make(argv[optind], base_name(argv[optind], b, sizeof(b)));
+		return make(argv[optind], apps_base_name(argv[optind], b, sizeof(b)));
 	if (stat(argv[argc - 1], &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (int i = optind; i < argc - 1; i++) {
 			const char *dir = argv[argc - 1];
@@ -85,7 +69,7 @@ int main(int argc, char **argv)
 
 			if (!name)
 				return 1;
-			sprintf(name, "%s/%s", dir, base_name(argv[i], b, sizeof(b)));
+			sprintf(name, "%s/%s", dir, apps_base_name(argv[i], b, sizeof(b)));
 			status |= make(argv[i], name);
 			free(name);
 		}

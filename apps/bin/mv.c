@@ -16,33 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *base_name(const char *p)
-{
-	static char buf[4096];
-	size_t len = strlen(p);
-	const char *b;
-
-	while (len > 1 && p[len - 1] == '/')
-		len--;
-	b = p + len;
-	while (b > p && b[-1] != '/')
-		b--;
-	len -= (size_t)(b - p);
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	memcpy(buf, b, len);
-	buf[len] = 0;
-	return buf;
-}
+#include "files.h"
 
 /* Copy a regular file or a symbolic link to `to`, then remove `from`. */
 static int copy_across(const char *from, const char *to)
 {
-	static char buf[65536];
 	struct stat st;
 	struct timespec times[2];
 	int in, out, err = 0;
-	ssize_t n;
 
 	if (lstat(from, &st) < 0)
 		return errno;
@@ -69,13 +50,9 @@ static int copy_across(const char *from, const char *to)
 		close(in);
 		return err;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			err = errno ? errno : EIO;
-			break;
-		}
-	if (n < 0)
-		err = errno;
+	err = apps_copy_fd(in, out);
+	if (err < 0)
+		err = -err;
 	close(in);
 	fchmod(out, st.st_mode & 07777);
 	times[0] = st.st_atim;
@@ -123,7 +100,8 @@ int main(int argc, char **argv)
 	dest = argv[argc - 1];
 	if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (int i = optind; i < argc - 1; i++) {
-			const char *b = base_name(argv[i]);
+			char bb[4096];
+			const char *b = apps_base_name(argv[i], bb, sizeof(bb));
 			char *to = malloc(strlen(dest) + strlen(b) + 2);
 
 			if (!to)
