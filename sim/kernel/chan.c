@@ -808,20 +808,29 @@ void k_chan_close(struct ksim *k, struct kchan *c)
 	k_free(k, c, sizeof(*c));
 }
 
+int k_accept(int lfd, struct ucred *cred)
+{
+	socklen_t clen = sizeof(*cred);
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &clen) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
 	struct ksim *k = arg;
 	struct ucred cred;
-	socklen_t clen = sizeof(cred);
 	struct kchan *c;
 	int fd;
 
 	(void)what;
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if ((fd = k_accept(lfd, &cred)) < 0)
 		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-	    !(c = k_alloc(k, sizeof(*c)))) {
+	if (!(c = k_alloc(k, sizeof(*c)))) {
 		close(fd);
 		return;
 	}

@@ -620,17 +620,14 @@ static void control_accept(evutil_socket_t lfd, short what, void *arg)
 {
 	struct ksim *k = arg;
 	struct ucred cred;
-	socklen_t clen = sizeof(cred);
 	struct kcontrol *c;
 	int fd;
 
 	(void)what;
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if ((fd = k_accept(lfd, &cred)) < 0)
 		return;
 	/* The socket's mode already says so; the peer's uid says it again. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-	    (cred.uid != geteuid() && cred.uid != 0) || !(c = calloc(1, sizeof(*c)))) {
+	if ((cred.uid != geteuid() && cred.uid != 0) || !(c = calloc(1, sizeof(*c)))) {
 		close(fd);
 		return;
 	}

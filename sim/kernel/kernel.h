@@ -214,6 +214,9 @@ void k_free(struct ksim *k, void *p, size_t n);
 
 /* chan.c */
 int k_listen(struct ksim *k);
+struct ucred;
+/* Accept a connection on lfd (non-blocking, close-on-exec) with its peer's credentials: its fd, or -1. */
+int k_accept(int lfd, struct ucred *cred);
 void k_chan_close(struct ksim *k, struct kchan *c);
 void k_answer(struct ksim *k, struct kthread *t, exo_err err, uint32_t tid, uint32_t aux,
 	      const void *payload, size_t len);
