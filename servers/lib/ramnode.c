@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <exo/errno.h>
+#include <exo/vfs.h>
 
 #include "ramnode.h"
 
@@ -71,6 +72,25 @@ void ram_dir_free(struct ram_dir *d)
 	for (size_t i = 0; i < d->nents; i++)
 		free(d->ents[i].name);
 	free(d->ents);
+}
+
+size_t ram_dirent_len(const char *name)
+{
+	return (offsetof(struct vfs_dirent, name) + strlen(name) + 1 + 7) & ~(size_t)7;
+}
+
+void ram_dirent_put(void *buf, size_t *len, uint64_t ino, uint64_t next, uint8_t type, const char *name)
+{
+	size_t rec = ram_dirent_len(name);
+	struct vfs_dirent *d = (struct vfs_dirent *)(void *)((char *)buf + *len);
+
+	memset(d, 0, rec);
+	d->ino = ino;
+	d->next = next;
+	d->reclen = (uint16_t)rec;
+	d->type = type;
+	memcpy(d->name, name, strlen(name) + 1);
+	*len += rec;
 }
 
 int ram_data_resize(uint8_t **data, uint64_t *size, uint64_t *cap, uint64_t new_size, uint64_t max_cap)

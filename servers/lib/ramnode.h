@@ -26,6 +26,11 @@ struct ram_dir {
 	uint64_t next_cookie;    /* the cookie the next entry gets */
 };
 
+/* The bytes a struct vfs_dirent (exo/vfs.h) naming `name` takes, 8-aligned. */
+size_t ram_dirent_len(const char *name);
+/* Append that record at buf + *len and add its length to *len. */
+void ram_dirent_put(void *buf, size_t *len, uint64_t ino, uint64_t next, uint8_t type, const char *name);
+
 /* The largest file: a bigger size is -XE_EFBIG. */
 #define RAM_FILE_MAX (1ull << 40)
 

@@ -204,20 +204,6 @@ static int do_write(struct treq *r)
 	return 2;
 }
 
-static void put_dirent(char *buf, size_t *len, uint64_t ino, uint64_t next, uint8_t type, const char *name)
-{
-	size_t n = strlen(name), rec = (offsetof(struct vfs_dirent, name) + n + 1 + 7) & ~(size_t)7;
-	struct vfs_dirent *d = (struct vfs_dirent *)(void *)(buf + *len);
-
-	memset(d, 0, rec);
-	d->ino = ino;
-	d->next = next;
-	d->reclen = (uint16_t)rec;
-	d->type = type;
-	memcpy(d->name, name, n + 1);
-	*len += rec;
-}
-
 static int do_readdir(struct treq *r)
 {
 	struct tnode *d;
@@ -230,11 +216,11 @@ static int do_readdir(struct treq *r)
 	for (size_t i = ram_dir_seek(&d->dir, cookie); i < d->dir.nents; i++) {
 		const struct ram_ent *e = &d->dir.ents[i];
 		const struct tnode *n = e->node;
-		size_t rec = (offsetof(struct vfs_dirent, name) + strlen(e->name) + 1 + 7) & ~(size_t)7;
+		size_t rec = ram_dirent_len(e->name);
 
 		if (len + rec > VFS_DIRENT_BUF)
 			break;
-		put_dirent(r->buf, &len, n->id, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
+		ram_dirent_put(r->buf, &len, n->id, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
 		cookie = e->cookie + 1;
 	}
 	d->atime = tmpfs_now();

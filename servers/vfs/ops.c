@@ -699,21 +699,6 @@ static int do_chdir(struct vreq *r)
 	return 0;
 }
 
-static void put_dirent(struct vreq *r, size_t *len, uint64_t ino, uint64_t next, uint8_t type,
-		       const char *name)
-{
-	size_t n = strlen(name), rec = (offsetof(struct vfs_dirent, name) + n + 1 + 7) & ~(size_t)7;
-	struct vfs_dirent *d = (struct vfs_dirent *)(void *)(r->out + *len);
-
-	memset(d, 0, rec);
-	d->ino = ino;
-	d->next = next;
-	d->reclen = (uint16_t)rec;
-	d->type = type;
-	memcpy(d->name, name, n + 1);
-	*len += rec;
-}
-
 static int do_getdents(struct vreq *r)
 {
 	struct ofd *f = fd_get(r->p, r->m->mr[0]);
@@ -727,11 +712,11 @@ static int do_getdents(struct vreq *r)
 	if (!node_is_dir(d))
 		return -XE_ENOTDIR;
 	if (cookie == 0) {
-		put_dirent(r, &len, d->ino, 1, VS_IFDIR >> 12, ".");
+		ram_dirent_put(r->out, &len, d->ino, 1, VS_IFDIR >> 12, ".");
 		cookie = 1;
 	}
 	if (cookie == 1) {
-		put_dirent(r, &len, (d->parent ? d->parent : d)->ino, 2, VS_IFDIR >> 12, "..");
+		ram_dirent_put(r->out, &len, (d->parent ? d->parent : d)->ino, 2, VS_IFDIR >> 12, "..");
 		cookie = 2;
 	}
 	if (d->mnt) {
@@ -749,11 +734,11 @@ static int do_getdents(struct vreq *r)
 		for (size_t i = ram_dir_seek(&d->dir, cookie); i < d->dir.nents; i++) {
 			const struct ram_ent *e = &d->dir.ents[i];
 			const struct node *n = e->node;
-			size_t rec = (offsetof(struct vfs_dirent, name) + strlen(e->name) + 1 + 7) & ~(size_t)7;
+			size_t rec = ram_dirent_len(e->name);
 
 			if (len + rec > room)
 				break;
-			put_dirent(r, &len, n->ino, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
+			ram_dirent_put(r->out, &len, n->ino, e->cookie + 1, (uint8_t)((n->mode & VS_IFMT) >> 12), e->name);
 			cookie = e->cookie + 1;
 		}
 	}
