@@ -57,15 +57,15 @@ def fail(msg):
 
 
 read_until(b"$ ")
-# ^C at the prompt throws the line away; the next line arrives whole.
+# ^C at the prompt throws the line away; the next line arrives whole. (Whether
+# the shell prompts again depends on whether the signal met its read or came
+# just before it, as on any kernel: the check is on the next line only.)
 os.write(fd, b"\x03")
-read_until(b"$ ")
+time.sleep(0.5)
 type_line("echo hello from exo\r")
-out = read_until(b"$ ")
-if b"echo hello from exo" not in out:
-    fail("no echo of the typed line: %r" % out)
-if b"hello from exo\r\n" not in out.split(b"echo hello from exo", 1)[1]:
-    fail("no output of the command: %r" % out)
+# The typed line's echo, then the command's output on a line of its own.
+read_until(b"echo hello from exo\r\nhello from exo\r\n")
+read_until(b"$ ")
 
 type_line("sleep 100\r")
 read_until(b"sleep 100")
