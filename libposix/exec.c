@@ -318,72 +318,77 @@ int execvp(const char *file, char *const argv[])
 	return execvpe(file, argv, environ);
 }
 
-/* The l variants: collect the arguments. */
-#define COLLECT(first, ap, argv)                                                  \
-	do {                                                                      \
-		size_t n_ = 1;                                                    \
-		va_list c_;                                                       \
-		va_copy(c_, ap);                                                  \
-		while (va_arg(c_, char *))                                        \
-			n_++;                                                     \
-		va_end(c_);                                                       \
-		argv = calloc(n_ + 1, sizeof(char *));                            \
-		if (!argv)                                                        \
-			return px_fail(-XE_ENOMEM);                               \
-		argv[0] = (char *)first;                                          \
-		for (size_t i_ = 1; i_ <= n_; i_++)                               \
-			argv[i_] = i_ < n_ ? va_arg(ap, char *) : NULL;           \
-	} while (0)
+/*
+ * The l variants: the arguments after `first`, up to the NULL, as an argv
+ * (freed by the caller); with envp, the pointer after the NULL (execle).
+ */
+static char **collect(const char *first, va_list ap, char ***envp)
+{
+	size_t n = 1;
+	char **argv;
+	va_list c;
+
+	va_copy(c, ap);
+	while (va_arg(c, char *))
+		n++;
+	va_end(c);
+	argv = calloc(n + 1, sizeof(char *));
+	if (!argv)
+		return NULL;
+	argv[0] = (char *)first;
+	for (size_t i = 1; i <= n; i++)
+		argv[i] = i < n ? va_arg(ap, char *) : NULL;
+	if (envp) {
+		(void)va_arg(ap, char *); /* the NULL that ends the list */
+		*envp = va_arg(ap, char **);
+	}
+	return argv;
+}
+
+/* How an l variant runs its argv. */
+enum { BY_PATH, BY_SEARCH, WITH_ENV };
+
+static int exec_list(int how, const char *path, const char *first, va_list ap)
+{
+	char **envp = environ, **argv = collect(first, ap, how == WITH_ENV ? &envp : NULL);
+	int r;
+
+	if (!argv)
+		return px_fail(-XE_ENOMEM);
+	r = how == BY_SEARCH ? execvpe(path, argv, envp) : execve(path, argv, envp);
+	free(argv);
+	return r;
+}
 
 int execl(const char *path, const char *arg, ...)
 {
-	char **argv;
 	va_list ap;
 	int r;
 
 	va_start(ap, arg);
-	COLLECT(arg, ap, argv);
+	r = exec_list(BY_PATH, path, arg, ap);
 	va_end(ap);
-	r = execve(path, argv, environ);
-	free(argv);
 	return r;
 }
 
 int execlp(const char *file, const char *arg, ...)
 {
-	char **argv;
 	va_list ap;
 	int r;
 
 	va_start(ap, arg);
-	COLLECT(arg, ap, argv);
+	r = exec_list(BY_SEARCH, file, arg, ap);
 	va_end(ap);
-	r = execvpe(file, argv, environ);
-	free(argv);
 	return r;
 }
 
 int execle(const char *path, const char *arg, ...)
 {
-	char **argv, **envp;
-	size_t n = 1;
 	va_list ap;
 	int r;
 
 	va_start(ap, arg);
-	while (va_arg(ap, char *))
-		n++;
-	envp = va_arg(ap, char **);
+	r = exec_list(WITH_ENV, path, arg, ap);
 	va_end(ap);
-	argv = calloc(n + 1, sizeof(char *));
-	if (!argv)
-		return px_fail(-XE_ENOMEM);
-	va_start(ap, arg);
-	argv[0] = (char *)arg;
-	for (size_t i = 1; i < n; i++)
-		argv[i] = va_arg(ap, char *);
-	va_end(ap);
-	r = execve(path, argv, envp);
-	free(argv);
 	return r;
 }

@@ -363,6 +363,35 @@ static void test_exec_runs_a_program_with_argv_and_envp(void **state)
 		}
 		assert_exited(reap(c), 7);
 	}
+	/* The l variants: execl, execlp through PATH, execle with its own envp. */
+	{
+		pid_t c = fork();
+
+		if (c == 0) {
+			execl("/bin/procs_child", "procs_child", "exit", "5", (char *)NULL);
+			_exit(100 + errno);
+		}
+		assert_exited(reap(c), 5);
+		c = fork();
+		if (c == 0) {
+			setenv("PATH", "/nowhere:/bin", 1);
+			execlp("procs_child", "procs_child", "exit", "6", (char *)NULL);
+			_exit(100 + errno);
+		}
+		assert_exited(reap(c), 6);
+		c = fork();
+		if (c == 0) {
+			execle("/bin/procs_child", "/bin/procs_child", "argv", "a b", (char *)NULL, envp);
+			_exit(100 + errno);
+		}
+		assert_exited(reap(c), 0);
+		c = fork();
+		if (c == 0) {
+			execl("/bin/no-such-program", "x", (char *)NULL);
+			_exit(errno == ENOENT ? 9 : 100 + errno);
+		}
+		assert_exited(reap(c), 9);
+	}
 }
 
 static void test_exec_closes_close_on_exec_descriptors(void **state)
