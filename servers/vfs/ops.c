@@ -550,6 +550,16 @@ static int do_lstat(struct vreq *r)
 	return stat_path(r, false);
 }
 
+/* Enter a node just made into dir; if that fails the node goes again. */
+static int dir_add_new(struct vfs *v, struct node *dir, const char *name, struct node *n)
+{
+	int e = dir_add(v, dir, name, n);
+
+	if (e)
+		node_put(v, n);
+	return e;
+}
+
 static int do_mkdir(struct vreq *r)
 {
 	char last[VFS_NAME_MAX + 1];
@@ -576,10 +586,7 @@ static int do_mkdir(struct vreq *r)
 	if (!n)
 		return -XE_ENOSPC;
 	node_own(n, r->who, dir);
-	e = dir_add(r->v, dir, last, n);
-	if (e)
-		node_put(r->v, n);
-	return e;
+	return dir_add_new(r->v, dir, last, n);
 }
 
 static int do_rmdir(struct vreq *r)
@@ -869,10 +876,7 @@ static int do_symlink(struct vreq *r)
 		return -XE_ENOSPC;
 	}
 	memcpy(n->data, r->path2, r->path2_len);
-	e = dir_add(r->v, dir, last, n);
-	if (e)
-		node_put(r->v, n);
-	return e;
+	return dir_add_new(r->v, dir, last, n);
 }
 
 static int do_readlink(struct vreq *r)
@@ -1218,10 +1222,7 @@ static int do_mknod(struct vreq *r)
 		node_put(r->v, n);
 		return -XE_ENOSPC;
 	}
-	e = dir_add(r->v, dir, last, n);
-	if (e)
-		node_put(r->v, n);
-	return e;
+	return dir_add_new(r->v, dir, last, n);
 }
 
 /* realpath: the absolute path of what path names, every link followed. */
