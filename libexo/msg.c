@@ -1,5 +1,6 @@
 /*
- * libexo/msg.c — checks on a message before it is sent.
+ * libexo/msg.c — checks on a message before it is sent, and the string
+ * items of one received.
  *
  * The kernel checks every message again (it trusts no sender); this check
  * lets a client learn of its own mistake without a round trip.
@@ -36,4 +37,20 @@ exo_err exo_msg_check(const exo_msg_t *m)
 	if (m->nbr > EXO_BR_COUNT)
 		return EXO_EINVAL;
 	return EXO_OK;
+}
+
+unsigned exo_msg_strings(const exo_msg_t *m, char **ptr, uint32_t *len, unsigned max, int terminate)
+{
+	unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag), n = 0;
+
+	for (unsigned i = u; i + 1 < u + t && n < max; i += EXO_ITEM_WORDS) {
+		if (exo_item_kind(m->mr[i]) != EXO_ITEM_STRING)
+			continue;
+		ptr[n] = (char *)(uintptr_t)m->mr[i + 1];
+		len[n] = exo_string_len(m->mr[i]);
+		if (terminate && ptr[n])
+			ptr[n][len[n]] = 0;
+		n++;
+	}
+	return n;
 }

@@ -146,6 +146,14 @@ static inline void exo_msg_accept_string(exo_msg_t *m, void *ptr, uint32_t size)
 	}
 }
 
+/*
+ * The string items a message received: up to max of them, in order, as
+ * pointers into the receive buffers and lengths; returns how many. With
+ * `terminate` each is NUL-terminated in place: the receiver must have
+ * offered buffers one byte larger than it accepts.
+ */
+unsigned exo_msg_strings(const exo_msg_t *m, char **ptr, uint32_t *len, unsigned max, int terminate);
+
 /* Check that the tag's counts fit and every typed item is well formed. */
 exo_err exo_msg_check(const exo_msg_t *m);
 

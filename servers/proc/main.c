@@ -856,7 +856,7 @@ int main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	for (;;) {
 		struct req r = { .m = &m };
-		unsigned u, t;
+		char *data;
 		exo_err err;
 
 		m.nbr = 0;
@@ -875,12 +875,8 @@ int main(int argc, char **argv)
 			timers_fire();
 			continue;
 		}
-		u = exo_tag_untyped(m.tag);
-		t = exo_tag_typed(m.tag);
-		if (t >= 2 && exo_item_kind(m.mr[u]) == EXO_ITEM_STRING) {
-			r.data = (const void *)(uintptr_t)m.mr[u + 1];
-			r.data_len = exo_string_len(m.mr[u]);
-		}
+		if (exo_msg_strings(&m, &data, &r.data_len, 1, 0) == 1)
+			r.data = data;
 		r.from = from;
 		dispatch(&r);
 		to = r.deferred ? EXO_NILTHREAD : from;

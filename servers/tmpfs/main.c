@@ -40,27 +40,19 @@ static bool from_vfs(exo_tid_t from)
 /* Point r at the request's string items (NUL-terminated in place). */
 static void take_strings(struct treq *r)
 {
-	unsigned u = exo_tag_untyped(r->m->tag), t = exo_tag_typed(r->m->tag), s = 0;
+	char *p[2];
+	uint32_t len[2];
+	unsigned n = exo_msg_strings(r->m, p, len, 2, 1); /* the buffers have a byte to spare */
 
-	for (unsigned i = u; i + 1 < u + t && s < 2; i += EXO_ITEM_WORDS) {
-		uint32_t len;
-		char *p;
-
-		if (exo_item_kind(r->m->mr[i]) != EXO_ITEM_STRING)
-			continue;
-		len = exo_string_len(r->m->mr[i]);
-		p = (char *)(uintptr_t)r->m->mr[i + 1];
-		p[len] = 0; /* the buffers have a byte to spare */
-		if (s == 0) {
-			r->s1 = p;
-			r->l1 = len;
-			r->has1 = true;
-		} else {
-			r->s2 = p;
-			r->l2 = len;
-			r->has2 = true;
-		}
-		s++;
+	if (n >= 1) {
+		r->s1 = p[0];
+		r->l1 = len[0];
+		r->has1 = true;
+	}
+	if (n >= 2) {
+		r->s2 = p[1];
+		r->l2 = len[1];
+		r->has2 = true;
 	}
 }
 

@@ -19,27 +19,19 @@ static char outbuf[VFS_DIRENT_BUF + VFS_PATH_MAX + 1];
 /* Point r at the request's string items (NUL-terminated in place). */
 static void take_strings(struct vreq *r)
 {
-	unsigned u = exo_tag_untyped(r->m->tag), t = exo_tag_typed(r->m->tag), s = 0;
+	char *p[2];
+	uint32_t len[2];
+	unsigned n = exo_msg_strings(r->m, p, len, 2, 1); /* the buffers have a byte to spare */
 
-	for (unsigned i = u; i + 1 < u + t; i += EXO_ITEM_WORDS) {
-		uint32_t len;
-		char *p;
-
-		if (exo_item_kind(r->m->mr[i]) != EXO_ITEM_STRING)
-			continue;
-		len = exo_string_len(r->m->mr[i]);
-		p = (char *)(uintptr_t)r->m->mr[i + 1];
-		p[len] = 0; /* the buffers have a byte to spare */
-		if (s == 0) {
-			r->path = p;
-			r->path_len = len;
-			r->data = (const uint8_t *)p;
-			r->data_len = len;
-		} else if (s == 1) {
-			r->path2 = p;
-			r->path2_len = len;
-		}
-		s++;
+	if (n >= 1) {
+		r->path = p[0];
+		r->path_len = len[0];
+		r->data = (const uint8_t *)p[0];
+		r->data_len = len[0];
+	}
+	if (n >= 2) {
+		r->path2 = p[1];
+		r->path2_len = len[1];
 	}
 }
 
