@@ -1,0 +1,1 @@
+exec bench_ipc echo_server

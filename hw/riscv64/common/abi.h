@@ -1,0 +1,61 @@
+/*
+ * hw/riscv64/common/abi.h — how the kernel ABI of include/exo/ is entered on
+ * riscv64: the ecall numbers and their registers. The sim's counterpart is
+ * sim/common/wire.h (frames on a socket); here a call is one trap.
+ *
+ * An ecall passes its number in a7 and up to six arguments in a0..a5. It
+ * returns an exo_err in a0 and results in a1..a3. Every pointer is a user
+ * address in the caller's space, checked by the kernel page by page: a bad
+ * one is EXO_EINVAL, never a kernel fault.
+ *
+ * Messages stay in the caller's memory: a0 of an IPC call points at its
+ * exo_msg_t (exo/msg.h). The kernel reads the tag, the words the tag counts
+ * and, for a receive phase, the acceptor (br[], nbr, rcv_window), and writes
+ * what it delivers (tag, mr[], sender_space) back into the same struct.
+ */
+#ifndef EXO_RV_ABI_H
+#define EXO_RV_ABI_H
+
+enum rv_sys {
+	RV_SYS_SEND = 1,        /* a0 msg, a1 to, a2 snd timeout */
+	RV_SYS_RECV,            /* a0 msg, a1 from (ANY: open), a2 rcv -> a1 sender */
+	RV_SYS_CALL,            /* a0 msg, a1 to, a2 snd, a3 rcv */
+	RV_SYS_REPLY,           /* a0 msg, a1 to */
+	RV_SYS_REPLY_WAIT,      /* a0 msg, a1 to (NIL: none), a2 rcv -> a1 sender, a2 reply error */
+	RV_SYS_IPC_ABORT,       /* a0 tid */
+	RV_SYS_MYSELF,          /* -> a1 tid, a2 space */
+	RV_SYS_THREAD_CREATE,   /* a0 pc, a1 sp, a2 arg, a3 tp -> a1 tid */
+	RV_SYS_THREAD_EXIT,     /* never returns */
+	RV_SYS_SPACE_SPAWN,     /* a0 packed argv, a1 its bytes, a2 argc -> a1 space */
+	RV_SYS_SPACE_EXIT,      /* a0 wait status (EXO_W_*): the whole space ends */
+	RV_SYS_REGISTER,        /* a0 name, a1 length */
+	RV_SYS_LOOKUP,          /* a0 name, a1 length, a2 wait -> a1 tid */
+	RV_SYS_UNMAP,           /* a0 fpages, a1 count, a2 flags */
+	RV_SYS_SPACE_WATCH,
+	RV_SYS_SET_PAGER,       /* a0 space, a1 pager */
+	RV_SYS_SIGMA0_VIEW,     /* -> a1 base, a2 size */
+	RV_SYS_KINFO,           /* a0 exo_kinfo_t */
+	RV_SYS_CPU_TIME,        /* a0 which -> a1 user ns, a2 system ns */
+	RV_SYS_SPACE_SCHED,     /* a0 space, a1 policy, a2 priority, a3 nice -> a1 applied */
+	RV_SYS_YIELD,
+	RV_SYS_DEBUG_WRITE,     /* a0 bytes, a1 length: the kernel console (before a console server) */
+	RV_SYS_BENCH,           /* a0 what: kernel-side counters for bench/ (RV_BENCH_*) */
+	RV_SYS_REALTIME,        /* -> a1 the wall clock's offset from the monotonic clock, ns */
+	RV_SYS_COUNT
+};
+
+/* RV_SYS_BENCH: a1 = instret, a2 = cycles at the kernel's entry to this call. */
+#define RV_BENCH_COUNTERS 0
+
+/* The virt board's timer (rdtime) ticks per second; the kernel checks the device tree agrees. */
+#define RV_TIMEBASE_HZ 10000000ull
+
+/* The user part of a space's address space (Sv39: below 256 GiB). */
+#define RV_USER_BASE 0x0000000100000000ull   /* 4 GiB: programs are linked here */
+#define RV_USER_END 0x0000004000000000ull    /* 256 GiB */
+#define RV_STACK_TOP 0x0000003f00000000ull   /* the first thread's stack ends here */
+#define RV_STACK_SIZE (256u * 1024u)
+/* Where sigma0 sees physical memory (exo_sigma0_view). */
+#define RV_SIGMA0_BASE 0x0000002000000000ull /* 128 GiB */
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * hw/riscv64/kernel/boot.c — from OpenSBI's jump to the first thread: the
+ * split of physical memory, the boot image, the boot list, and programs
+ * loaded as spaces.
+ *
+ * The boot image is what QEMU loads with -initrd: a tar (ustar) archive whose
+ * member `boot` is the boot list and whose other members are the programs
+ * (static riscv64 ELF executables linked at RV_USER_BASE). The boot list
+ * takes the sim's form (sim/default.boot.in), with program paths naming
+ * members of the image:
+ *
+ *   start LABEL [--sigma0] PROGRAM [ARGS...]   a space, privileged
+ *   wait NAME                                  hold the list until NAME is registered
+ *   exec PROGRAM [ARGS...]                     the machine ends with its status
+ *
+ * Physical memory: the kernel image, then the kernel's pool up to the boot
+ * image, then the boot image, then sigma0's frames to the end of RAM.
+ */
+#include <string.h>
+
+#include "kernel.h"
+
+struct kernel K;
+
+extern char __kernel_end[];
+
+#define BOOT_MAX_LINES 64
+#define BOOT_MAX_ARGS 16
+
+static struct {
+	char *lines[BOOT_MAX_LINES];
+	unsigned n, next;
+	const char *waiting;       /* the name the list waits for */
+	char text[4096];
+} boot;
+
+/* ---- the tar image ---- */
+
+static uint64_t octal(const char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+		v = v * 8 + (uint64_t)(p[i] - '0');
+	return v;
+}
+
+/* The member called name (a leading "/" or "./" is ignored), or NULL. */
+static const uint8_t *image_find(const char *name, uint64_t *size)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)K.initrd_pa, *end = p + K.initrd_size;
+
+	while (*name == '/')
+		name++;
+	while (p + 512 <= end && p[0]) {
+		const char *hname = (const char *)p;
+		uint64_t sz = octal(hname + 124, 12);
+		char full[256];
+		size_t pl = strnlen(hname + 345, 155), nl = strnlen(hname, 100);
+
+		full[0] = 0;
+		if (!memcmp(hname + 257, "ustar", 5) && pl) {
+			memcpy(full, hname + 345, pl);
+			full[pl] = '/';
+			memcpy(full + pl + 1, hname, nl);
+			full[pl + 1 + nl] = 0;
+		} else {
+			memcpy(full, hname, nl);
+			full[nl] = 0;
+		}
+		{
+			const char *f = full;
+
+			if (f[0] == '.' && f[1] == '/')
+				f += 2;
+			if ((hname[156] == '0' || hname[156] == 0) && !strcmp(f, name)) {
+				if (p + 512 + sz > end)
+					return NULL;
+				*size = sz;
+				return p + 512;
+			}
+		}
+		p += 512 + ((sz + 511) & ~511ull);
+	}
+	return NULL;
+}
+
+/* ---- ELF ---- */
+
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+#define PT_LOAD 1
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define EM_RISCV 243
+
+static exo_err load_elf(struct kspace *s, const uint8_t *img, uint64_t len, uint64_t *entry)
+{
+	const struct elf64_ehdr *eh = (const void *)img;
+
+	if (len < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 || eh->type != 2 ||
+	    eh->machine != EM_RISCV || eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->phoff > len || (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > len - eh->phoff)
+		return EXO_EINVAL;
+	for (unsigned i = 0; i < eh->phnum; i++) {
+		const struct elf64_phdr *ph = (const void *)(img + eh->phoff + i * sizeof(*ph));
+		unsigned rights = EXO_R | (ph->flags & PF_W ? EXO_W : 0) | (ph->flags & PF_X ? EXO_X : 0);
+		uint64_t va, pa;
+
+		if (ph->type != PT_LOAD || ph->memsz == 0)
+			continue;
+		if (ph->filesz > ph->memsz || ph->offset > len || ph->filesz > len - ph->offset ||
+		    ph->vaddr < RV_USER_BASE || ph->vaddr + ph->memsz > RV_STACK_TOP - RV_STACK_SIZE ||
+		    ph->vaddr + ph->memsz < ph->vaddr)
+			return EXO_EINVAL;
+		for (va = ph->vaddr & ~4095ull; va < ph->vaddr + ph->memsz; va += 4096) {
+			uint64_t lo = va > ph->vaddr ? va : ph->vaddr, hi = va + 4096, fend = ph->vaddr + ph->filesz;
+
+			if (!k_space_page(s, va, rights, &pa))
+				return EXO_ENOMEM;
+			if (hi > fend)
+				hi = fend;
+			if (lo < hi)
+				memcpy((void *)(uintptr_t)(pa + (lo - va)), img + ph->offset + (lo - ph->vaddr), hi - lo);
+		}
+	}
+	*entry = eh->entry;
+	return EXO_OK;
+}
+
+/* The first thread's stack: argument strings at the top, then argv[], NULL, envp NULL. */
+static exo_err push_args(struct kspace *s, char *const argv[], unsigned argc, uint64_t *sp, uint64_t *uargv)
+{
+	uint64_t top = RV_STACK_TOP, ptrs[BOOT_MAX_ARGS + 2];
+
+	for (uint64_t va = RV_STACK_TOP - RV_STACK_SIZE; va < RV_STACK_TOP; va += 4096)
+		if (!k_space_page(s, va, EXO_R | EXO_W, NULL))
+			return EXO_ENOMEM;
+	if (argc > BOOT_MAX_ARGS)
+		return EXO_EMSGSIZE;
+	for (unsigned i = argc; i-- > 0;) {
+		size_t n = strlen(argv[i]) + 1;
+
+		if (n > 1024)
+			return EXO_EMSGSIZE;
+		top -= n;
+		k_copy_out(s, top, argv[i], n);
+		ptrs[i] = top;
+	}
+	ptrs[argc] = 0;
+	ptrs[argc + 1] = 0;
+	top &= ~15ull;
+	top -= ((argc + 2) * 8 + 15) & ~15ull;
+	k_copy_out(s, top, ptrs, (argc + 2) * 8);
+	*uargv = top;
+	*sp = top;
+	return EXO_OK;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+
+	return b ? b + 1 : p;
+}
+
+static exo_err spawn(char *const argv[], unsigned argc, const char *label, bool sigma0, struct kspace **out)
+{
+	const uint8_t *img;
+	uint64_t len, entry, sp, uargv;
+	struct kspace *s;
+	exo_err err;
+
+	img = image_find(argv[0], &len);
+	if (!img)
+		return EXO_ENOENT;
+	s = k_space_new(label ? label : base_name(argv[0]));
+	if (!s)
+		return EXO_ENOMEM;
+	if (sigma0) {
+		s->sigma0 = true;
+		k_mem_space_init(s);
+	}
+	err = load_elf(s, img, len, &entry);
+	if (err == EXO_OK)
+		err = push_args(s, argv, argc, &sp, &uargv);
+	if (err == EXO_OK && !k_thread_new(s, entry, sp, argc, 0))
+		err = EXO_ENOMEM;
+	if (err != EXO_OK) {
+		k_space_end(s, EXO_W_UNKNOWN);
+		return err == EXO_EINVAL ? EXO_ENOENT : err;
+	}
+	s->threads->f.regs[R_A1] = uargv;
+	*out = s;
+	return EXO_OK;
+}
+
+exo_err k_spawn(char *const argv[], unsigned argc, const char *label, exo_space_t *id)
+{
+	struct kspace *s;
+	exo_err err = spawn(argv, argc, label, false, &s);
+
+	if (err == EXO_OK)
+		*id = s->id;
+	return err;
+}
+
+/* ---- the boot list ---- */
+
+static unsigned split(char *line, char **argv, unsigned max)
+{
+	unsigned n = 0;
+
+	while (*line && n < max) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!*line)
+			break;
+		argv[n++] = line;
+		while (*line && *line != ' ' && *line != '\t')
+			line++;
+		if (*line)
+			*line++ = 0;
+	}
+	return n;
+}
+
+static bool name_registered(const char *name)
+{
+	for (struct kname *n = K.names; n; n = n->next)
+		if (!strcmp(n->name, name))
+			return true;
+	return false;
+}
+
+void k_boot_continue(void)
+{
+	while (boot.next < boot.n) {
+		char *argv[BOOT_MAX_ARGS + 1], line[256];
+		unsigned argc;
+		struct kspace *s;
+		bool sigma0 = false;
+		exo_err err;
+
+		if (boot.waiting) {
+			if (!name_registered(boot.waiting))
+				return;
+			boot.waiting = NULL;
+		}
+		strncpy(line, boot.lines[boot.next++], sizeof(line) - 1);
+		line[sizeof(line) - 1] = 0;
+		argc = split(line, argv, BOOT_MAX_ARGS);
+		if (argc == 0)
+			continue;
+		argv[argc] = NULL;
+		if (!strcmp(argv[0], "wait") && argc == 2) {
+			boot.waiting = boot.lines[boot.next - 1] + (argv[1] - line);
+			continue;
+		}
+		if (!strcmp(argv[0], "start") && argc >= 3) {
+			unsigned first = 2;
+
+			if (!strcmp(argv[2], "--sigma0")) {
+				sigma0 = true;
+				first = 3;
+			}
+			if (first >= argc)
+				k_panic("boot: start %s names no program", argv[1]);
+			err = spawn(argv + first, argc - first, argv[1], sigma0, &s);
+		} else if (!strcmp(argv[0], "exec") && argc >= 2) {
+			err = spawn(argv + 1, argc - 1, NULL, false, &s);
+			if (err == EXO_OK)
+				s->is_exec = true;
+		} else {
+			kprintf("exo: boot: cannot read line %u: %s\n", boot.next, boot.lines[boot.next - 1]);
+			k_poweroff(2);
+		}
+		if (err != EXO_OK) {
+			kprintf("exo: boot: cannot start %s: %s\n", argv[argc > 2 ? 2 : 1], exo_strerror(err));
+			k_poweroff(127);
+		}
+		s->privileged = true;
+		if (sigma0 && K.default_pager == EXO_NILTHREAD)
+			K.default_pager = s->threads->ipc.tid;
+	}
+}
+
+void k_boot_space_ended(struct kspace *s)
+{
+	uint32_t w = s->wstatus;
+	int code;
+
+	if (!s->is_exec)
+		return;
+	if (w == EXO_W_UNKNOWN || (w & 0x7f) == 0)
+		code = w == EXO_W_UNKNOWN ? 0 : (int)((w >> 8) & 0xff);
+	else
+		code = 128 + (int)(w & 0x7f);
+	K.exit_status = code;
+	k_poweroff(code);
+}
+
+static void boot_list(void)
+{
+	uint64_t len;
+	const uint8_t *p = image_find("boot", &len);
+	char *c;
+
+	if (!p)
+		k_panic("the boot image has no boot list (member `boot`)");
+	if (len >= sizeof(boot.text))
+		k_panic("the boot list is too long (%lu bytes)", len);
+	memcpy(boot.text, p, len);
+	boot.text[len] = 0;
+	for (c = boot.text; *c && boot.n < BOOT_MAX_LINES;) {
+		char *line = c, *hash;
+
+		while (*c && *c != '\n')
+			c++;
+		if (*c)
+			*c++ = 0;
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = 0;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line)
+			boot.lines[boot.n++] = line;
+	}
+}
+
+void kmain(uint64_t hartid, const void *fdt);
+void kmain(uint64_t hartid, const void *fdt)
+{
+	uint64_t kend = (uint64_t)(uintptr_t)__kernel_end, ram_end, s0;
+
+	__asm__ volatile("csrw stvec, %0" : : "r"((uint64_t)(uintptr_t)trap_entry));
+	__asm__ volatile("csrw scounteren, %0" : : "r"(7ull)); /* cycle, time, instret readable by users */
+	__asm__ volatile("csrs sie, %0" : : "r"(1ull << 5));    /* the supervisor timer */
+	k_fdt_scan(fdt);
+	kprintf("exo: riscv64 kernel on hart %lu, RAM %lu MiB at %lx\n", hartid, K.ram_size >> 20, K.ram_base);
+	if (!K.initrd_size)
+		k_panic("no boot image (give QEMU -initrd IMAGE)");
+	if (K.initrd_pa < kend + (16ull << 20))
+		k_panic("the boot image at %lx leaves the kernel no pool", K.initrd_pa);
+	ram_end = K.ram_base + K.ram_size;
+	s0 = (K.initrd_pa + K.initrd_size + 0x1fffff) & ~0x1fffffull;
+	if (s0 >= ram_end)
+		k_panic("no RAM left for sigma0 after the boot image");
+	K.sigma0_pa = s0;
+	K.sigma0_size = ram_end - s0;
+	{
+		/* The virt board's goldfish RTC: ns since 1970; reading the low word latches the high one. */
+		volatile uint32_t *rtc = (volatile uint32_t *)0x101000ul;
+		uint64_t lo = rtc[0], hi = rtc[1];
+
+		K.realtime_offset = (int64_t)((hi << 32 | lo) - k_now());
+	}
+	if (K.timebase != RV_TIMEBASE_HZ)
+		k_panic("timer at %lu Hz: programs assume %llu", K.timebase, RV_TIMEBASE_HZ);
+	k_pmem_init(kend, K.initrd_pa);
+	k_vm_init();
+	k_ipc_setup();
+	k_mem_init();
+	boot_list();
+	k_boot_continue();
+	k_run();
+}

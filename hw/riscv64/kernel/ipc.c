@@ -1,0 +1,200 @@
+/*
+ * hw/riscv64/kernel/ipc.c — the mechanism under the IPC state machine
+ * (kernel/ipc.c) on riscv64: how a message moves between two spaces and how
+ * a thread learns its operation ended.
+ *
+ * A sender's tag and words are read from its exo_msg_t into its thread
+ * (struct kmsg) when the operation starts. At the rendezvous, string items
+ * are copied straight from the sender's memory into the receiver's buffers
+ * (both reached through their page tables), map items go through the
+ * mapping database, and the tag and words are written into the receiver's
+ * exo_msg_t. An operation's outcome lands in the thread's saved registers
+ * (a0 = error, a1 = sender, a2 = a reply-wait's reply error) and the thread
+ * becomes runnable.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "kernel.h"
+
+exo_err k_msg_load(struct kthread *t, uint64_t uva)
+{
+	struct kmsg *m = &t->msg;
+	unsigned u, ty, strings = 0;
+	uint64_t total = 0;
+
+	m->kernel = false;
+	if (!k_copy_in(t->space, &m->tag, uva + offsetof(exo_msg_t, tag), sizeof(m->tag)))
+		return EXO_EINVAL;
+	u = exo_tag_untyped(m->tag);
+	ty = exo_tag_typed(m->tag);
+	if (u + ty > EXO_MR_COUNT || ty % EXO_ITEM_WORDS)
+		return EXO_EINVAL;
+	if (!k_copy_in(t->space, m->mr, uva + offsetof(exo_msg_t, mr), (u + ty) * sizeof(uint64_t)))
+		return EXO_EINVAL;
+	for (unsigned i = u; i < u + ty; i += EXO_ITEM_WORDS) {
+		switch (exo_item_kind(m->mr[i])) {
+		case EXO_ITEM_STRING:
+			if (++strings > EXO_BR_COUNT)
+				return EXO_EBADITEM;
+			total += exo_string_len(m->mr[i]);
+			if (total > EXO_STRING_MAX)
+				return EXO_EMSGSIZE;
+			break;
+		case EXO_ITEM_MAP:
+		case EXO_ITEM_GRANT:
+			if (!exo_fpage_valid(m->mr[i + 1]))
+				return EXO_EBADITEM;
+			break;
+		default:
+			return EXO_EBADITEM;
+		}
+	}
+	return EXO_OK;
+}
+
+exo_err k_acceptor_load(struct kthread *t, uint64_t uva)
+{
+	exo_buf_t br[EXO_BR_COUNT];
+	uint32_t nbr;
+
+	if (!k_copy_in(t->space, &nbr, uva + offsetof(exo_msg_t, nbr), sizeof(nbr)) ||
+	    !k_copy_in(t->space, &t->rcv_window, uva + offsetof(exo_msg_t, rcv_window), sizeof(t->rcv_window)))
+		return EXO_EINVAL;
+	if (nbr > EXO_BR_COUNT)
+		return EXO_EINVAL;
+	if (nbr && !k_copy_in(t->space, br, uva + offsetof(exo_msg_t, br), nbr * sizeof(br[0])))
+		return EXO_EINVAL;
+	t->nbuf = nbr;
+	for (unsigned i = 0; i < nbr; i++) {
+		t->buf_ptr[i] = (uint64_t)(uintptr_t)br[i].ptr;
+		t->buf_size[i] = br[i].size;
+	}
+	t->umsg = uva;
+	t->faulting = false;
+	return EXO_OK;
+}
+
+static struct ipc_thread *lookup(struct ipc *ipc, exo_tid_t tid)
+{
+	struct kthread *t = k_thread_get(tid);
+
+	return t ? &t->ipc : NULL;
+}
+
+/* t's operation ended: its registers say how, and it runs again. */
+static void finish(struct kthread *t, exo_err err, exo_tid_t from)
+{
+	t->wait = KWAIT_NONE;
+	if (t->faulting) {
+		/* A fault's call failed (the pager died, or refused): the space ends. */
+		t->faulting = false;
+		t->fault_refused = err != EXO_OK || t->fault_refused;
+		k_ready(t);
+		return;
+	}
+	t->f.regs[R_A0] = (uint64_t)err;
+	t->f.regs[R_A1] = from;
+	t->f.regs[R_A2] = t->op == RV_SYS_REPLY_WAIT ? (uint64_t)t->reply_err : 0;
+	k_ready(t);
+}
+
+static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thread *to)
+{
+	struct kthread *s = from->priv, *r = to->priv;
+	static struct kmsg out;
+	unsigned u, ty, nstr = 0;
+	exo_err err = EXO_OK;
+
+	out = s->msg;
+	u = exo_tag_untyped(out.tag);
+	ty = exo_tag_typed(out.tag);
+	for (unsigned i = u; i < u + ty; i += EXO_ITEM_WORDS) {
+		uint32_t len;
+
+		if (exo_item_kind(out.mr[i]) != EXO_ITEM_STRING)
+			continue;
+		len = exo_string_len(out.mr[i]);
+		if (nstr >= r->nbuf || len > r->buf_size[nstr])
+			return EXO_EMSGSIZE;
+		if (len && !k_copy_user(r->space, r->buf_ptr[nstr], s->space, out.mr[i + 1], len))
+			return EXO_EBADITEM;
+		out.mr[i + 1] = r->buf_ptr[nstr];
+		nstr++;
+	}
+	err = k_mem_transfer(s, r, &out);
+	if (err != EXO_OK)
+		return err;
+	out.tag = exo_tag_with_flags(out.tag, out.kernel ? EXO_TAGF_KERNEL : 0);
+	if (r->faulting) {
+		uint64_t *e = k_pt_walk(r->space->pt, r->fault_addr & ~4095ull);
+		unsigned need = r->fault_access == EXO_W ? PTE_W : r->fault_access == EXO_X ? PTE_X : PTE_R;
+
+		r->faulting = false;
+		r->fault_refused = !e || (*e & need) != need;
+	} else {
+		exo_space_t sid = s->space->id;
+
+		if (!k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, tag), &out.tag, sizeof(out.tag)) ||
+		    !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, mr), out.mr, (u + ty) * sizeof(uint64_t)) ||
+		    !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, sender_space), &sid, sizeof(sid)))
+			return EXO_EINVAL;
+	}
+	r->ipc_count++;
+	r->wait = KWAIT_NONE;
+	finish(r, EXO_OK, s->ipc.tid);
+	return EXO_OK;
+}
+
+static void complete(struct ipc *ipc, struct ipc_thread *it, exo_err err)
+{
+	finish(it->priv, err, EXO_NILTHREAD);
+}
+
+static const struct ipc_ops rv_ipc_ops = {
+	.lookup = lookup,
+	.deliver = deliver,
+	.complete = complete,
+};
+
+void k_ipc_setup(void)
+{
+	ipc_init(&K.ipc, &rv_ipc_ops, &K);
+}
+
+void k_notify_words(struct kthread *t, uint32_t label, const uint64_t *w, unsigned nw)
+{
+	struct knote *n = k_alloc(sizeof(*n)), **pp = &t->notes;
+
+	if (!n)
+		return;
+	n->label = label;
+	n->nwords = nw < 4 ? nw : 4;
+	memcpy(n->word, w, n->nwords * sizeof(uint64_t));
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = n;
+	if (t->wait == KWAIT_IPC && !t->faulting && ipc_take_open_receiver(&K.ipc, &t->ipc))
+		k_notes_deliver(t);
+}
+
+/* Give t its oldest notice as a message from the kernel. */
+bool k_notes_deliver(struct kthread *t)
+{
+	struct knote *n = t->notes;
+	exo_tag_t tag;
+	exo_space_t nil = EXO_NILSPACE;
+	exo_err err = EXO_OK;
+
+	if (!n)
+		return false;
+	t->notes = n->next;
+	tag = exo_tag_with_flags(exo_tag(n->label, n->nwords, 0), EXO_TAGF_KERNEL);
+	if (!k_copy_out(t->space, t->umsg + offsetof(exo_msg_t, tag), &tag, sizeof(tag)) ||
+	    !k_copy_out(t->space, t->umsg + offsetof(exo_msg_t, mr), n->word, n->nwords * sizeof(uint64_t)) ||
+	    !k_copy_out(t->space, t->umsg + offsetof(exo_msg_t, sender_space), &nil, sizeof(nil)))
+		err = EXO_EINVAL;
+	k_free(n, sizeof(*n));
+	finish(t, err, EXO_NILTHREAD);
+	return true;
+}

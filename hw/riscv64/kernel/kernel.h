@@ -1,0 +1,275 @@
+/*
+ * hw/riscv64/kernel/kernel.h — the riscv64 kernel's objects: threads, spaces,
+ * the trap frame, physical memory and the calls between the kernel's files.
+ *
+ * The kernel runs on one hart with interrupts off: a trap saves the user
+ * registers into the current thread's frame, the kernel decides, and the
+ * trap returns into whichever thread is to run next. There is one kernel
+ * stack; a thread blocked in the kernel is only its saved frame and its IPC
+ * state (kernel/ipc.c), so nothing here is ever preempted or locked.
+ *
+ * Names mirror sim/kernel/ where the concept is the same (k_thread_new,
+ * k_space_new, k_name_register...).
+ */
+#ifndef EXO_RV_KERNEL_H
+#define EXO_RV_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <exo/ipc.h>
+#include <exo/signal.h>
+
+#include "../../../kernel/ipc.h"
+#include "../../../kernel/mdb.h"
+#include "../common/abi.h"
+
+/* The registers a trap saves: x1..x31 (regs[i] is x(i)), then sepc. */
+struct frame {
+	uint64_t regs[32];
+	uint64_t sepc;
+};
+
+#define R_RA 1
+#define R_SP 2
+#define R_TP 4
+#define R_A0 10
+#define R_A1 11
+#define R_A2 12
+#define R_A3 13
+#define R_A4 14
+#define R_A5 15
+#define R_A7 17
+
+/* A message held by the kernel: what a sender sends, or a notice it composed. */
+struct kmsg {
+	exo_tag_t tag;
+	uint64_t mr[EXO_MR_COUNT];
+	bool kernel;             /* composed by the kernel (a page fault) */
+};
+
+enum kwait {
+	KWAIT_NONE = 0,
+	KWAIT_IPC,               /* in the IPC state machine */
+	KWAIT_LOOKUP,            /* in exo_lookup, waiting for a name */
+};
+
+struct kthread {
+	struct frame f;          /* first: trap.S finds the registers here */
+	struct ipc_thread ipc;
+	struct kspace *space;
+	enum kwait wait;
+	bool runnable;           /* on the run queue or running */
+	bool dead;
+	uint16_t op;             /* the RV_SYS_* in progress */
+	uint64_t umsg;           /* its exo_msg_t for the receive phase (user address) */
+	struct kmsg msg;         /* what it sends */
+	/* its acceptor, read when its receive phase starts */
+	uint32_t nbuf;
+	uint64_t buf_ptr[EXO_BR_COUNT];
+	uint32_t buf_size[EXO_BR_COUNT];
+	exo_fpage_t rcv_window;
+	exo_err reply_err;       /* reply-wait: the outcome of its reply */
+	bool faulting;           /* its call is a page fault to its pager */
+	bool fault_refused;      /* the pager answered without a mapping */
+	uint64_t fault_addr;
+	unsigned fault_access;
+	char lookup[EXO_NAME_MAX + 1];
+	uint64_t lookup_deadline;
+	uint64_t ipc_count;
+	uint64_t user_ticks, sys_ticks;
+	struct knote *notes;     /* kernel notices waiting for an open receive */
+	struct kthread *rnext;   /* the run queue */
+	struct kthread *snext, *sprev; /* the space's threads */
+	struct kthread *lnext;   /* threads waiting in lookup */
+};
+
+/* One page the kernel gave a space itself (its boot image, its first stack). */
+struct kpage {
+	uint64_t pa;
+	struct kpage *next;
+};
+
+struct kspace {
+	exo_space_t id;
+	char label[32];
+	uint64_t *pt;            /* Sv39 root table (kernel address = physical) */
+	uint16_t asid;
+	unsigned nthreads;
+	struct kthread *threads;
+	struct kspace *next, *prev;
+	struct mdb_space mdb;
+	bool sigma0;
+	bool privileged;         /* started by the boot list */
+	bool is_exec;            /* its end ends the machine (the boot's `exec`) */
+	bool ending;
+	exo_tid_t pager;         /* NIL: the default pager */
+	struct kpage *kpages;
+	uint32_t wstatus;        /* EXO_W_* when it ends */
+	uint64_t user_ticks, sys_ticks; /* of threads that ended */
+};
+
+struct knote {
+	uint32_t label;
+	uint64_t word[4];
+	unsigned nwords;
+	struct knote *next;
+};
+
+struct kname {
+	char name[EXO_NAME_MAX + 1];
+	struct kthread *owner;
+	struct kname *next;
+};
+
+struct kernel {
+	struct ipc ipc;
+	struct mdb mdb;
+	/* threads: slot i holds the thread with number i (slot 0 unused) */
+	struct kthread **slots;
+	uint16_t *versions;
+	uint32_t nslots, nthreads;
+	struct kthread *current;
+	struct kthread *runq, *runq_tail;
+	struct kspace *spaces;
+	exo_space_t next_space;
+	unsigned nspaces;
+	uint16_t next_asid;
+	struct kname *names;
+	unsigned nnames;
+	struct kthread *lookups;
+	exo_tid_t default_pager;
+	exo_tid_t watchers[16];
+	unsigned nwatchers;
+	uint64_t kernel_bytes;
+	uint64_t faults;
+	uint64_t slice_end;      /* ticks: the current thread's time slice ends */
+	uint64_t entered;        /* ticks: the kernel was entered (CPU time) */
+	uint64_t bench_instret, bench_cycles;
+	/* physical memory */
+	uint64_t ram_base, ram_size;
+	uint64_t sigma0_pa, sigma0_size; /* the frames sigma0 owns */
+	uint64_t initrd_pa, initrd_size;
+	uint64_t timebase;       /* timer ticks per second */
+	int exit_status;
+	int64_t realtime_offset; /* ns: wall clock - monotonic clock (the board's RTC at boot) */
+	uint64_t rand;
+};
+
+extern struct kernel K;
+
+/* The kernel's own page table: RAM and devices, mapped the same in every space. */
+extern uint64_t *k_kernel_pt;
+
+/* console.c: the UART, before a console server owns it */
+void k_putc(char c);
+void k_write(const char *s, size_t n);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void k_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void k_poweroff(int status);
+
+/* sbi.c */
+void sbi_set_timer(uint64_t when);
+void sbi_shutdown(int status);
+
+/* fdt.c: what the device tree says (memory, the boot image, the clock) */
+void k_fdt_scan(const void *fdt);
+
+/* pmem.c: pages and small blocks for the kernel */
+void k_pmem_init(uint64_t start, uint64_t end);
+uint64_t k_page_alloc(void);             /* a zeroed page, or 0 */
+void k_page_free(uint64_t pa);
+void *k_alloc(size_t n);                 /* zeroed; NULL when out of memory */
+void k_free(void *p, size_t n);
+uint64_t k_pages_free(void);
+
+/* vm.c: Sv39 page tables */
+#define PTE_V 0x1u
+#define PTE_R 0x2u
+#define PTE_W 0x4u
+#define PTE_X 0x8u
+#define PTE_U 0x10u
+#define PTE_G 0x20u
+#define PTE_A 0x40u
+#define PTE_D 0x80u
+void k_vm_init(void);
+uint64_t *k_pt_new(void);                /* a root table with the kernel's part */
+void k_pt_free(uint64_t *pt);
+bool k_pt_map(uint64_t *pt, uint64_t va, uint64_t pa, unsigned pte_flags);
+void k_pt_unmap(uint64_t *pt, uint64_t va);
+bool k_pt_protect(uint64_t *pt, uint64_t va, unsigned pte_flags);
+uint64_t *k_pt_walk(uint64_t *pt, uint64_t va); /* the leaf entry, or NULL */
+void k_vm_switch(struct kspace *s);
+void k_tlb_flush(struct kspace *s, uint64_t va);
+/* Copies between the kernel and a space's user memory; false if a page is missing. */
+bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n);
+bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n);
+/* Copy between two spaces' user memory (string items). */
+bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n);
+
+/* thread.c */
+uint64_t k_ticks(void);
+uint64_t k_now(void);                    /* ns since boot */
+struct kthread *k_thread_new(struct kspace *s, uint64_t pc, uint64_t sp, uint64_t arg, uint64_t tp);
+struct kthread *k_thread_get(exo_tid_t tid);
+void k_thread_die(struct kthread *t);
+struct kspace *k_space_new(const char *label);
+struct kspace *k_space_find(exo_space_t id);
+void k_space_end(struct kspace *s, uint32_t wstatus);
+void k_ready(struct kthread *t);
+void k_block(struct kthread *t);
+struct kthread *k_pick(void);
+void k_entropy(void *buf, size_t n);
+
+/* ipc.c */
+void k_ipc_setup(void);
+/* Read t's message (tag and words) from its exo_msg_t at uva; the error if it is bad. */
+exo_err k_msg_load(struct kthread *t, uint64_t uva);
+/* Read the acceptor of t's exo_msg_t at uva for its receive phase. */
+exo_err k_acceptor_load(struct kthread *t, uint64_t uva);
+void k_notify_words(struct kthread *t, uint32_t label, const uint64_t *w, unsigned n);
+bool k_notes_deliver(struct kthread *t);
+
+/* mem.c */
+void k_mem_init(void);
+void k_mem_space_init(struct kspace *s);
+void k_mem_space_fini(struct kspace *s);
+exo_err k_mem_transfer(struct kthread *from, struct kthread *to, struct kmsg *m);
+exo_err k_unmap(struct kthread *t, uint64_t ufpages, unsigned n, unsigned flags);
+void k_fault(struct kthread *t, uint64_t addr, unsigned access);
+/* Give s a zeroed page of the kernel's at va (boot images, first stacks). */
+bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa);
+
+/* names.c */
+exo_err k_name_register(struct kthread *t, const char *name);
+void k_name_lookup(struct kthread *t, const char *name, exo_timeout_t wait);
+void k_lookups_expire(uint64_t now);
+uint64_t k_lookups_next_deadline(void);
+void k_names_drop(struct kthread *t);
+void k_lookup_cancel(struct kthread *t);
+
+/* boot.c: the boot image (a tar: a boot list and programs) */
+void k_boot_continue(void);
+exo_err k_spawn(char *const argv[], unsigned argc, const char *label, exo_space_t *id);
+void k_boot_space_ended(struct kspace *s);
+
+/* syscall.c, trap.c */
+void k_syscall(struct kthread *t);
+struct frame *k_trap(struct frame *f);
+_Noreturn void k_run(void);
+
+/* trap.S */
+_Noreturn void trap_return(struct frame *f);
+void trap_entry(void);
+
+static inline uint64_t csr_read_time(void)
+{
+	uint64_t v;
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

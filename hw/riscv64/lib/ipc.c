@@ -1,0 +1,264 @@
+/*
+ * hw/riscv64/lib/ipc.c — libexo on riscv64: the calls of exo/ipc.h as
+ * ecalls into the kernel (the sim's counterpart is sim/lib/ipc.c, frames on a
+ * socket). Before an IPC the pages the kernel will read or write are touched,
+ * so a page the pager has not mapped yet faults here, in the caller, where a
+ * fault is an IPC to the pager, and never inside the kernel.
+ */
+#include <string.h>
+
+#include <exo/ipc.h>
+#include <exo/signal.h>
+
+#include "sys.h"
+
+void rv_touch(const void *p, uint64_t n, int write)
+{
+	volatile uint8_t *b = (volatile uint8_t *)(uintptr_t)p;
+	uint64_t off = 0;
+
+	if (!n)
+		return;
+	for (;;) {
+		if (write)
+			b[off] = b[off];
+		else
+			(void)b[off];
+		if (off + 4096 - (((uintptr_t)b + off) & 4095) >= n)
+			break;
+		off += 4096 - (((uintptr_t)b + off) & 4095);
+	}
+	if (write)
+		b[n - 1] = b[n - 1];
+	else
+		(void)b[n - 1];
+}
+
+/* The pages of m and of what it sends and accepts. */
+static void touch_msg(exo_msg_t *m, int sends, int receives)
+{
+	rv_touch(m, sizeof(*m), 1);
+	if (sends) {
+		unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag);
+
+		for (unsigned i = u; i + 1 < u + t && i + 1 < EXO_MR_COUNT; i += EXO_ITEM_WORDS)
+			if (exo_item_kind(m->mr[i]) == EXO_ITEM_STRING && exo_string_len(m->mr[i]) <= EXO_STRING_MAX)
+				rv_touch((const void *)(uintptr_t)m->mr[i + 1], exo_string_len(m->mr[i]), 0);
+	}
+	if (receives)
+		for (unsigned i = 0; i < m->nbr && i < EXO_BR_COUNT; i++)
+			if (m->br[i].size <= EXO_STRING_MAX)
+				rv_touch(m->br[i].ptr, m->br[i].size, 1);
+}
+
+exo_err exo_send(exo_tid_t to, exo_msg_t *m, exo_timeout_t snd)
+{
+	touch_msg(m, 1, 0);
+	return RV_SYS3(RV_SYS_SEND, m, to, snd).err;
+}
+
+exo_err exo_recv(exo_tid_t from, exo_msg_t *m, exo_timeout_t rcv)
+{
+	touch_msg(m, 0, 1);
+	return RV_SYS3(RV_SYS_RECV, m, from, rcv).err;
+}
+
+exo_err exo_wait(exo_msg_t *m, exo_timeout_t rcv, exo_tid_t *from)
+{
+	struct rv_ret r;
+
+	touch_msg(m, 0, 1);
+	r = RV_SYS3(RV_SYS_RECV, m, EXO_ANYTHREAD, rcv);
+	if (from)
+		*from = r.err == EXO_OK ? (exo_tid_t)r.r1 : EXO_NILTHREAD;
+	return r.err;
+}
+
+exo_err exo_call(exo_tid_t to, exo_msg_t *m, exo_timeout_t snd, exo_timeout_t rcv)
+{
+	touch_msg(m, 1, 1);
+	return RV_SYS4(RV_SYS_CALL, m, to, snd, rcv).err;
+}
+
+exo_err exo_reply(exo_tid_t to, exo_msg_t *m)
+{
+	touch_msg(m, 1, 0);
+	return RV_SYS2(RV_SYS_REPLY, m, to).err;
+}
+
+exo_err exo_reply_wait(exo_tid_t to, exo_msg_t *m, exo_timeout_t rcv, exo_tid_t *from, exo_err *reply_err)
+{
+	struct rv_ret r;
+
+	touch_msg(m, to != EXO_NILTHREAD, 1);
+	r = RV_SYS3(RV_SYS_REPLY_WAIT, m, to, rcv);
+	if (from)
+		*from = r.err == EXO_OK ? (exo_tid_t)r.r1 : EXO_NILTHREAD;
+	if (reply_err)
+		*reply_err = (exo_err)r.r2;
+	return r.err;
+}
+
+exo_err exo_ipc_abort(exo_tid_t t)
+{
+	return RV_SYS1(RV_SYS_IPC_ABORT, t).err;
+}
+
+exo_tid_t exo_myself(void)
+{
+	return (exo_tid_t)RV_SYS0(RV_SYS_MYSELF).r1;
+}
+
+exo_space_t exo_my_space(void)
+{
+	return (exo_space_t)RV_SYS0(RV_SYS_MYSELF).r2;
+}
+
+exo_err exo_space_spawn(char *const argv[], exo_space_t *space)
+{
+	char buf[4096];
+	size_t off = 0;
+	unsigned argc = 0;
+	struct rv_ret r;
+
+	if (!argv || !argv[0])
+		return EXO_EINVAL;
+	for (; argv[argc]; argc++) {
+		size_t n = strlen(argv[argc]) + 1;
+
+		if (off + n > sizeof(buf) || argc >= 63)
+			return EXO_EMSGSIZE;
+		memcpy(buf + off, argv[argc], n);
+		off += n;
+	}
+	r = RV_SYS3(RV_SYS_SPACE_SPAWN, buf, off, argc);
+	if (r.err == EXO_OK && space)
+		*space = (exo_space_t)r.r1;
+	return r.err;
+}
+
+/* Not on riscv64 yet: fork and exec of a space wait for the user-level ELF loader. */
+exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, void *arg), void *arg)
+{
+	return EXO_ENOSYS;
+}
+
+exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
+		       char *const envp[])
+{
+	return EXO_ENOSYS;
+}
+
+exo_err exo_register(const char *name)
+{
+	size_t n = strnlen(name, EXO_NAME_MAX + 1);
+
+	return n > EXO_NAME_MAX ? EXO_EINVAL : RV_SYS2(RV_SYS_REGISTER, name, n).err;
+}
+
+exo_err exo_lookup(const char *name, exo_tid_t *tid, exo_timeout_t wait)
+{
+	size_t n = strnlen(name, EXO_NAME_MAX + 1);
+	struct rv_ret r;
+
+	if (n > EXO_NAME_MAX)
+		return EXO_ENOENT;
+	r = RV_SYS3(RV_SYS_LOOKUP, name, n, wait);
+	if (r.err == EXO_OK && tid)
+		*tid = (exo_tid_t)r.r1;
+	return r.err;
+}
+
+void exo_init_args(int *argc, char **argv)
+{
+}
+
+exo_err exo_unmap(exo_fpage_t fpage, unsigned flags)
+{
+	return RV_SYS3(RV_SYS_UNMAP, &fpage, 1, flags).err;
+}
+
+exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags)
+{
+	return RV_SYS3(RV_SYS_UNMAP, fpages, n, flags).err;
+}
+
+exo_err exo_space_watch(void)
+{
+	return RV_SYS0(RV_SYS_SPACE_WATCH).err;
+}
+
+exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)
+{
+	return RV_SYS2(RV_SYS_SET_PAGER, space, pager).err;
+}
+
+exo_err exo_sigma0_view(uint64_t *base, uint64_t *size)
+{
+	struct rv_ret r = RV_SYS0(RV_SYS_SIGMA0_VIEW);
+
+	if (r.err == EXO_OK) {
+		*base = r.r1;
+		*size = r.r2;
+	}
+	return r.err;
+}
+
+exo_err exo_kernel_info(exo_kinfo_t *ki)
+{
+	rv_touch(ki, sizeof(*ki), 1);
+	return RV_SYS1(RV_SYS_KINFO, ki).err;
+}
+
+uint64_t exo_clock_ns(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t / RV_TIMEBASE_HZ * 1000000000ull + t % RV_TIMEBASE_HZ * 1000000000ull / RV_TIMEBASE_HZ;
+}
+
+int64_t exo_realtime_offset_ns(void)
+{
+	return (int64_t)RV_SYS0(RV_SYS_REALTIME).r1;
+}
+
+exo_err exo_cpu_time(int which, uint64_t *user_ns, uint64_t *sys_ns)
+{
+	struct rv_ret r = RV_SYS1(RV_SYS_CPU_TIME, which);
+
+	if (r.err == EXO_OK) {
+		if (user_ns)
+			*user_ns = r.r1;
+		if (sys_ns)
+			*sys_ns = r.r2;
+	}
+	return r.err;
+}
+
+exo_err exo_space_sched(exo_space_t space, uint32_t policy, int32_t priority, int32_t nice, uint32_t *applied)
+{
+	struct rv_ret r = RV_SYS4(RV_SYS_SPACE_SCHED, space, policy, priority, nice);
+
+	if (applied)
+		*applied = (uint32_t)r.r1;
+	return r.err;
+}
+
+void exo_yield(void)
+{
+	RV_SYS0(RV_SYS_YIELD);
+}
+
+/*
+ * Signals on riscv64 come with the notification word (a later stage): until
+ * then every signal call says so, rather than pretending to deliver.
+ */
+exo_err exo_signal_post(exo_space_t space, const exo_siginfo_t *si) { return EXO_ENOSYS; }
+exo_err exo_signal_raise(int sig, int code) { return EXO_ENOSYS; }
+void exo_signal_upcall(exo_upcall_t fn) { }
+exo_err exo_signal_action(int sig, int how, exo_sigset_t mask, unsigned flags) { return EXO_ENOSYS; }
+exo_err exo_signal_mask(int how, const exo_sigset_t *set, exo_sigset_t *old) { return EXO_ENOSYS; }
+exo_err exo_signal_pending(exo_sigset_t *set) { return EXO_ENOSYS; }
+exo_err exo_signal_suspend(const exo_sigset_t *mask) { return EXO_ENOSYS; }
+exo_err exo_signal_take(exo_sigset_t set, exo_timeout_t wait, exo_siginfo_t *si) { return EXO_ENOSYS; }

@@ -1,0 +1,135 @@
+/*
+ * hw/riscv64/tests/hostile.c — ecalls a buggy or hostile program could make:
+ * bad message pointers (nil, kernel addresses, unmapped, wrapping), bad tag
+ * counts and items, bad names, bad thread and unmap arguments, unknown call
+ * numbers. Each must get an error from the kernel, never a kernel fault;
+ * and the echo server ("hecho", started by the boot list) must still answer
+ * afterwards. Runs raw ecalls, so it is riscv64's own.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <exo/exo.h>
+
+#include "../../../tests/integration/support.h"
+#include "../../../tests/kernel/tap.h"
+#include "../lib/sys.h"
+
+#define KERNEL_VA 0x80200000ull
+#define UNMAPPED 0x3000000000ull
+
+static const uint64_t bad_ptrs[] = { 0, 8, KERNEL_VA, 0x10000000ull, UNMAPPED, 0xffffffffffff0000ull,
+	RV_USER_END - 8, 0x8000000000000000ull };
+
+int main(void)
+{
+	exo_tid_t echo = EXO_NILTHREAD;
+	exo_msg_t m;
+	struct rv_ret r;
+	unsigned bad;
+	char name[64];
+
+	T_EQ(exo_lookup("hecho", &echo, exo_timeout_ms(5000)), EXO_OK, "the echo server is there");
+
+	bad = 0;
+	for (unsigned i = 0; i < sizeof(bad_ptrs) / sizeof(bad_ptrs[0]); i++) {
+		static const unsigned calls[] = { RV_SYS_SEND, RV_SYS_RECV, RV_SYS_CALL, RV_SYS_REPLY,
+			RV_SYS_REPLY_WAIT, RV_SYS_KINFO };
+
+		for (unsigned c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+			r = rv_sys(calls[c], bad_ptrs[i], echo, 0, 0, 0);
+			if (r.err != EXO_EINVAL)
+				bad++;
+		}
+	}
+	T_EQ(bad, 0, "every IPC call with a bad message pointer: EXO_EINVAL");
+
+	memset(&m, 0, sizeof(m));
+	m.tag = exo_tag(ECHO_ECHO, 60, 6);
+	T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, 0, 0, 0).err, EXO_EINVAL,
+	     "more words than registers: EXO_EINVAL");
+	m.tag = exo_tag(ECHO_ECHO, 0, 3);
+	T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, 0, 0, 0).err, EXO_EINVAL,
+	     "an odd count of typed words: EXO_EINVAL");
+	m.tag = exo_tag(ECHO_ECHO, 0, 2);
+	m.mr[0] = 0x7;
+	T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, 0, 0, 0).err, EXO_EBADITEM,
+	     "a typed item of no kind: EXO_EBADITEM");
+	m.mr[0] = EXO_ITEM_STRING | (64ull << 32);
+	m.mr[1] = KERNEL_VA;
+	{
+		static char buf[128];
+
+		m.nbr = 1;
+		m.br[0].ptr = buf;
+		m.br[0].size = sizeof(buf);
+		/* raw ecalls: libexo would touch the bytes first, and fault */
+		T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, exo_timeout_ms(2000), exo_timeout_ms(2000), 0).err,
+		     EXO_EBADITEM, "a string item pointing into the kernel: EXO_EBADITEM, nothing copied");
+		m.tag = exo_tag(ECHO_ECHO, 0, 2);
+		m.mr[0] = EXO_ITEM_STRING | (64ull << 32);
+		m.mr[1] = UNMAPPED;
+		T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, exo_timeout_ms(2000), exo_timeout_ms(2000), 0).err,
+		     EXO_EBADITEM, "a string item pointing at unmapped memory: EXO_EBADITEM");
+		m.tag = exo_tag(ECHO_ECHO, 0, 2);
+		m.mr[0] = EXO_ITEM_STRING | (0xffffffffull << 32);
+		m.mr[1] = (uint64_t)(uintptr_t)buf;
+		T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, 0, 0, 0).err, EXO_EMSGSIZE,
+		     "a string item of 4 GiB: EXO_EMSGSIZE");
+		m.tag = exo_tag(ECHO_ECHO, 0, 2);
+		m.mr[0] = EXO_ITEM_MAP | RV_USER_BASE;
+		m.mr[1] = exo_fpage(0x123000, 12, EXO_RWX);
+		T_EQ(exo_call(echo, &m, exo_timeout_ms(2000), exo_timeout_ms(2000)), EXO_EBADITEM,
+		     "a map item of a page the sender does not have: EXO_EBADITEM");
+	}
+	memset(&m, 0, sizeof(m));
+	m.nbr = 200;
+	T_EQ(rv_sys(RV_SYS_RECV, (uint64_t)(uintptr_t)&m, EXO_ANYTHREAD, 0, 0, 0).err, EXO_EINVAL,
+	     "an acceptor with 200 buffers: EXO_EINVAL");
+
+	bad = 0;
+	for (unsigned i = 0; i < sizeof(bad_ptrs) / sizeof(bad_ptrs[0]); i++) {
+		if (rv_sys(RV_SYS_REGISTER, bad_ptrs[i], 5, 0, 0, 0).err != EXO_EINVAL)
+			bad++;
+		if (rv_sys(RV_SYS_LOOKUP, bad_ptrs[i], 5, 0, 0, 0).err != EXO_EINVAL)
+			bad++;
+		if (rv_sys(RV_SYS_SPACE_SPAWN, bad_ptrs[i], 16, 1, 0, 0).err != EXO_EINVAL)
+			bad++;
+		if (rv_sys(RV_SYS_UNMAP, bad_ptrs[i], 1, 0, 0, 0).err != EXO_EINVAL)
+			bad++;
+		if (rv_sys(RV_SYS_DEBUG_WRITE, bad_ptrs[i], 16, 0, 0, 0).err != EXO_EINVAL)
+			bad++;
+	}
+	T_EQ(bad, 0, "names, spawn, unmap and console writes from bad pointers: EXO_EINVAL");
+	memset(name, 'a', sizeof(name));
+	T_EQ(rv_sys(RV_SYS_REGISTER, (uint64_t)(uintptr_t)name, sizeof(name), 0, 0, 0).err, EXO_EINVAL,
+	     "a name longer than EXO_NAME_MAX: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_REGISTER, (uint64_t)(uintptr_t)"a\0b", 3, 0, 0, 0).err, EXO_EINVAL,
+	     "a name with a NUL inside: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_REGISTER, (uint64_t)(uintptr_t)"a b", 3, 0, 0, 0).err, EXO_EINVAL,
+	     "a name with a space: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SPACE_SPAWN, (uint64_t)(uintptr_t)"abc", 3, 1, 0, 0).err, EXO_EINVAL,
+	     "spawn arguments without their NUL: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SPACE_SPAWN, (uint64_t)(uintptr_t)"abc", 4, 5, 0, 0).err, EXO_EINVAL,
+	     "spawn with more arguments than strings: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_THREAD_CREATE, KERNEL_VA, RV_STACK_TOP, 0, 0, 0).err, EXO_EINVAL,
+	     "a thread starting in the kernel: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_THREAD_CREATE, RV_USER_BASE, KERNEL_VA, 0, 0, 0).err, EXO_EINVAL,
+	     "a thread with its stack in the kernel: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_UNMAP, (uint64_t)(uintptr_t)&m, 1000, 0, 0, 0).err, EXO_EINVAL,
+	     "unmap of 1000 flexpages: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_UNMAP, (uint64_t)(uintptr_t)&m, 1, 0x80, 0, 0).err, EXO_EINVAL,
+	     "unmap with unknown flags: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SET_PAGER, 1, echo, 0, 0, 0).err, EXO_EPERM, "set_pager from a space not sigma0: EXO_EPERM");
+	T_EQ(rv_sys(RV_SYS_SIGMA0_VIEW, 0, 0, 0, 0, 0).err, EXO_EPERM, "the sigma0 view from elsewhere: EXO_EPERM");
+	T_EQ(rv_sys(RV_SYS_SPACE_SCHED, 1, 0, 0, 0, 0).err, EXO_EPERM, "space_sched from a space not sched: EXO_EPERM");
+	T_EQ(rv_sys(RV_SYS_IPC_ABORT, echo, 0, 0, 0, 0).err, EXO_EPERM, "abort another space's IPC: EXO_EPERM");
+	T_EQ(rv_sys(RV_SYS_CPU_TIME, 7, 0, 0, 0, 0).err, EXO_EINVAL, "cpu time of an unknown kind: EXO_EINVAL");
+	T_EQ(rv_sys(0, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number 0: EXO_ENOSYS");
+	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
+	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");
+
+	T_EQ(t_call(echo, ECHO_WHO, 0, 0, &m), EXO_OK, "the echo server answers after all that");
+	T_EQ(m.mr[0], exo_myself(), "... and saw this thread");
+	return tap_done();
+}
