@@ -17,20 +17,31 @@
 
 #include "kernel.h"
 
+static inline void words(uint64_t *d, const uint64_t *s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
 exo_err k_msg_load(struct kthread *t, uint64_t uva)
 {
 	struct kmsg *m = &t->msg;
+	exo_msg_t *um = k_user_msg(t->space, uva);
 	unsigned u, ty, strings = 0;
 	uint64_t total = 0;
 
 	m->kernel = false;
-	if (!k_copy_in(t->space, &m->tag, uva + offsetof(exo_msg_t, tag), sizeof(m->tag)))
+	if (um)
+		m->tag = um->tag;
+	else if (!k_copy_in(t->space, &m->tag, uva + offsetof(exo_msg_t, tag), sizeof(m->tag)))
 		return EXO_EINVAL;
 	u = exo_tag_untyped(m->tag);
 	ty = exo_tag_typed(m->tag);
 	if (u + ty > EXO_MR_COUNT || ty % EXO_ITEM_WORDS)
 		return EXO_EINVAL;
-	if (!k_copy_in(t->space, m->mr, uva + offsetof(exo_msg_t, mr), (u + ty) * sizeof(uint64_t)))
+	if (um)
+		words(m->mr, um->mr, u + ty);
+	else if (!k_copy_in(t->space, m->mr, uva + offsetof(exo_msg_t, mr), (u + ty) * sizeof(uint64_t)))
 		return EXO_EINVAL;
 	for (unsigned i = u; i < u + ty; i += EXO_ITEM_WORDS) {
 		switch (exo_item_kind(m->mr[i])) {
@@ -55,9 +66,23 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva)
 
 exo_err k_acceptor_load(struct kthread *t, uint64_t uva)
 {
+	exo_msg_t *um = k_user_msg(t->space, uva);
 	exo_buf_t br[EXO_BR_COUNT];
 	uint32_t nbr;
 
+	t->umsg = uva;
+	t->faulting = false;
+	if (um) {
+		if (um->nbr > EXO_BR_COUNT)
+			return EXO_EINVAL;
+		t->rcv_window = um->rcv_window;
+		t->nbuf = um->nbr;
+		for (unsigned i = 0; i < t->nbuf; i++) {
+			t->buf_ptr[i] = (uint64_t)(uintptr_t)um->br[i].ptr;
+			t->buf_size[i] = um->br[i].size;
+		}
+		return EXO_OK;
+	}
 	if (!k_copy_in(t->space, &nbr, uva + offsetof(exo_msg_t, nbr), sizeof(nbr)) ||
 	    !k_copy_in(t->space, &t->rcv_window, uva + offsetof(exo_msg_t, rcv_window), sizeof(t->rcv_window)))
 		return EXO_EINVAL;
@@ -102,30 +127,27 @@ static void finish(struct kthread *t, exo_err err, exo_tid_t from)
 static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thread *to)
 {
 	struct kthread *s = from->priv, *r = to->priv;
-	static struct kmsg out;
-	unsigned u, ty, nstr = 0;
-	exo_err err = EXO_OK;
+	struct kmsg *m = &s->msg; /* rewritten for the receiver: the sender is done with it */
+	unsigned u = exo_tag_untyped(m->tag), ty = exo_tag_typed(m->tag), nstr = 0;
+	exo_err err;
 
-	out = s->msg;
-	u = exo_tag_untyped(out.tag);
-	ty = exo_tag_typed(out.tag);
 	for (unsigned i = u; i < u + ty; i += EXO_ITEM_WORDS) {
 		uint32_t len;
 
-		if (exo_item_kind(out.mr[i]) != EXO_ITEM_STRING)
+		if (exo_item_kind(m->mr[i]) != EXO_ITEM_STRING)
 			continue;
-		len = exo_string_len(out.mr[i]);
+		len = exo_string_len(m->mr[i]);
 		if (nstr >= r->nbuf || len > r->buf_size[nstr])
 			return EXO_EMSGSIZE;
-		if (len && !k_copy_user(r->space, r->buf_ptr[nstr], s->space, out.mr[i + 1], len))
+		if (len && !k_copy_user(r->space, r->buf_ptr[nstr], s->space, m->mr[i + 1], len))
 			return EXO_EBADITEM;
-		out.mr[i + 1] = r->buf_ptr[nstr];
+		m->mr[i + 1] = r->buf_ptr[nstr];
 		nstr++;
 	}
-	err = k_mem_transfer(s, r, &out);
+	err = k_mem_transfer(s, r, m);
 	if (err != EXO_OK)
 		return err;
-	out.tag = exo_tag_with_flags(out.tag, out.kernel ? EXO_TAGF_KERNEL : 0);
+	m->tag = exo_tag_with_flags(m->tag, m->kernel ? EXO_TAGF_KERNEL : 0);
 	if (r->faulting) {
 		uint64_t *e = k_pt_walk(r->space->pt, r->fault_addr & ~4095ull);
 		unsigned need = r->fault_access == EXO_W ? PTE_W : r->fault_access == EXO_X ? PTE_X : PTE_R;
@@ -134,14 +156,19 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		r->fault_refused = !e || (*e & need) != need;
 	} else {
 		exo_space_t sid = s->space->id;
+		exo_msg_t *um = k_user_msg(r->space, r->umsg);
 
-		if (!k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, tag), &out.tag, sizeof(out.tag)) ||
-		    !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, mr), out.mr, (u + ty) * sizeof(uint64_t)) ||
-		    !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, sender_space), &sid, sizeof(sid)))
+		if (um) {
+			um->tag = m->tag;
+			words(um->mr, m->mr, u + ty);
+			um->sender_space = sid;
+		} else if (!k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, tag), &m->tag, sizeof(m->tag)) ||
+			   !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, mr), m->mr, (u + ty) * sizeof(uint64_t)) ||
+			   !k_copy_out(r->space, r->umsg + offsetof(exo_msg_t, sender_space), &sid, sizeof(sid))) {
 			return EXO_EINVAL;
+		}
 	}
 	r->ipc_count++;
-	r->wait = KWAIT_NONE;
 	finish(r, EXO_OK, s->ipc.tid);
 	return EXO_OK;
 }

@@ -205,6 +205,8 @@ void k_tlb_flush(struct kspace *s, uint64_t va);
 /* Copies between the kernel and a space's user memory; false if a page is missing. */
 bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n);
 bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n);
+/* The kernel address of a space's exo_msg_t when it sits in one writable page, else NULL. */
+exo_msg_t *k_user_msg(struct kspace *s, uint64_t uva);
 /* Copy between two spaces' user memory (string items). */
 bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n);
 

@@ -8,6 +8,8 @@
  * from the kernel itself is a bug: its registers and cause go to the
  * console and the machine stops with status 125.
  */
+#include <stdbool.h>
+
 #include "kernel.h"
 
 #define CAUSE_INTERRUPT (1ull << 63)
@@ -72,12 +74,25 @@ static void timers(void)
 	k_lookups_expire(now);
 }
 
+/*
+ * Program the timer for the earlier of slice_end and the next deadline, only
+ * when that is earlier than what is armed (or the timer fired): an early
+ * interrupt costs a look at the clock, a call into OpenSBI costs more.
+ */
+static uint64_t armed;     /* ticks; 0: not armed (it fired) */
+static bool timer_due;
+
 static void arm(uint64_t slice_end)
 {
 	uint64_t d = ipc_next_deadline(&K.ipc), l = k_lookups_next_deadline();
 	uint64_t when = ns_to_ticks(d < l ? d : l);
 
-	sbi_set_timer(slice_end < when ? slice_end : when);
+	if (slice_end < when)
+		when = slice_end;
+	if (armed == 0 || when < armed) {
+		sbi_set_timer(when);
+		armed = when;
+	}
 }
 
 static struct frame *schedule(void)
@@ -85,7 +100,10 @@ static struct frame *schedule(void)
 	for (;;) {
 		struct kthread *n;
 
-		timers();
+		if (timer_due) {
+			timer_due = false;
+			timers();
+		}
 		n = k_pick();
 		if (n && n->fault_refused) {
 			n->fault_refused = false;
@@ -106,6 +124,10 @@ static struct frame *schedule(void)
 			k_poweroff(K.exit_status);
 		arm(UINT64_MAX);
 		__asm__ volatile("wfi");
+		if (armed && k_ticks() >= armed) {
+			armed = 0;
+			timer_due = true;
+		}
 	}
 }
 
@@ -118,8 +140,10 @@ struct frame *k_trap(struct frame *f)
 	now = k_ticks();
 	t->user_ticks += now - K.entered;
 	if (cause & CAUSE_INTERRUPT) {
-		if ((cause & 0xff) == IRQ_S_TIMER)
-			sbi_set_timer(UINT64_MAX); /* schedule() arms it again */
+		if ((cause & 0xff) == IRQ_S_TIMER) {
+			armed = 0; /* pending until schedule() arms it again */
+			timer_due = true;
+		}
 	} else {
 		switch (cause) {
 		case EXC_ECALL_U:

@@ -148,6 +148,13 @@ static void *uaddr(struct kspace *s, uint64_t va, unsigned need)
 	return (void *)(uintptr_t)(PTE_PA(*e) + (va & 4095));
 }
 
+exo_msg_t *k_user_msg(struct kspace *s, uint64_t uva)
+{
+	if ((uva & 7) || (uva & 4095) + sizeof(exo_msg_t) > 4096)
+		return NULL;
+	return uaddr(s, uva, PTE_R | PTE_W);
+}
+
 bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n)
 {
 	uint8_t *d = dst;

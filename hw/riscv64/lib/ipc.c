@@ -14,24 +14,22 @@
 
 void rv_touch(const void *p, uint64_t n, int write)
 {
-	volatile uint8_t *b = (volatile uint8_t *)(uintptr_t)p;
-	uint64_t off = 0;
+	uintptr_t a = (uintptr_t)p, last;
 
 	if (!n)
 		return;
+	last = (a + n - 1) & ~(uintptr_t)4095;
 	for (;;) {
+		volatile uint8_t *b = (volatile uint8_t *)a;
+
 		if (write)
-			b[off] = b[off];
+			*b = *b;
 		else
-			(void)b[off];
-		if (off + 4096 - (((uintptr_t)b + off) & 4095) >= n)
+			(void)*b;
+		a = (a & ~(uintptr_t)4095) + 4096;
+		if (a > last)
 			break;
-		off += 4096 - (((uintptr_t)b + off) & 4095);
 	}
-	if (write)
-		b[n - 1] = b[n - 1];
-	else
-		(void)b[n - 1];
 }
 
 /* The pages of m and of what it sends and accepts. */
