@@ -117,7 +117,7 @@ static exo_sigset_t exo_set(const sigset_t *set)
 {
 	exo_sigset_t x = 0;
 
-	for (int sig = 1; sig < 65; sig++) {
+	for (int sig = 1; sig < NSIG; sig++) {
 		int e = sigismember(set, sig) == 1 ? px_sig_to_exo(sig) : 0;
 
 		if (e)

@@ -7,7 +7,7 @@
  * close here. stdin, stdout and stderr are replaced before main: stdout is
  * line buffered on a terminal (the console) and fully buffered otherwise,
  * stderr unbuffered. fopen, fdopen and freopen make cookie streams over
- * open(). (Platform file: picolibc on riscv64 gets its own bridge.)
+ * open(). (Platform file: riscv64's twin is stdio_picolibc.c.)
  */
 #define _GNU_SOURCE
 #include <errno.h>

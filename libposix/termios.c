@@ -4,9 +4,11 @@
  *
  * The descriptor's terminal is found with VFS_DEVICE, then asked directly
  * (exo/dev.h). The attributes on the wire are Exo's (DTI_*, DTO_*, DTF_*,
- * DTL_*, DTC_*); here they become glibc's and back. Bits glibc has and Exo
- * does not are dropped, as a terminal ignores what it does not do. The pure
- * helpers (cfmakeraw, cfgetospeed, cfsetspeed, ...) stay glibc's.
+ * DTL_*, DTC_*); here they become the C library's and back. Bits the C
+ * library has and Exo does not are dropped, as a terminal ignores what it
+ * does not do. The pure helpers (cfmakeraw, cfgetospeed, cfsetspeed, ...)
+ * are the C library's: glibc's on the sim; on riscv64 libposix's
+ * <termios.h> defines them, as picolibc has none.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,7 +49,7 @@ static const struct bit lflags[] = {
 	{ IEXTEN, DTL_IEXTEN }, { ECHOCTL, DTL_ECHOCTL }, { ECHOKE, DTL_ECHOKE }, { 0, 0 },
 };
 
-/* glibc's c_cc index of each DTC_* index. */
+/* The C library's c_cc index of each DTC_* index. */
 static const unsigned char ccs[DTC_COUNT] = {
 	[DTC_VINTR] = VINTR,     [DTC_VQUIT] = VQUIT,       [DTC_VERASE] = VERASE,
 	[DTC_VKILL] = VKILL,     [DTC_VEOF] = VEOF,         [DTC_VTIME] = VTIME,

@@ -169,6 +169,8 @@ typedef struct exo_kinfo {
 	int32_t cpu;            /* CPU every space is placed on, or -1 for any */
 	uint32_t reserved;
 	uint64_t entropy[4];    /* 32 fresh random bytes from the kernel, new each call */
+	uint64_t vm_base;       /* the managed range of every space (exo/memory.h) */
+	uint64_t vm_size;
 } exo_kinfo_t;
 
 #define EXO_ABI_VERSION 1

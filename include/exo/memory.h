@@ -38,9 +38,17 @@
 
 #include <exo/msg.h>
 
-/* Every space reserves this range; the memory server hands out addresses in it. */
-#define EXO_VM_BASE 0x200000000000ull
-#define EXO_VM_SIZE (64ull << 30)
+/*
+ * Every space reserves the managed range; the memory server hands out
+ * addresses in it. Where it lies is the kernel's to say: the kernel info
+ * page's vm_base and vm_size (exo/ipc.h), which libexo reads once. The sim
+ * puts it at 32 TiB; riscv64's Sv39 user space ends at 256 GiB, so it sits
+ * at 64 GiB there (docs/riscv64.md).
+ */
+uint64_t exo_vm_base(void);
+uint64_t exo_vm_size(void);
+#define EXO_VM_BASE (exo_vm_base())
+#define EXO_VM_SIZE (exo_vm_size())
 
 #define MEM_NAME "memory"
 

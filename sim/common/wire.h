@@ -20,6 +20,13 @@
 
 #include <stdint.h>
 
+/*
+ * The managed range of every sim space (exo/memory.h): exosim reports it in
+ * the kernel info page, and sim/lib reserves it in each process at start.
+ */
+#define SIM_VM_BASE 0x200000000000ull
+#define SIM_VM_SIZE (64ull << 30)
+
 #include <exo/msg.h>
 #include <exo/signal.h>
 #include <exo/types.h>

@@ -404,6 +404,8 @@ static void op_kinfo(struct ksim *k, struct kchan *c, struct sim_hdr *h, size_t 
 		.kernel_bytes = k->kernel_bytes,
 		.phys_bytes = k->phys_size,
 		.cpu = k->cpu,
+		.vm_base = SIM_VM_BASE,
+		.vm_size = SIM_VM_SIZE,
 	};
 
 	(void)h;

@@ -211,6 +211,17 @@ void mem_join(const struct sim_hello *hello, int memfd)
 	atomic_store(&mem.state, 2);
 }
 
+/* The sim kernel's layout (it reports the same in exo_kinfo_t.vm_base and vm_size). */
+uint64_t exo_vm_base(void)
+{
+	return SIM_VM_BASE;
+}
+
+uint64_t exo_vm_size(void)
+{
+	return SIM_VM_SIZE;
+}
+
 /* After a host fork: the child is a new space with nothing mapped. */
 void mem_after_fork(void)
 {

@@ -55,6 +55,9 @@ enum rv_sys {
 #define RV_USER_END 0x0000004000000000ull    /* 256 GiB */
 #define RV_STACK_TOP 0x0000003f00000000ull   /* the first thread's stack ends here */
 #define RV_STACK_SIZE (256u * 1024u)
+/* The managed range the memory server hands out (exo/memory.h, exo_kinfo_t.vm_base). */
+#define RV_VM_BASE 0x0000001000000000ull     /* 64 GiB */
+#define RV_VM_SIZE (64ull << 30)
 /* Where sigma0 sees physical memory (exo_sigma0_view). */
 #define RV_SIGMA0_BASE 0x0000002000000000ull /* 128 GiB */
 

@@ -152,8 +152,10 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 		uint64_t *e = k_pt_walk(r->space->pt, r->fault_addr & ~4095ull);
 		unsigned need = r->fault_access == EXO_W ? PTE_W : r->fault_access == EXO_X ? PTE_X : PTE_R;
 
-		r->faulting = false;
-		r->fault_refused = !e || (*e & need) != need;
+		r->fault_refused = !e || (*e & need) != need; /* finish() resumes it, or ends its space */
+		if (r->fault_refused)
+			kprintf("exo: the pager refused the fault at %lx (access %u): label %u, %u+%u words, pte %lx\n",
+				r->fault_addr, r->fault_access, exo_tag_label(m->tag), u, ty, e ? *e : 0);
 	} else {
 		exo_space_t sid = s->space->id;
 		exo_msg_t *um = k_user_msg(r->space, r->umsg);

@@ -84,6 +84,8 @@ static void kinfo(struct kthread *t, uint64_t uva)
 	ki.kernel_bytes = K.kernel_bytes;
 	ki.phys_bytes = K.sigma0_size;
 	ki.cpu = 0;
+	ki.vm_base = RV_VM_BASE;
+	ki.vm_size = RV_VM_SIZE;
 	k_entropy(ki.entropy, sizeof(ki.entropy));
 	ret(t, k_copy_out(t->space, uva, &ki, sizeof(ki)) ? EXO_OK : EXO_EINVAL);
 }

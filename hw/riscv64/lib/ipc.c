@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <exo/ipc.h>
+#include <exo/memory.h>
 #include <exo/signal.h>
 
 #include "sys.h"
@@ -206,6 +207,33 @@ exo_err exo_kernel_info(exo_kinfo_t *ki)
 {
 	rv_touch(ki, sizeof(*ki), 1);
 	return RV_SYS1(RV_SYS_KINFO, ki).err;
+}
+
+/* The managed range, from the kernel info page, read once. */
+static uint64_t vm_base, vm_size;
+
+static void vm_layout(void)
+{
+	exo_kinfo_t ki;
+
+	if (exo_kernel_info(&ki) == EXO_OK) {
+		vm_size = ki.vm_size;
+		vm_base = ki.vm_base;
+	}
+}
+
+uint64_t exo_vm_base(void)
+{
+	if (!vm_base)
+		vm_layout();
+	return vm_base;
+}
+
+uint64_t exo_vm_size(void)
+{
+	if (!vm_base)
+		vm_layout();
+	return vm_size;
 }
 
 uint64_t exo_clock_ns(void)
