@@ -41,6 +41,7 @@ enum rv_sys {
 	RV_SYS_DEBUG_WRITE,     /* a0 bytes, a1 length: the kernel console (before a console server) */
 	RV_SYS_BENCH,           /* a0 what: kernel-side counters for bench/ (RV_BENCH_*) */
 	RV_SYS_REALTIME,        /* -> a1 the wall clock's offset from the monotonic clock, ns */
+	RV_SYS_DEV_MAP,         /* a0 device page (physical), a1 pages -> a1 where it is mapped (boot spaces only) */
 	RV_SYS_COUNT
 };
 
@@ -58,6 +59,9 @@ enum rv_sys {
 /* The managed range the memory server hands out (exo/memory.h, exo_kinfo_t.vm_base). */
 #define RV_VM_BASE 0x0000001000000000ull     /* 64 GiB */
 #define RV_VM_SIZE (64ull << 30)
+/* Where RV_SYS_DEV_MAP puts device registers, one slot of RV_DEV_SLOT bytes per call. */
+#define RV_DEV_BASE 0x0000003e00000000ull    /* 248 GiB */
+#define RV_DEV_SLOT (1ull << 20)
 /* Where sigma0 sees physical memory (exo_sigma0_view). */
 #define RV_SIGMA0_BASE 0x0000002000000000ull /* 128 GiB */
 

@@ -104,6 +104,7 @@ struct kspace {
 	bool privileged;         /* started by the boot list */
 	bool is_exec;            /* its end ends the machine (the boot's `exec`) */
 	bool ending;
+	unsigned ndev;           /* device slots mapped (RV_SYS_DEV_MAP) */
 	exo_tid_t pager;         /* NIL: the default pager */
 	struct kpage *kpages;
 	uint32_t wstatus;        /* EXO_W_* when it ends */

@@ -324,6 +324,31 @@ void k_syscall(struct kthread *t)
 		a[2] = K.bench_cycles;
 		err = EXO_OK;
 		break;
+	case RV_SYS_DEV_MAP: {
+		/* Device registers for a driver of the boot list: below RAM, never the kernel's own. */
+		struct kspace *s = t->space;
+		uint64_t pa = a[0], n = a[1], va;
+
+		if (!s->privileged)
+			err = EXO_EPERM;
+		else if ((pa & 4095) || n == 0 || n > RV_DEV_SLOT / 4096 || pa >= K.ram_base ||
+			 pa + n * 4096 > K.ram_base || pa < 0x1000)
+			err = EXO_EINVAL;
+		else if (s->ndev >= 64)
+			err = EXO_ENOMEM;
+		else {
+			va = RV_DEV_BASE + s->ndev * RV_DEV_SLOT;
+			err = EXO_OK;
+			for (uint64_t i = 0; i < n && err == EXO_OK; i++)
+				if (!k_pt_map(s->pt, va + i * 4096, pa + i * 4096, PTE_R | PTE_W))
+					err = EXO_ENOMEM;
+			if (err == EXO_OK) {
+				s->ndev++;
+				a[1] = va;
+			}
+		}
+		break;
+	}
 	case RV_SYS_REALTIME:
 		a[1] = (uint64_t)K.realtime_offset;
 		err = EXO_OK;

@@ -1,6 +1,7 @@
 /*
  * hw/riscv64/lib/start.c — a program's first steps and last on riscv64: the
- * main thread's thread-local block (picolibc keeps errno there), main, and
+ * main thread's thread-local block (picolibc keeps errno there), the
+ * constructors, main, and
  * the end of the space with its status (exit -> _exit -> RV_SYS_SPACE_EXIT);
  * threads of the space (exo_thread_create) with their own stack and block.
  */
@@ -15,6 +16,7 @@
 #include "sys.h"
 
 int main(int argc, char **argv, char **envp);
+void __libc_init_array(void);
 _Noreturn void __exo_rv_start(int argc, char **argv);
 _Noreturn void _exit(int status);
 
@@ -39,6 +41,7 @@ _Noreturn void __exo_rv_start(int argc, char **argv)
 	_init_tls(main_tls);
 	_set_tls(main_tls);
 	environ = argv + argc + 1;
+	__libc_init_array(); /* constructors (libposix's stdio bridge has one) */
 	exit(main(argc, argv, environ));
 }
 

@@ -116,6 +116,22 @@ int con_host_write(int fd, const char *p, size_t n)
 	return 0;
 }
 
+long con_host_read(char *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(0, buf, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		return (long)r;
+	}
+}
+
+void con_host_interrupt(void)
+{
+	kill(getppid(), SIGINT); /* exosim stops, as on a ^C at its own terminal */
+}
+
 uint64_t con_host_now(void)
 {
 	struct timespec ts;

@@ -1,5 +1,5 @@
 /*
- * sim/servers/console/ldisc.c — the line discipline (ldisc.h): canonical
+ * servers/console/ldisc.c — the line discipline (ldisc.h): canonical
  * editing (ERASE, WERASE, KILL, EOF, EOL), echo (ECHO, ECHOE, ECHOK, ECHOKE,
  * ECHONL, ECHOCTL), input mapping (ISTRIP, IGNCR, ICRNL, INLCR), and
  * raw-mode reads with VMIN/VTIME. Output mapping (OPOST, ONLCR) is the host

@@ -1,6 +1,8 @@
 /*
- * sim/servers/console/host.h — the console's host side: exosim's stdin,
- * stdout and stderr, and the host terminal behind them when there is one.
+ * servers/console/host.h — what the console needs of the terminal under it.
+ * The sim's backend (sim/servers/console/host.c) is exosim's stdin, stdout
+ * and stderr and the host terminal behind them; riscv64's
+ * (hw/riscv64/servers/console/uart.c) is the virt board's 16550 UART.
  */
 #ifndef CON_HOST_H
 #define CON_HOST_H
@@ -26,5 +28,14 @@ int con_host_write(int fd, const char *p, size_t n);
 
 /* Monotonic time in nanoseconds. */
 uint64_t con_host_now(void);
+
+/*
+ * Block until input arrives (the reader thread): bytes read (> 0), 0 at end
+ * of file, < 0 when the terminal failed.
+ */
+long con_host_read(char *buf, size_t n);
+
+/* ^C with nobody to signal (no process server, no foreground group). */
+void con_host_interrupt(void);
 
 #endif

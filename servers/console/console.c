@@ -1,11 +1,12 @@
 /*
- * sim/servers/console/console.c — the console on the host terminal: a
- * device server (exo/dev.h) over the exosim process's stdin, stdout and
- * stderr, with a terminal's line discipline (ldisc.c) and attributes.
- * Host-backed, so it lives in sim/ and may call Linux (host.c does).
+ * servers/console/console.c — the console: a device server (exo/dev.h)
+ * over a terminal, with a line discipline (ldisc.c) and attributes. The
+ * terminal under it is a backend (host.h): the exosim process's stdin,
+ * stdout and stderr on the sim (sim/servers/console/host.c), the board's
+ * UART on riscv64 (hw/riscv64/servers/console/uart.c).
  *
- * Writes go straight to the host. Reads never block the server: a reader
- * thread blocks on the host's stdin and hands what it read to the server
+ * Writes go straight to the terminal. Reads never block the server: a reader
+ * thread blocks on the terminal's input and hands what it read to the server
  * thread as a message; the discipline turns it into readable input; a read
  * that cannot be answered yet is kept and answered when input, end of file,
  * new attributes or its VTIME make it possible — a deferred reply. Waiting
@@ -14,11 +15,8 @@
  * Handles: CONSOLE_IN reads; CONSOLE_OUT and CONSOLE_ERR write (the host's
  * stdout and stderr); the terminal calls take any of the three.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <exo/dev.h>
 #include <exo/errno.h>
@@ -53,7 +51,7 @@ struct con {
 
 static struct con con;
 
-/* The reader thread: host stdin to the server, as messages. */
+/* The reader thread: the terminal's input to the server, as messages. */
 static void reader(void *arg)
 {
 	static char buf[4096];
@@ -61,10 +59,8 @@ static void reader(void *arg)
 
 	(void)arg;
 	for (;;) {
-		ssize_t n = read(0, buf, sizeof(buf));
+		long n = con_host_read(buf, sizeof(buf));
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		memset(&m, 0, sizeof(m));
 		m.mr[0] = n > 0 ? 0 : 1; /* 1: end of file (or an error) */
 		exo_msg_put_string(&m, 1, buf, n > 0 ? (uint32_t)n : 0);
@@ -125,7 +121,7 @@ static void flush_echo(struct con *c)
 /*
  * ^C, ^\ or ^Z typed: the process server signals the console's foreground
  * group. Without one (no process server, or nobody in the foreground) ^C
- * stops exosim, as it always did.
+ * goes to the backend (the sim stops exosim, as it always did).
  */
 static void send_signals(struct con *c)
 {
@@ -153,7 +149,7 @@ static void send_signals(struct con *c)
 			break;
 		}
 		if (!delivered && sig == EXO_SIGINT)
-			kill(getppid(), SIGINT);
+			con_host_interrupt();
 	}
 }
 

@@ -1,5 +1,5 @@
 /*
- * sim/servers/console/ldisc.h — the console's line discipline: what the
+ * servers/console/ldisc.h — the console's line discipline: what the
  * bytes typed become before a program reads them (canonical line editing,
  * echo, CR/NL mapping, MIN/TIME in raw mode). Pure C on Exo's own termios
  * values (exo/dev.h): no host calls, so it behaves the same whatever the
