@@ -200,11 +200,18 @@ static int exec_image(const char *path, char *img, size_t len, char *const argv[
 
 	if (!elf_ok((const unsigned char *)img, len))
 		return -XE_ENOEXEC;
+	{
+		const void *kept = img;
+
+		if (exo_space_exec_keep(&kept, len, &argv, &envp) != EXO_OK)
+			return -XE_E2BIG;
+		img = (char *)(uintptr_t)kept;
+	}
 	/* The point of no return. */
 	px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
 	px_vfs_call(VFS_EXEC, 0, NULL, NULL, 0, NULL, NULL, 0, &m, NULL);
 	px_mem_call(MEM_EXEC, 0, &none, &m);
-	fflush(NULL);
+	px_stdio_flush();
 	exo_space_exec(img, len, name, argv, envp);
 	/* The host refused an image we checked: nothing to return to. */
 	fprintf(stderr, "exec: %s: the image did not start\n", path);

@@ -74,6 +74,8 @@ int px_sig_from_exo(int xsig);
 int px_wstatus(uint32_t xstatus);
 /* After a fork, in the child: forget what belonged to the parent. */
 void px_forked_child(void);
+/* The stdio bridge: flush the streams before an exec (stdio_glibc.c, stdio_picolibc.c). */
+void px_stdio_flush(void);
 /*
  * What a caught signal does to the server call the thread is blocked in
  * (after the handler ran): PX_INTR_SA ends it with EINTR unless the action

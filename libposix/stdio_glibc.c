@@ -151,6 +151,12 @@ FILE *px_freopen_b(const char *path, const char *mode, FILE *old) __asm__("freop
 FILE *px_freopen_a(const char *path, const char *mode, FILE *old) { return px_freopen(path, mode, old); }
 FILE *px_freopen_b(const char *path, const char *mode, FILE *old) { return px_freopen(path, mode, old); }
 
+/* Before an exec: every stream's buffered output goes out. */
+void px_stdio_flush(void)
+{
+	fflush(NULL);
+}
+
 __attribute__((constructor)) static void px_stdio_init(void)
 {
 	FILE *in = fopencookie((void *)0, "r", fns), *out = fopencookie((void *)1, "w", fns),

@@ -17,6 +17,8 @@
 #include <stdio-bufio.h>
 #include <unistd.h>
 
+#include "px.h"
+
 /*
  * fclose of a standard stream: write out what is buffered, close the
  * descriptor. (picolibc's own close would free the stream, which is not
@@ -56,6 +58,17 @@ __attribute__((constructor)) static void px_stdio_init(void)
 	__bufio_lock_init(stdin);
 	__bufio_lock_init(stdout);
 	__bufio_lock_init(stderr);
+}
+
+/*
+ * Before an exec: what the standard streams hold goes out. (picolibc keeps
+ * no list of the streams fopen made, and its fflush(NULL) is not "all of
+ * them": the program's own streams are its to flush.)
+ */
+void px_stdio_flush(void)
+{
+	fflush(stdout);
+	fflush(stderr);
 }
 
 /* After the program's own destructors, which may still print. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tools/mkimage.py — build a ustar image of Exo's root file system.
 
-    mkimage.py OUTPUT ENTRY...
+    mkimage.py [--strip OBJCOPY] OUTPUT ENTRY...
 
     ENTRY is one of
       dir:NAME:MODE            an empty directory (MODE octal, e.g. 1777)
@@ -11,15 +11,28 @@ Every entry is owned by 0:0 (numeric, no user names); directories leading
 to an entry are added (0755) when not given. Times are SOURCE_DATE_EPOCH
 when set, else now. Entries are written in sorted order, directories first,
 so the same inputs make the same archive.
+
+With --strip, every file that is an ELF executable goes in without its
+debugging sections (OBJCOPY --strip-debug, on a copy): the riscv64 image,
+whose files live in the VFS's memory on a small machine. The build folder
+keeps the programs with their symbols for gdb.
 """
 import os
+import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 
 
 def main(argv):
     if len(argv) < 2:
+        sys.stderr.write(__doc__)
+        return 2
+    objcopy = None
+    if argv[0] == '--strip':
+        objcopy, argv = argv[1], argv[2:]
+    if not argv:
         sys.stderr.write(__doc__)
         return 2
     out = argv[0]
@@ -47,6 +60,16 @@ def main(argv):
         ti.uid = ti.gid = 0
         ti.uname = ti.gname = ''
         return ti
+
+    scratch = tempfile.TemporaryDirectory() if objcopy else None
+    if objcopy:
+        for name, (mode, src) in list(files.items()):
+            with open(src, 'rb') as f:
+                if f.read(4) != b'\x7fELF':
+                    continue
+            dst = os.path.join(scratch.name, name.replace('/', '_'))
+            subprocess.run([objcopy, '--strip-debug', src, dst], check=True)
+            files[name] = (mode, dst)
 
     tmp = out + '.tmp'
     with tarfile.open(tmp, 'w', format=tarfile.USTAR_FORMAT) as tar:

@@ -86,6 +86,16 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
 		       char *const envp[]);
 
+/*
+ * Keep what exo_space_exec will read (the image, argv, envp) where the
+ * release of the caller's managed range (MEM_EXEC, exo/memory.h) leaves it:
+ * *img, *argv and *envp are replaced by the kept copies. A target whose
+ * programs' heaps are in the managed range (riscv64) copies them out of it;
+ * the sim, whose heaps are the host's, keeps the originals. EXO_EMSGSIZE
+ * when they do not fit.
+ */
+exo_err exo_space_exec_keep(const void **img, uint64_t len, char *const **argv, char *const **envp);
+
 /* Name registry: a server registers a name, clients look it up. */
 #define EXO_NAME_MAX 31
 exo_err exo_register(const char *name);

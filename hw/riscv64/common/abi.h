@@ -41,6 +41,11 @@ enum rv_sys {
 	RV_SYS_DEBUG_WRITE,     /* a0 bytes, a1 length: the kernel console (before a console server) */
 	RV_SYS_BENCH,           /* a0 what: kernel-side counters for bench/ (RV_BENCH_*) */
 	RV_SYS_REALTIME,        /* -> a1 the wall clock's offset from the monotonic clock, ns */
+	RV_SYS_SPACE_FORK,      /* -> a1 the child's space (the child: EXO_OK, a1 0); the child is held */
+	RV_SYS_SPACE_RESUME,    /* a0 child, a1 go (0: the child ends) */
+	RV_SYS_SPACE_EXEC,      /* a0 image, a1 bytes, a2 packed argv then envp, a3 their bytes,
+	                           a4 argc | envc << 32, a5 name; returns only on failure */
+	RV_SYS_MODULE_MAP,      /* a0 name, a1 length -> a1 where a boot-image member is mapped (read-only), a2 bytes */
 	RV_SYS_DEV_MAP,         /* a0 device page (physical), a1 pages -> a1 where it is mapped (boot spaces only) */
 	RV_SYS_COUNT
 };
@@ -62,6 +67,9 @@ enum rv_sys {
 /* Where RV_SYS_DEV_MAP puts device registers, one slot of RV_DEV_SLOT bytes per call. */
 #define RV_DEV_BASE 0x0000003e00000000ull    /* 248 GiB */
 #define RV_DEV_SLOT (1ull << 20)
+/* Where RV_SYS_MODULE_MAP puts boot-image members (4 GiB for all of them). */
+#define RV_MOD_BASE 0x0000003d00000000ull    /* 244 GiB */
+#define RV_MOD_SIZE (4ull << 30)
 /* Where sigma0 sees physical memory (exo_sigma0_view). */
 #define RV_SIGMA0_BASE 0x0000002000000000ull /* 128 GiB */
 

@@ -13,6 +13,7 @@
  *   wait NAME                                  hold the list until NAME is registered
  *   exec PROGRAM [ARGS...]                     the machine ends with its status
  *
+ * A word may be quoted: "echo a b", with \" and \\ inside.
  * Physical memory: the kernel image, then the kernel's pool up to the boot
  * image, then the boot image, then sigma0's frames to the end of RAM.
  */
@@ -107,66 +108,99 @@ struct elf64_phdr {
 #define PF_R 4
 #define EM_RISCV 243
 
-static exo_err load_elf(struct kspace *s, const uint8_t *img, uint64_t len, uint64_t *entry)
+/*
+ * Load an ELF executable into s, reading its bytes through rd (the boot
+ * image in place, or another space's memory for exec). Pages with file
+ * bytes are given now; bss and the heap beyond them come zeroed on first
+ * touch (s->zero_lo .. s->zero_hi, mem.c).
+ */
+exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, uint64_t *entry)
 {
-	const struct elf64_ehdr *eh = (const void *)img;
+	struct elf64_ehdr eh;
 
-	if (len < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 || eh->type != 2 ||
-	    eh->machine != EM_RISCV || eh->phentsize != sizeof(struct elf64_phdr) ||
-	    eh->phoff > len || (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > len - eh->phoff)
+	if (len < sizeof(eh) || !rd->read(rd, 0, &eh, sizeof(eh)) || memcmp(eh.ident, "\177ELF", 4) ||
+	    eh.ident[4] != 2 || eh.type != 2 || eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf64_phdr) ||
+	    eh.phoff > len || (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > len - eh.phoff || eh.phnum > 32)
 		return EXO_EINVAL;
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		const struct elf64_phdr *ph = (const void *)(img + eh->phoff + i * sizeof(*ph));
-		unsigned rights = EXO_R | (ph->flags & PF_W ? EXO_W : 0) | (ph->flags & PF_X ? EXO_X : 0);
-		uint64_t va, pa;
+	s->zero_lo = s->zero_hi = 0;
+	for (unsigned i = 0; i < eh.phnum; i++) {
+		struct elf64_phdr ph;
+		unsigned rights;
+		uint64_t va, pa, fend;
 
-		if (ph->type != PT_LOAD || ph->memsz == 0)
-			continue;
-		if (ph->filesz > ph->memsz || ph->offset > len || ph->filesz > len - ph->offset ||
-		    ph->vaddr < RV_USER_BASE || ph->vaddr + ph->memsz > RV_STACK_TOP - RV_STACK_SIZE ||
-		    ph->vaddr + ph->memsz < ph->vaddr)
+		if (!rd->read(rd, eh.phoff + i * sizeof(ph), &ph, sizeof(ph)))
 			return EXO_EINVAL;
-		for (va = ph->vaddr & ~4095ull; va < ph->vaddr + ph->memsz; va += 4096) {
-			uint64_t lo = va > ph->vaddr ? va : ph->vaddr, hi = va + 4096, fend = ph->vaddr + ph->filesz;
+		if (ph.type != PT_LOAD || ph.memsz == 0)
+			continue;
+		rights = EXO_R | (ph.flags & PF_W ? EXO_W : 0) | (ph.flags & PF_X ? EXO_X : 0);
+		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
+		    ph.vaddr < RV_USER_BASE || ph.vaddr + ph.memsz > RV_VM_BASE || ph.vaddr + ph.memsz < ph.vaddr)
+			return EXO_EINVAL;
+		fend = ph.vaddr + ph.filesz;
+		for (va = ph.vaddr & ~4095ull; va < ph.vaddr + ph.memsz; va += 4096) {
+			uint64_t lo = va > ph.vaddr ? va : ph.vaddr, hi = va + 4096;
 
+			if (va >= fend && (ph.flags & PF_W)) {
+				/* bss and heap: on first touch */
+				if (!s->zero_lo)
+					s->zero_lo = va;
+				s->zero_hi = (ph.vaddr + ph.memsz + 4095) & ~4095ull;
+				break;
+			}
 			if (!k_space_page(s, va, rights, &pa))
 				return EXO_ENOMEM;
 			if (hi > fend)
 				hi = fend;
-			if (lo < hi)
-				memcpy((void *)(uintptr_t)(pa + (lo - va)), img + ph->offset + (lo - ph->vaddr), hi - lo);
+			if (lo < hi && !rd->read(rd, ph.offset + (lo - ph.vaddr), (void *)(uintptr_t)(pa + (lo - va)), hi - lo))
+				return EXO_EINVAL;
 		}
 	}
-	*entry = eh->entry;
+	*entry = eh.entry;
 	return EXO_OK;
 }
 
-/* The first thread's stack: argument strings at the top, then argv[], NULL, envp NULL. */
-static exo_err push_args(struct kspace *s, char *const argv[], unsigned argc, uint64_t *sp, uint64_t *uargv)
+static bool read_image(const struct k_reader *rd, uint64_t off, void *dst, uint64_t n)
 {
-	uint64_t top = RV_STACK_TOP, ptrs[BOOT_MAX_ARGS + 2];
+	memcpy(dst, (const uint8_t *)rd->ctx + off, n);
+	return true;
+}
 
+/*
+ * The first thread's stack: the strings at the top, then argv[], NULL,
+ * envp[], NULL (what crt0 and environ expect). A stack of RV_STACK_SIZE;
+ * the strings may take at most a quarter of it.
+ */
+exo_err k_push_args(struct kspace *s, char *const argv[], unsigned argc, char *const envp[], unsigned envc,
+		    uint64_t *sp, uint64_t *uargv)
+{
+	uint64_t top = RV_STACK_TOP, nptr = (uint64_t)argc + envc + 2, need = 0, at;
+
+	for (unsigned i = 0; i < argc; i++)
+		need += strlen(argv[i]) + 1;
+	for (unsigned i = 0; i < envc; i++)
+		need += strlen(envp[i]) + 1;
+	if (need + nptr * 8 > RV_STACK_SIZE / 4)
+		return EXO_EMSGSIZE;
 	for (uint64_t va = RV_STACK_TOP - RV_STACK_SIZE; va < RV_STACK_TOP; va += 4096)
 		if (!k_space_page(s, va, EXO_R | EXO_W, NULL))
 			return EXO_ENOMEM;
-	if (argc > BOOT_MAX_ARGS)
-		return EXO_EMSGSIZE;
-	for (unsigned i = argc; i-- > 0;) {
-		size_t n = strlen(argv[i]) + 1;
+	at = ((top - need) & ~15ull) - ((nptr * 8 + 15) & ~15ull);
+	*sp = *uargv = at;
+	for (unsigned i = 0; i < argc + envc; i++) {
+		const char *str = i < argc ? argv[i] : envp[i - argc];
+		size_t n = strlen(str) + 1;
+		uint64_t slot = at + 8 * (i < argc ? i : i + 1);
 
-		if (n > 1024)
-			return EXO_EMSGSIZE;
 		top -= n;
-		k_copy_out(s, top, argv[i], n);
-		ptrs[i] = top;
+		k_copy_out(s, top, str, n);
+		k_copy_out(s, slot, &top, 8);
 	}
-	ptrs[argc] = 0;
-	ptrs[argc + 1] = 0;
-	top &= ~15ull;
-	top -= ((argc + 2) * 8 + 15) & ~15ull;
-	k_copy_out(s, top, ptrs, (argc + 2) * 8);
-	*uargv = top;
-	*sp = top;
+	{
+		uint64_t zero = 0;
+
+		k_copy_out(s, at + 8 * argc, &zero, 8);
+		k_copy_out(s, at + 8 * (nptr - 1), &zero, 8);
+	}
 	return EXO_OK;
 }
 
@@ -194,9 +228,13 @@ static exo_err spawn(char *const argv[], unsigned argc, const char *label, bool 
 		s->sigma0 = true;
 		k_mem_space_init(s);
 	}
-	err = load_elf(s, img, len, &entry);
+	{
+		struct k_reader rd = { .read = read_image, .ctx = img };
+
+		err = k_elf_load(s, &rd, len, &entry);
+	}
 	if (err == EXO_OK)
-		err = push_args(s, argv, argc, &sp, &uargv);
+		err = k_push_args(s, argv, argc, NULL, 0, &sp, &uargv);
 	if (err == EXO_OK && !k_thread_new(s, entry, sp, argc, 0))
 		err = EXO_ENOMEM;
 	if (err != EXO_OK) {
@@ -218,18 +256,58 @@ exo_err k_spawn(char *const argv[], unsigned argc, const char *label, exo_space_
 	return err;
 }
 
+exo_err k_module_map(struct kspace *s, const char *name, uint64_t *va, uint64_t *size)
+{
+	uint64_t len, pa, first, npages, at;
+	const uint8_t *p = image_find(name, &len);
+
+	if (!p)
+		return EXO_ENOENT;
+	pa = (uint64_t)(uintptr_t)p;
+	first = pa & ~4095ull;
+	npages = (pa + len - first + 4095) / 4096;
+	if (!s->mod_next)
+		s->mod_next = RV_MOD_BASE;
+	at = s->mod_next;
+	if (npages * 4096 > RV_MOD_BASE + RV_MOD_SIZE - at)
+		return EXO_ENOMEM;
+	for (uint64_t i = 0; i < npages; i++)
+		if (!k_pt_map(s->pt, at + i * 4096, first + i * 4096, PTE_R))
+			return EXO_ENOMEM;
+	s->mod_next = at + npages * 4096;
+	*va = at + (pa - first);
+	*size = len;
+	return EXO_OK;
+}
+
 /* ---- the boot list ---- */
 
+/* Words separated by blanks; "a word with blanks", with \" and \\ inside. */
 static unsigned split(char *line, char **argv, unsigned max)
 {
 	unsigned n = 0;
 
 	while (*line && n < max) {
+		char *out;
+
 		while (*line == ' ' || *line == '\t')
 			line++;
 		if (!*line)
 			break;
-		argv[n++] = line;
+		argv[n++] = out = line;
+		if (*line == '"') {
+			for (line++; *line && *line != '"'; line++) {
+				if (*line == '\\' && (line[1] == '"' || line[1] == '\\'))
+					line++;
+				*out++ = *line;
+			}
+			if (*line)
+				line++;
+			*out = 0;
+			if (*line)
+				line++;
+			continue;
+		}
 		while (*line && *line != ' ' && *line != '\t')
 			line++;
 		if (*line)
@@ -249,7 +327,7 @@ static bool name_registered(const char *name)
 void k_boot_continue(void)
 {
 	while (boot.next < boot.n) {
-		char *argv[BOOT_MAX_ARGS + 1], line[256];
+		char *argv[BOOT_MAX_ARGS + 1], line[1024];
 		unsigned argc;
 		struct kspace *s;
 		bool sigma0 = false;
@@ -332,10 +410,10 @@ static void boot_list(void)
 			c++;
 		if (*c)
 			*c++ = 0;
-		if ((hash = strchr(line, '#')) != NULL)
-			*hash = 0;
 		while (*line == ' ' || *line == '\t')
 			line++;
+		if ((hash = line[0] == '#' ? line : NULL) != NULL) /* a comment line */
+			*hash = 0;
 		if (*line)
 			boot.lines[boot.n++] = line;
 	}

@@ -87,7 +87,7 @@ struct kthread {
 
 /* One page the kernel gave a space itself (its boot image, its first stack). */
 struct kpage {
-	uint64_t pa;
+	uint64_t pa, va;
 	struct kpage *next;
 };
 
@@ -105,6 +105,9 @@ struct kspace {
 	bool is_exec;            /* its end ends the machine (the boot's `exec`) */
 	bool ending;
 	unsigned ndev;           /* device slots mapped (RV_SYS_DEV_MAP) */
+	uint64_t mod_next;       /* the next free address for RV_SYS_MODULE_MAP */
+	uint64_t zero_lo, zero_hi; /* bss and heap: kernel pages, zeroed on first touch */
+	exo_space_t forked_by;   /* a fork child held until its parent resumes it */
 	exo_tid_t pager;         /* NIL: the default pager */
 	struct kpage *kpages;
 	uint32_t wstatus;        /* EXO_W_* when it ends */
@@ -244,6 +247,12 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access);
 /* Give s a zeroed page of the kernel's at va (boot images, first stacks). */
 bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa);
 
+/* space.c: fork and exec */
+exo_err k_space_fork(struct kthread *t, exo_space_t *child);
+exo_err k_space_resume(struct kthread *t, exo_space_t id, bool go);
+exo_err k_space_exec(struct kthread *t, uint64_t img, uint64_t len, uint64_t strs, uint64_t slen, unsigned argc,
+		     unsigned envc, uint64_t name);
+
 /* names.c */
 exo_err k_name_register(struct kthread *t, const char *name);
 void k_name_lookup(struct kthread *t, const char *name, exo_timeout_t wait);
@@ -252,9 +261,20 @@ uint64_t k_lookups_next_deadline(void);
 void k_names_drop(struct kthread *t);
 void k_lookup_cancel(struct kthread *t);
 
-/* boot.c: the boot image (a tar: a boot list and programs) */
+/* boot.c: the boot image (a tar: a boot list and programs), and loading ELF executables */
+struct k_reader {
+	bool (*read)(const struct k_reader *rd, uint64_t off, void *dst, uint64_t n);
+	const void *ctx;
+	struct kspace *space;     /* for a reader of user memory */
+	uint64_t base;
+};
+exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, uint64_t *entry);
+exo_err k_push_args(struct kspace *s, char *const argv[], unsigned argc, char *const envp[], unsigned envc,
+		    uint64_t *sp, uint64_t *uargv);
 void k_boot_continue(void);
 exo_err k_spawn(char *const argv[], unsigned argc, const char *label, exo_space_t *id);
+/* Map the boot-image member `name` read-only into s: where, and its size. */
+exo_err k_module_map(struct kspace *s, const char *name, uint64_t *va, uint64_t *size);
 void k_boot_space_ended(struct kspace *s);
 
 /* syscall.c, trap.c */

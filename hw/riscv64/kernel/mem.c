@@ -170,6 +170,7 @@ bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa)
 		k_free(kp, sizeof(*kp));
 		return false;
 	}
+	kp->va = va;
 	kp->next = s->kpages;
 	s->kpages = kp;
 	if (pa)
@@ -192,6 +193,14 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access)
 			k_tlb_flush(s, va);
 			return;
 		}
+	}
+	if (addr >= s->zero_lo && addr < s->zero_hi && !k_pt_walk(s->pt, addr & ~4095ull)) {
+		/* The program's bss and heap: a zeroed page of the kernel's, as the ELF said. */
+		if (k_space_page(s, addr & ~4095ull, EXO_R | EXO_W, NULL))
+			return;
+		kprintf("exo: %s (space %u): out of memory for its heap at %lx\n", s->label, s->id, addr);
+		k_space_end(s, EXO_W_SIGNALED(EXO_SIGBUS));
+		return;
 	}
 	if (!p || p->space == s) {
 		kprintf("exo: %s (space %u) faulted at %lx (pc %lx) with no pager: it ends\n", s->label,

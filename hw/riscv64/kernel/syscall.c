@@ -191,6 +191,21 @@ void k_syscall(struct kthread *t)
 		a[1] = id;
 		break;
 	}
+	case RV_SYS_SPACE_FORK: {
+		exo_space_t id = EXO_NILSPACE;
+
+		err = k_space_fork(t, &id);
+		a[1] = id;
+		break;
+	}
+	case RV_SYS_SPACE_RESUME:
+		err = k_space_resume(t, (exo_space_t)a[0], a[1] != 0);
+		break;
+	case RV_SYS_SPACE_EXEC:
+		err = k_space_exec(t, a[0], a[1], a[2], a[3], (unsigned)(a[4] & 0xffffffffu), (unsigned)(a[4] >> 32), a[5]);
+		if (err == EXO_OK)
+			return; /* the thread starts afresh: no result registers */
+		break;
 	case RV_SYS_SPACE_EXIT:
 		k_space_end(t->space, (uint32_t)a[0]);
 		return;
@@ -324,6 +339,18 @@ void k_syscall(struct kthread *t)
 		a[2] = K.bench_cycles;
 		err = EXO_OK;
 		break;
+	case RV_SYS_MODULE_MAP: {
+		uint64_t va, size;
+
+		if (!t->space->privileged)
+			err = EXO_EPERM;
+		else if ((err = copy_name(t, a[0], a[1], name)) == EXO_OK &&
+			 (err = k_module_map(t->space, name, &va, &size)) == EXO_OK) {
+			a[1] = va;
+			a[2] = size;
+		}
+		break;
+	}
 	case RV_SYS_DEV_MAP: {
 		/* Device registers for a driver of the boot list: below RAM, never the kernel's own. */
 		struct kspace *s = t->space;

@@ -136,16 +136,108 @@ exo_err exo_space_spawn(char *const argv[], exo_space_t *space)
 	return r.err;
 }
 
-/* Not on riscv64 yet: fork and exec of a space wait for the user-level ELF loader. */
+/*
+ * Fork: the kernel makes the child (a copy of this space's own pages and of
+ * the calling thread) and holds it; prep has the servers copy their state;
+ * then the child goes, or ends when prep failed.
+ */
 exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, void *arg), void *arg)
 {
-	return EXO_ENOSYS;
+	struct rv_ret r;
+	exo_err err;
+
+	if (!child)
+		return EXO_EINVAL;
+	r = RV_SYS0(RV_SYS_SPACE_FORK);
+	if (r.err != EXO_OK)
+		return r.err;
+	if (r.r1 == EXO_NILSPACE) {
+		*child = EXO_NILSPACE;
+		return EXO_OK;
+	}
+	err = prep ? prep((exo_space_t)r.r1, arg) : EXO_OK;
+	RV_SYS2(RV_SYS_SPACE_RESUME, r.r1, err == EXO_OK);
+	if (err != EXO_OK)
+		return err;
+	*child = (exo_space_t)r.r1;
+	return EXO_OK;
+}
+
+/* Pack count strings of v into buf at *off: false when they do not fit. */
+static int pack(char *buf, size_t cap, size_t *off, char *const v[], unsigned *count)
+{
+	*count = 0;
+	for (unsigned i = 0; v && v[i]; i++) {
+		size_t n = strlen(v[i]) + 1;
+
+		if (*off + n > cap)
+			return 0;
+		memcpy(buf + *off, v[i], n);
+		*off += n;
+		++*count;
+	}
+	return 1;
+}
+
+/*
+ * The kept image and strings live in this program's bss, kernel-given pages
+ * that MEM_EXEC does not release (only the pages touched are ever there).
+ */
+#define KEEP_IMAGE (8u << 20)
+#define KEEP_STRINGS 32768u
+#define KEEP_PTRS 1024u
+
+exo_err exo_space_exec_keep(const void **img, uint64_t len, char *const **argv, char *const **envp)
+{
+	static uint8_t image[KEEP_IMAGE];
+	static char strs[KEEP_STRINGS];
+	static char *ptrs[KEEP_PTRS];
+	size_t off = 0, np = 0;
+	char *const *v[2] = { *argv, *envp };
+
+	if (len > sizeof(image))
+		return EXO_EMSGSIZE;
+	for (int k = 0; k < 2; k++) {
+		for (unsigned i = 0; v[k] && v[k][i]; i++) {
+			size_t n = strlen(v[k][i]) + 1;
+
+			if (off + n > sizeof(strs) || np + 2 >= KEEP_PTRS)
+				return EXO_EMSGSIZE;
+			memcpy(strs + off, v[k][i], n);
+			ptrs[np++] = strs + off;
+			off += n;
+		}
+		ptrs[np++] = NULL;
+	}
+	if (*img != image)
+		memmove(image, *img, len);
+	*img = image;
+	*argv = ptrs;
+	{
+		unsigned argc = 0;
+
+		while (ptrs[argc])
+			argc++;
+		*envp = ptrs + argc + 1;
+	}
+	return EXO_OK;
 }
 
 exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
 		       char *const envp[])
 {
-	return EXO_ENOSYS;
+	static char buf[32768];
+	size_t off = 0;
+	unsigned argc, envc;
+
+	if (!pack(buf, sizeof(buf), &off, argv, &argc) || !pack(buf, sizeof(buf), &off, envp, &envc))
+		return EXO_EMSGSIZE;
+	if (argc == 0)
+		return EXO_EINVAL;
+	rv_touch(img, len, 0);
+	rv_touch(buf, off, 0);
+	return RV_SYS_N(RV_SYS_SPACE_EXEC, (uint64_t)(uintptr_t)img, len, (uint64_t)(uintptr_t)buf, off,
+			(uint64_t)argc | (uint64_t)envc << 32, (uint64_t)(uintptr_t)name).err;
 }
 
 exo_err exo_register(const char *name)

@@ -31,6 +31,22 @@ static inline struct rv_ret rv_sys(unsigned nr, uint64_t x0, uint64_t x1, uint64
 	return (struct rv_ret){ (exo_err)a0, a1, a2, a3 };
 }
 
+/* All six argument registers. */
+static inline struct rv_ret RV_SYS_N(unsigned nr, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
+				     uint64_t x4, uint64_t x5)
+{
+	register uint64_t a0 __asm__("a0") = x0;
+	register uint64_t a1 __asm__("a1") = x1;
+	register uint64_t a2 __asm__("a2") = x2;
+	register uint64_t a3 __asm__("a3") = x3;
+	register uint64_t a4 __asm__("a4") = x4;
+	register uint64_t a5 __asm__("a5") = x5;
+	register uint64_t a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(a4), "r"(a5), "r"(a7) : "memory");
+	return (struct rv_ret){ (exo_err)a0, a1, a2, a3 };
+}
+
 #define RV_SYS0(nr) rv_sys((nr), 0, 0, 0, 0, 0)
 #define RV_SYS1(nr, a) rv_sys((nr), (uint64_t)(a), 0, 0, 0, 0)
 #define RV_SYS2(nr, a, b) rv_sys((nr), (uint64_t)(a), (uint64_t)(b), 0, 0, 0)

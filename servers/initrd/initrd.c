@@ -1,14 +1,14 @@
 /*
- * sim/servers/initrd/initrd.c — the boot image as a device: a device server
- * (exo/dev.h) registered as "initrd" that serves one host file, the root
- * file system's ustar image (exo-root.tar), read-only. The VFS shows it as
+ * servers/initrd/initrd.c — the boot image as a device: a device server
+ * (exo/dev.h) registered as "initrd" that serves one image, the root file
+ * system's ustar archive (exo-root.tar), read-only. The VFS shows it as
  * /dev/initrd; init unpacks it into the ramfs at boot.
  *
  *   initrd IMAGE
  *
- * Host-backed, so it lives in sim/ and may call Linux: the image is a host
- * file opened once, read with pread. The riscv64 target gets the same
- * device from a boot module instead.
+ * Where the bytes come from is the target's (image.h): a host file read
+ * with pread on the sim (sim/servers/initrd/host.c), a member of the boot
+ * image the kernel maps read-only on riscv64 (hw/riscv64/servers/initrd).
  *
  * Each handle is a stream: reads go on from the byte offset that handle has
  * reached, and return 0 at the end. The VFS gives every open of /dev/initrd
@@ -18,16 +18,14 @@
  * are remembered; beyond that the least recently used one is forgotten and
  * starts again from the beginning if it is used again.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <exo/dev.h>
 #include <exo/errno.h>
 #include <exo/exo.h>
+
+#include "image.h"
 
 #define MAX_STREAMS 1024
 
@@ -38,7 +36,6 @@ struct stream {
 };
 
 struct initrd {
-	int fd;                 /* the host file */
 	uint64_t size;
 	struct stream streams[MAX_STREAMS];
 	size_t nstreams;
@@ -73,16 +70,14 @@ static int do_read(struct initrd *d, exo_msg_t *m)
 {
 	struct stream *s = stream(d, m->mr[0]);
 	uint64_t count = m->mr[1] > EXO_STRING_MAX ? EXO_STRING_MAX : m->mr[1];
-	ssize_t n = 0;
+	long n = 0;
 
 	if (s->offset < d->size) {
 		if (count > d->size - s->offset)
 			count = d->size - s->offset;
-		do
-			n = pread(d->fd, d->out, count, (off_t)s->offset);
-		while (n < 0 && errno == EINTR);
+		n = rd_image_read(d->out, count, s->offset);
 		if (n < 0) {
-			fprintf(stderr, "initrd: read at %llu: %s\n", (unsigned long long)s->offset, strerror(errno));
+			fprintf(stderr, "initrd: read at %llu failed\n", (unsigned long long)s->offset);
 			return -XE_EIO;
 		}
 	}
@@ -139,20 +134,19 @@ int main(int argc, char **argv)
 	static char in[EXO_STRING_MAX + 1];
 	struct initrd *d = &rd;
 	exo_tid_t to = EXO_NILTHREAD, from;
-	struct stat st;
 	exo_msg_t m;
+	int err;
 
 	exo_init_args(&argc, argv);
 	if (argc != 2) {
 		fprintf(stderr, "usage: initrd IMAGE\n");
 		return 2;
 	}
-	d->fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0 || fstat(d->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "initrd: %s: %s\n", argv[1], d->fd < 0 || errno ? strerror(errno) : "not a regular file");
+	err = rd_image_open(argv[1], &d->size);
+	if (err < 0) {
+		fprintf(stderr, "initrd: %s: cannot open it (error %d)\n", argv[1], -err);
 		return 1;
 	}
-	d->size = (uint64_t)st.st_size;
 	if (exo_register(INITRD_NAME) != EXO_OK) {
 		fprintf(stderr, "initrd: cannot register\n");
 		return 1;
