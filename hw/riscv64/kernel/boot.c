@@ -31,7 +31,7 @@ extern char __kernel_end[];
 static struct {
 	char *lines[BOOT_MAX_LINES];
 	unsigned n, next;
-	const char *waiting;       /* the name the list waits for */
+	char waiting[EXO_NAME_MAX + 1]; /* the name the list waits for, or "" */
 	char text[4096];
 } boot;
 
@@ -333,25 +333,36 @@ void k_boot_continue(void)
 		bool sigma0 = false;
 		exo_err err;
 
-		if (boot.waiting) {
+		if (boot.waiting[0]) {
 			if (!name_registered(boot.waiting))
 				return;
-			boot.waiting = NULL;
+			boot.waiting[0] = 0;
 		}
-		strncpy(line, boot.lines[boot.next++], sizeof(line) - 1);
-		line[sizeof(line) - 1] = 0;
-		argc = split(line, argv, BOOT_MAX_ARGS);
+		if (strlen(boot.lines[boot.next]) >= sizeof(line)) {
+			kprintf("exo: boot: line %u is longer than %zu characters\n", boot.next + 1, sizeof(line) - 1);
+			k_poweroff(2);
+		}
+		strcpy(line, boot.lines[boot.next++]);
+		argc = split(line, argv, BOOT_MAX_ARGS + 1);
 		if (argc == 0)
 			continue;
+		if (argc > BOOT_MAX_ARGS) {
+			kprintf("exo: boot: line %u has more than %u words\n", boot.next, BOOT_MAX_ARGS);
+			k_poweroff(2);
+		}
 		argv[argc] = NULL;
-		if (!strcmp(argv[0], "wait") && argc == 2) {
-			boot.waiting = boot.lines[boot.next - 1] + (argv[1] - line);
+		if (!strcmp(argv[0], "wait") && argc == 2 && strlen(argv[1]) <= EXO_NAME_MAX) {
+			strcpy(boot.waiting, argv[1]);
 			continue;
 		}
 		if (!strcmp(argv[0], "start") && argc >= 3) {
 			unsigned first = 2;
 
 			if (!strcmp(argv[2], "--sigma0")) {
+				if (K.default_pager != EXO_NILTHREAD) {
+					kprintf("exo: boot: a second --sigma0 (%s)\n", argv[1]);
+					k_poweroff(2);
+				}
 				sigma0 = true;
 				first = 3;
 			}
@@ -367,7 +378,10 @@ void k_boot_continue(void)
 			k_poweroff(2);
 		}
 		if (err != EXO_OK) {
-			kprintf("exo: boot: cannot start %s: %s\n", argv[argc > 2 ? 2 : 1], exo_strerror(err));
+			const char *prog = !strcmp(argv[0], "exec") ? argv[1] : argv[sigma0 ? 3 : 2];
+
+			kprintf("exo: boot: cannot start %s: %s\n", prog,
+				err == EXO_ENOENT ? "not in the boot image, or not a riscv64 executable" : exo_strerror(err));
 			k_poweroff(127);
 		}
 		s->privileged = true;
@@ -403,7 +417,7 @@ static void boot_list(void)
 		k_panic("the boot list is too long (%lu bytes)", len);
 	memcpy(boot.text, p, len);
 	boot.text[len] = 0;
-	for (c = boot.text; *c && boot.n < BOOT_MAX_LINES;) {
+	for (c = boot.text; *c;) {
 		char *line = c, *hash;
 
 		while (*c && *c != '\n')
@@ -414,6 +428,8 @@ static void boot_list(void)
 			line++;
 		if ((hash = line[0] == '#' ? line : NULL) != NULL) /* a comment line */
 			*hash = 0;
+		if (*line && boot.n == BOOT_MAX_LINES)
+			k_panic("the boot list has more than %u lines", BOOT_MAX_LINES);
 		if (*line)
 			boot.lines[boot.n++] = line;
 	}
@@ -433,6 +449,10 @@ void kmain(uint64_t hartid, const void *fdt)
 		k_panic("no boot image (give QEMU -initrd IMAGE)");
 	if (K.initrd_pa < kend + (16ull << 20))
 		k_panic("the boot image at %lx leaves the kernel no pool", K.initrd_pa);
+	if (K.ram_base + K.ram_size > 4ull << 30) {
+		kprintf("exo: RAM above 4 GiB is not used (the kernel maps the first 4 GiB)\n");
+		K.ram_size = (4ull << 30) - K.ram_base;
+	}
 	ram_end = K.ram_base + K.ram_size;
 	s0 = (K.initrd_pa + K.initrd_size + 0x1fffff) & ~0x1fffffull;
 	if (s0 >= ram_end)

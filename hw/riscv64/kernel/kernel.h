@@ -56,7 +56,7 @@ enum kwait {
 };
 
 struct kthread {
-	struct frame f;          /* first: trap.S finds the registers here */
+	struct frame f;          /* first: entry.S finds the registers here */
 	struct ipc_thread ipc;
 	struct kspace *space;
 	enum kwait wait;
@@ -95,7 +95,6 @@ struct kspace {
 	exo_space_t id;
 	char label[32];
 	uint64_t *pt;            /* Sv39 root table (kernel address = physical) */
-	uint16_t asid;
 	unsigned nthreads;
 	struct kthread *threads;
 	struct kspace *next, *prev;
@@ -139,7 +138,6 @@ struct kernel {
 	struct kspace *spaces;
 	exo_space_t next_space;
 	unsigned nspaces;
-	uint16_t next_asid;
 	struct kname *names;
 	unsigned nnames;
 	struct kthread *lookups;
@@ -282,7 +280,7 @@ void k_syscall(struct kthread *t);
 struct frame *k_trap(struct frame *f);
 _Noreturn void k_run(void);
 
-/* trap.S */
+/* entry.S */
 _Noreturn void trap_return(struct frame *f);
 void trap_entry(void);
 

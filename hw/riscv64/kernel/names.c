@@ -40,8 +40,9 @@ exo_err k_name_register(struct kthread *t, const char *name)
 
 	if (!name[0])
 		return EXO_EINVAL;
-	for (const char *c = name; *c; c++)
-		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+	for (const char *c = name; *c; c++) /* A-Z a-z 0-9 . _ - (docs/abi.md), as on the sim */
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '.' || *c == '_' || *c == '-'))
 			return EXO_EINVAL;
 	if (find(name))
 		return EXO_EEXIST;

@@ -2,8 +2,8 @@
  * hw/riscv64/kernel/pmem.c — the kernel's own memory: whole pages from a free
  * list, and small blocks in power-of-two classes carved from pages.
  *
- * The pool is the RAM between the kernel image and sigma0's frames (boot.c
- * decides where that is). Blocks larger than a page come from a contiguous
+ * The pool is the RAM between the kernel image and the boot image (boot.c
+ * decides where that is); sigma0's frames come after the boot image. Blocks larger than a page come from a contiguous
  * region at the pool's start, in classes too; a freed block goes back to its
  * class. Everything handed out is zeroed. Callers give the size back on free
  * (the mapping database's ops do), so no header is kept.

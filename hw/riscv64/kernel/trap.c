@@ -3,7 +3,7 @@
  * the timer, faults that end a space; and the choice of the next thread.
  *
  * k_trap runs on the kernel stack with interrupts off and returns the frame
- * trap.S is to return into. When no thread can run the kernel waits for the
+ * entry.S is to return into. When no thread can run the kernel waits for the
  * timer with wfi (interrupts stay off: wfi wakes on a pending one). A trap
  * from the kernel itself is a bug: its registers and cause go to the
  * console and the machine stops with status 125.
