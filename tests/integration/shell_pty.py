@@ -2,8 +2,10 @@
 """Drive Exo's interactive shell through a pseudo-terminal, as a person would.
 
 Usage: shell_pty.py EXOSIM BOOTLIST INIT
+       shell_pty.py -- COMMAND [ARGS...]      (riscv64: hw/riscv64/qemu-run.sh KERNEL IMAGE)
 
-Boots exosim into init on a new pseudo-terminal, waits for the shell's
+Boots exosim (or COMMAND, which boots Exo some other way) into init on a
+new pseudo-terminal, waits for the shell's
 prompt, types a command line and checks its echo and output, starts
 `sleep 100` and interrupts it with ^C (the shell must come back long before
 100 s), checks `$?` is 130, then types `exit 3` and expects exosim to end
@@ -16,12 +18,16 @@ import signal
 import sys
 import time
 
-exosim, boot, init = sys.argv[1:4]
+if sys.argv[1] == "--":
+    command = sys.argv[2:]
+else:
+    exosim, boot, init = sys.argv[1:4]
+    command = [exosim, "-q", "--boot", boot, "--exec", init]
 TIMEOUT = float(os.environ.get("EXO_PTY_TIMEOUT", "60"))
 
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(exosim, [exosim, "-q", "--boot", boot, "--exec", init])
+    os.execv(command[0], command)
 
 seen = b""
 

@@ -45,6 +45,15 @@ enum rv_sys {
 	RV_SYS_SPACE_RESUME,    /* a0 child, a1 go (0: the child ends) */
 	RV_SYS_SPACE_EXEC,      /* a0 image, a1 bytes, a2 packed argv then envp, a3 their bytes,
 	                           a4 argc | envc << 32, a5 name; returns only on failure */
+	RV_SYS_SIG_POST,        /* a0 space, a1 exo_siginfo_t */
+	RV_SYS_SIG_RAISE,       /* a0 signal, a1 code */
+	RV_SYS_SIG_UPCALL,      /* a0 libexo's upcall entry (a0 = siginfo, a1 = the frame to return) */
+	RV_SYS_SIG_ACTION,      /* a0 signal, a1 how, a2 mask, a3 flags */
+	RV_SYS_SIG_MASK,        /* a0 how, a1 set, a2 1 if there is a set -> a1 the old mask */
+	RV_SYS_SIG_PENDING,     /* -> a1 */
+	RV_SYS_SIG_SUSPEND,     /* a0 mask: EXO_ECANCELED after a caught signal's upcall */
+	RV_SYS_SIG_TAKE,        /* a0 set, a1 wait, a2 exo_siginfo_t */
+	RV_SYS_SIG_RETURN,      /* a0 the frame the upcall got, a1 restart */
 	RV_SYS_MODULE_MAP,      /* a0 name, a1 length -> a1 where a boot-image member is mapped (read-only), a2 bytes */
 	RV_SYS_DEV_MAP,         /* a0 device page (physical), a1 pages -> a1 where it is mapped (boot spaces only) */
 	RV_SYS_COUNT

@@ -22,10 +22,9 @@ static inline volatile uint8_t *uart(unsigned reg)
 	return (volatile uint8_t *)(UART0 + reg);
 }
 
+/* No "\r" before "\n": the terminal at the other end maps it (QEMU's stdio keeps OPOST). */
 void k_putc(char c)
 {
-	if (c == '\n')
-		k_putc('\r');
 	while (!(*uart(UART_LSR) & UART_LSR_THRE))
 		;
 	*uart(UART_THR) = (uint8_t)c;

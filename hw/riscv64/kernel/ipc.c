@@ -110,6 +110,10 @@ static struct ipc_thread *lookup(struct ipc *ipc, exo_tid_t tid)
 /* t's operation ended: its registers say how, and it runs again. */
 static void finish(struct kthread *t, exo_err err, exo_tid_t from)
 {
+	if (t->sig_stashing) { /* a reply kept for the call its upcall interrupted (k_reply_kept) */
+		t->sig_stash_from = from;
+		return;
+	}
 	t->wait = KWAIT_NONE;
 	if (t->faulting) {
 		/* A fault's call failed (the pager died, or refused): the space ends. */
@@ -226,4 +230,39 @@ bool k_notes_deliver(struct kthread *t)
 	k_free(n, sizeof(*n));
 	finish(t, err, EXO_NILTHREAD);
 	return true;
+}
+
+/*
+ * A reply to a thread that is not receiving because a signal's upcall took
+ * it out of the call it was waiting in: the reply lands in that call's
+ * message and buffers (its acceptor is read again from its exo_msg_t), and
+ * the call returns it if the upcall asks for a restart (signal.c). Without
+ * this, a server that answers while its client runs a handler would lose
+ * the answer and the client would wait for it forever.
+ */
+exo_err k_reply_kept(struct kthread *s, struct kthread *r)
+{
+	uint64_t umsg = r->umsg, bp[EXO_BR_COUNT];
+	uint32_t nbuf = r->nbuf, bs[EXO_BR_COUNT];
+	exo_fpage_t win = r->rcv_window;
+	bool faulting = r->faulting;
+	exo_err err;
+
+	if (r->sig_resume != 1 /* RESUME_RECEIVE */ || r->sig_partner != s->ipc.tid || r->sig_stash_from)
+		return EXO_ETIMEOUT;
+	memcpy(bp, r->buf_ptr, sizeof(bp));
+	memcpy(bs, r->buf_size, sizeof(bs));
+	err = k_acceptor_load(r, r->sig_umsg);
+	if (err == EXO_OK) {
+		r->sig_stashing = true;
+		err = deliver(&K.ipc, &s->ipc, &r->ipc);
+		r->sig_stashing = false;
+	}
+	r->umsg = umsg;
+	r->nbuf = nbuf;
+	r->rcv_window = win;
+	r->faulting = faulting;
+	memcpy(r->buf_ptr, bp, sizeof(bp));
+	memcpy(r->buf_size, bs, sizeof(bs));
+	return err;
 }

@@ -53,6 +53,7 @@ enum kwait {
 	KWAIT_NONE = 0,
 	KWAIT_IPC,               /* in the IPC state machine */
 	KWAIT_LOOKUP,            /* in exo_lookup, waiting for a name */
+	KWAIT_SIGNAL,            /* in exo_signal_suspend or exo_signal_take */
 };
 
 struct kthread {
@@ -83,6 +84,22 @@ struct kthread {
 	struct kthread *rnext;   /* the run queue */
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext;   /* threads waiting in lookup */
+	/* signals (signal.c) */
+	exo_sigset_t sig_mask, sig_pending;
+	exo_siginfo_t sig_info[EXO_NSIG];
+	exo_sigset_t sig_take;   /* exo_signal_take: the set it waits for */
+	uint64_t sig_uinfo;      /* ... where its exo_siginfo_t goes */
+	uint64_t sig_deadline;   /* ... until when */
+	struct kthread *wnext;   /* threads waiting in take with a deadline */
+	bool sig_suspended;      /* in exo_signal_suspend: sig_suspend_old is its mask */
+	exo_sigset_t sig_suspend_old;
+	uint32_t sig_resume;     /* what a restart of its interrupted IPC does */
+	exo_tid_t sig_partner;
+	struct frame sig_again;  /* an interrupted send, to make again */
+	bool stop_held;          /* runnable, but its space is stopped */
+	uint64_t sig_umsg;       /* the exo_msg_t of the interrupted receive */
+	bool sig_stashing;       /* k_reply_kept is delivering into it */
+	exo_tid_t sig_stash_from; /* who replied to it meanwhile, or NIL */
 };
 
 /* One page the kernel gave a space itself (its boot image, its first stack). */
@@ -107,6 +124,14 @@ struct kspace {
 	uint64_t mod_next;       /* the next free address for RV_SYS_MODULE_MAP */
 	uint64_t zero_lo, zero_hi; /* bss and heap: kernel pages, zeroed on first touch */
 	exo_space_t forked_by;   /* a fork child held until its parent resumes it */
+	/* signals (signal.c) */
+	uint8_t sig_how[EXO_NSIG];
+	uint8_t sig_flags[EXO_NSIG];
+	exo_sigset_t sig_mask_of[EXO_NSIG];
+	exo_sigset_t sig_pending;
+	exo_siginfo_t sig_info[EXO_NSIG];
+	uint64_t upcall;         /* libexo's upcall entry, or 0 */
+	bool stopped;
 	exo_tid_t pager;         /* NIL: the default pager */
 	struct kpage *kpages;
 	uint32_t wstatus;        /* EXO_W_* when it ends */
@@ -141,6 +166,7 @@ struct kernel {
 	struct kname *names;
 	unsigned nnames;
 	struct kthread *lookups;
+	struct kthread *sigwaits; /* in exo_signal_take with a deadline */
 	exo_tid_t default_pager;
 	exo_tid_t watchers[16];
 	unsigned nwatchers;
@@ -234,6 +260,7 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva);
 exo_err k_acceptor_load(struct kthread *t, uint64_t uva);
 void k_notify_words(struct kthread *t, uint32_t label, const uint64_t *w, unsigned n);
 bool k_notes_deliver(struct kthread *t);
+exo_err k_reply_kept(struct kthread *s, struct kthread *r);
 
 /* mem.c */
 void k_mem_init(void);
@@ -244,6 +271,19 @@ exo_err k_unmap(struct kthread *t, uint64_t ufpages, unsigned n, unsigned flags)
 void k_fault(struct kthread *t, uint64_t addr, unsigned access);
 /* Give s a zeroed page of the kernel's at va (boot images, first stacks). */
 bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa);
+
+/* signal.c */
+exo_err k_sig_post(struct kspace *s, struct kthread *to, const exo_siginfo_t *si);
+void k_sig_dispatch(struct kspace *s);
+bool k_sig_deliver(struct kthread *t); /* false: t's space ended */
+void k_sig_return(struct kthread *t, uint64_t usf, bool restart);
+exo_err k_sig_action(struct kspace *s, int sig, int how, exo_sigset_t mask, unsigned flags);
+void k_sig_exec(struct kspace *s);
+void k_sig_fork(struct kspace *p, struct kspace *c);
+void k_sig_timers(uint64_t now);
+uint64_t k_sig_next_deadline(void);
+void k_sig_wait(struct kthread *t, exo_sigset_t take, uint64_t uinfo, exo_timeout_t wait);
+void k_sig_unwait(struct kthread *t);
 
 /* space.c: fork and exec */
 exo_err k_space_fork(struct kthread *t, exo_space_t *child);

@@ -54,6 +54,7 @@ exo_err k_space_fork(struct kthread *t, exo_space_t *child)
 	c->zero_hi = p->zero_hi;
 	c->forked_by = p->id;
 	c->pager = p->pager;
+	k_sig_fork(p, c);
 	if (!copy_kpages(p, c)) {
 		k_space_end(c, EXO_W_UNKNOWN);
 		return EXO_ENOMEM;
@@ -67,6 +68,7 @@ exo_err k_space_fork(struct kthread *t, exo_space_t *child)
 	ct->f = t->f; /* sepc is past the ecall already */
 	ct->f.regs[R_A0] = EXO_OK;
 	ct->f.regs[R_A1] = EXO_NILSPACE;
+	ct->sig_mask = t->sig_mask;
 	*child = c->id;
 	return EXO_OK;
 }
@@ -159,6 +161,7 @@ exo_err k_space_exec(struct kthread *t, uint64_t img, uint64_t len, uint64_t str
 	}
 	k_mem_space_fini(s);
 	k_mem_space_init(s);
+	k_sig_exec(s);
 	oldpt = s->pt;
 	oldk = s->kpages;
 	s->pt = tmp.pt;

@@ -133,6 +133,8 @@ void k_syscall(struct kthread *t)
 		t->ipc.msg = &t->msg;
 		err = ipc_reply(&K.ipc, &t->ipc, (exo_tid_t)a[1]);
 		t->ipc.msg = NULL;
+		if (err == EXO_ETIMEOUT && k_thread_get((exo_tid_t)a[1]))
+			err = k_reply_kept(t, k_thread_get((exo_tid_t)a[1]));
 		break;
 	case RV_SYS_REPLY_WAIT:
 		if ((err = k_acceptor_load(t, a[0])) != EXO_OK)
@@ -144,6 +146,8 @@ void k_syscall(struct kthread *t)
 				t->ipc.msg = &t->msg;
 				t->reply_err = ipc_reply(&K.ipc, &t->ipc, (exo_tid_t)a[1]);
 				t->ipc.msg = NULL;
+				if (t->reply_err == EXO_ETIMEOUT && k_thread_get((exo_tid_t)a[1]))
+					t->reply_err = k_reply_kept(t, k_thread_get((exo_tid_t)a[1]));
 			}
 		}
 		open_receive(t, a[2]);
@@ -339,6 +343,96 @@ void k_syscall(struct kthread *t)
 		a[2] = K.bench_cycles;
 		err = EXO_OK;
 		break;
+	case RV_SYS_SIG_POST: {
+		exo_siginfo_t si;
+		struct kspace *s = k_space_find((exo_space_t)a[0]);
+
+		if (!k_copy_in(t->space, &si, a[1], sizeof(si)) || !exo_sig_valid(si.sig))
+			err = EXO_EINVAL;
+		else if (!s)
+			err = EXO_ENOPARTNER;
+		else if (s != t->space && !t->space->privileged)
+			err = EXO_EPERM;
+		else
+			err = k_sig_post(s, NULL, &si);
+		break;
+	}
+	case RV_SYS_SIG_RAISE: {
+		exo_siginfo_t si = { .sig = (int32_t)a[0], .code = (int32_t)a[1] };
+
+		err = exo_sig_valid((int)a[0]) ? EXO_OK : EXO_EINVAL;
+		if (err == EXO_OK) {
+			ret(t, EXO_OK); /* before the upcall saves the registers */
+			k_sig_post(t->space, t, &si);
+			return;
+		}
+		break;
+	}
+	case RV_SYS_SIG_UPCALL:
+		if (a[0] && (a[0] < RV_USER_BASE || a[0] >= RV_USER_END)) {
+			err = EXO_EINVAL;
+			break;
+		}
+		t->space->upcall = a[0];
+		err = EXO_OK;
+		break;
+	case RV_SYS_SIG_ACTION:
+		err = k_sig_action(t->space, (int)a[0], (int)a[1], a[2], (unsigned)a[3]);
+		break;
+	case RV_SYS_SIG_MASK: {
+		exo_sigset_t old = t->sig_mask, set = a[1] & ~EXO_SIG_UNBLOCKABLE;
+
+		if (a[0] > EXO_SIG_SETMASK) {
+			err = EXO_EINVAL;
+			break;
+		}
+		if (a[2])
+			t->sig_mask = a[0] == EXO_SIG_BLOCK ? old | set : a[0] == EXO_SIG_UNBLOCK ? old & ~set : set;
+		a[1] = old;
+		ret(t, EXO_OK);
+		k_sig_dispatch(t->space);
+		return;
+	}
+	case RV_SYS_SIG_PENDING:
+		a[1] = t->sig_pending | t->space->sig_pending;
+		err = EXO_OK;
+		break;
+	case RV_SYS_SIG_SUSPEND:
+		t->sig_suspend_old = t->sig_mask;
+		t->sig_suspended = true;
+		t->sig_mask = a[0] & ~EXO_SIG_UNBLOCKABLE;
+		k_sig_wait(t, 0, 0, EXO_TIMEOUT_NEVER);
+		k_sig_dispatch(t->space);
+		return;
+	case RV_SYS_SIG_TAKE: {
+		exo_sigset_t set = a[0] & ~EXO_SIG_UNBLOCKABLE;
+		exo_siginfo_t si;
+
+		err = EXO_ETIMEOUT;
+		for (int i = 1; i < EXO_NSIG && set; i++) {
+			uint64_t bit = EXO_SIGBIT(i);
+
+			if (!(set & bit) || !((t->sig_pending | t->space->sig_pending) & bit))
+				continue;
+			if (t->sig_pending & bit) {
+				si = t->sig_info[i];
+				t->sig_pending &= ~bit;
+			} else {
+				si = t->space->sig_info[i];
+				t->space->sig_pending &= ~bit;
+			}
+			err = k_copy_out(t->space, a[2], &si, sizeof(si)) ? EXO_OK : EXO_EINVAL;
+			break;
+		}
+		if (err == EXO_ETIMEOUT && set && a[1] != EXO_TIMEOUT_ZERO) {
+			k_sig_wait(t, set, a[2], a[1]);
+			return;
+		}
+		break;
+	}
+	case RV_SYS_SIG_RETURN:
+		k_sig_return(t, a[0], a[1] != 0);
+		return;
 	case RV_SYS_MODULE_MAP: {
 		uint64_t va, size;
 

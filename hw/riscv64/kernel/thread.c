@@ -132,6 +132,10 @@ void k_ready(struct kthread *t)
 {
 	if (t->runnable || t->dead)
 		return;
+	if (t->space->stopped) {
+		t->stop_held = true; /* it runs when the space continues */
+		return;
+	}
 	t->runnable = true;
 	if (t == K.current)
 		return;
@@ -178,6 +182,7 @@ void k_thread_die(struct kthread *t)
 	ipc_thread_exit(&K.ipc, &t->ipc);
 	k_names_drop(t);
 	k_lookup_cancel(t);
+	k_sig_unwait(t);
 	while ((n = t->notes) != NULL) {
 		t->notes = n->next;
 		k_free(n, sizeof(*n));

@@ -72,6 +72,7 @@ static void timers(void)
 
 	ipc_expire(&K.ipc, now);
 	k_lookups_expire(now);
+	k_sig_timers(now);
 }
 
 /*
@@ -84,8 +85,8 @@ static bool timer_due;
 
 static void arm(uint64_t slice_end)
 {
-	uint64_t d = ipc_next_deadline(&K.ipc), l = k_lookups_next_deadline();
-	uint64_t when = ns_to_ticks(d < l ? d : l);
+	uint64_t d = ipc_next_deadline(&K.ipc), l = k_lookups_next_deadline(), g = k_sig_next_deadline();
+	uint64_t when = ns_to_ticks(d < l ? (d < g ? d : g) : (l < g ? l : g));
 
 	if (slice_end < when)
 		when = slice_end;
@@ -113,6 +114,8 @@ static struct frame *schedule(void)
 			continue;
 		}
 		if (n) {
+			if (!k_sig_deliver(n))
+				continue; /* its space ended for want of an upcall stack */
 			K.current = n;
 			k_vm_switch(n->space);
 			arm(K.slice_end);

@@ -369,14 +369,80 @@ void exo_yield(void)
 }
 
 /*
- * Signals on riscv64 come with the notification word (a later stage): until
- * then every signal call says so, rather than pretending to deliver.
+ * Signals (hw/riscv64/kernel/signal.c): the kernel keeps actions, masks and
+ * pending sets, and enters upcall_entry on the interrupted thread's stack;
+ * its return (RV_SYS_SIG_RETURN) puts the thread back as it was.
  */
-exo_err exo_signal_post(exo_space_t space, const exo_siginfo_t *si) { return EXO_ENOSYS; }
-exo_err exo_signal_raise(int sig, int code) { return EXO_ENOSYS; }
-void exo_signal_upcall(exo_upcall_t fn) { }
-exo_err exo_signal_action(int sig, int how, exo_sigset_t mask, unsigned flags) { return EXO_ENOSYS; }
-exo_err exo_signal_mask(int how, const exo_sigset_t *set, exo_sigset_t *old) { return EXO_ENOSYS; }
-exo_err exo_signal_pending(exo_sigset_t *set) { return EXO_ENOSYS; }
-exo_err exo_signal_suspend(const exo_sigset_t *mask) { return EXO_ENOSYS; }
-exo_err exo_signal_take(exo_sigset_t set, exo_timeout_t wait, exo_siginfo_t *si) { return EXO_ENOSYS; }
+static exo_upcall_t upcall_fn;
+
+static _Noreturn void upcall_entry(const exo_siginfo_t *si, void *frame)
+{
+	int restart = upcall_fn ? upcall_fn(si, frame) : 1;
+
+	RV_SYS2(RV_SYS_SIG_RETURN, frame, restart);
+	for (;;)
+		;
+}
+
+void exo_signal_upcall(exo_upcall_t fn)
+{
+	upcall_fn = fn;
+	RV_SYS1(RV_SYS_SIG_UPCALL, fn ? (uint64_t)(uintptr_t)upcall_entry : 0);
+}
+
+exo_err exo_signal_post(exo_space_t space, const exo_siginfo_t *si)
+{
+	if (!si)
+		return EXO_EINVAL;
+	return RV_SYS2(RV_SYS_SIG_POST, space, si).err;
+}
+
+exo_err exo_signal_raise(int sig, int code)
+{
+	return RV_SYS2(RV_SYS_SIG_RAISE, sig, code).err;
+}
+
+exo_err exo_signal_action(int sig, int how, exo_sigset_t mask, unsigned flags)
+{
+	return RV_SYS4(RV_SYS_SIG_ACTION, sig, how, mask, flags).err;
+}
+
+exo_err exo_signal_mask(int how, const exo_sigset_t *set, exo_sigset_t *old)
+{
+	struct rv_ret r;
+
+	if (how < EXO_SIG_BLOCK || how > EXO_SIG_SETMASK)
+		return EXO_EINVAL;
+	r = RV_SYS3(RV_SYS_SIG_MASK, how, set ? *set : 0, set != NULL);
+	if (r.err == EXO_OK && old)
+		*old = r.r1;
+	return r.err;
+}
+
+exo_err exo_signal_pending(exo_sigset_t *set)
+{
+	struct rv_ret r;
+
+	if (!set)
+		return EXO_EINVAL;
+	r = RV_SYS0(RV_SYS_SIG_PENDING);
+	*set = r.r1;
+	return r.err;
+}
+
+exo_err exo_signal_suspend(const exo_sigset_t *mask)
+{
+	if (!mask)
+		return EXO_EINVAL;
+	return RV_SYS1(RV_SYS_SIG_SUSPEND, *mask).err;
+}
+
+exo_err exo_signal_take(exo_sigset_t set, exo_timeout_t wait, exo_siginfo_t *si)
+{
+	exo_siginfo_t tmp;
+
+	if (!si)
+		si = &tmp;
+	rv_touch(si, sizeof(*si), 1);
+	return RV_SYS3(RV_SYS_SIG_TAKE, set, wait, si).err;
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <exo/exo.h>
+#include <exo/signal.h>
 
 #include "../../../tests/integration/support.h"
 #include "../../../tests/kernel/tap.h"
@@ -125,6 +126,39 @@ int main(void)
 	T_EQ(rv_sys(RV_SYS_SPACE_SCHED, 1, 0, 0, 0, 0).err, EXO_EPERM, "space_sched from a space not sched: EXO_EPERM");
 	T_EQ(rv_sys(RV_SYS_IPC_ABORT, echo, 0, 0, 0, 0).err, EXO_EPERM, "abort another space's IPC: EXO_EPERM");
 	T_EQ(rv_sys(RV_SYS_CPU_TIME, 7, 0, 0, 0, 0).err, EXO_EINVAL, "cpu time of an unknown kind: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_POST, exo_my_space(), KERNEL_VA, 0, 0, 0).err, EXO_EINVAL,
+	     "a signal whose details are in the kernel: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_POST, 4000, (uint64_t)(uintptr_t)&(exo_siginfo_t){ .sig = EXO_SIGUSR1 }, 0, 0, 0).err,
+	     EXO_ENOPARTNER, "a signal to a space that is not there: EXO_ENOPARTNER");
+	T_EQ(rv_sys(RV_SYS_SIG_POST, exo_my_space(), (uint64_t)(uintptr_t)&(exo_siginfo_t){ .sig = 16 }, 0, 0, 0).err,
+	     EXO_EINVAL, "signal 16 (unused): EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_ACTION, EXO_SIGKILL, EXO_SIG_CATCH, 0, 0, 0).err, EXO_EINVAL, "catch SIGKILL: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_ACTION, EXO_SIGSTOP, EXO_SIG_IGNORE, 0, 0, 0).err, EXO_EINVAL, "ignore SIGSTOP: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_ACTION, 99, EXO_SIG_IGNORE, 0, 0, 0).err, EXO_EINVAL, "signal 99: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_ACTION, EXO_SIGUSR1, 7, 0, 0, 0).err, EXO_EINVAL, "an action of no kind: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_MASK, 9, 0, 1, 0, 0).err, EXO_EINVAL, "a mask change of no kind: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_RAISE, 0, 0, 0, 0, 0).err, EXO_EINVAL, "raise of signal 0: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_SIG_UPCALL, KERNEL_VA, 0, 0, 0, 0).err, EXO_EINVAL, "an upcall in the kernel: EXO_EINVAL");
+	{
+		exo_sigset_t old = 0, cur = 0;
+
+		T_EQ(exo_signal_mask(EXO_SIG_BLOCK, &(exo_sigset_t){ EXO_SIGBIT(EXO_SIGKILL) | EXO_SIGBIT(EXO_SIGUSR2) },
+				     &old), EXO_OK, "block SIGKILL and SIGUSR2");
+		T_EQ(exo_signal_mask(EXO_SIG_BLOCK, NULL, &cur), EXO_OK, "read the mask");
+		T_EQ(cur & (EXO_SIGBIT(EXO_SIGKILL) | EXO_SIGBIT(EXO_SIGUSR2)), EXO_SIGBIT(EXO_SIGUSR2),
+		     "... SIGUSR2 is blocked, SIGKILL cannot be");
+		T_EQ(exo_signal_raise(EXO_SIGUSR2, EXO_SI_USER), EXO_OK, "raise the blocked SIGUSR2");
+		T_EQ(exo_signal_pending(&cur) == EXO_OK && (cur & EXO_SIGBIT(EXO_SIGUSR2)), 1, "... it is pending");
+		{
+			exo_siginfo_t si = { 0 };
+
+			T_EQ(exo_signal_take(EXO_SIGBIT(EXO_SIGUSR2), EXO_TIMEOUT_ZERO, &si), EXO_OK, "take it");
+			T_EQ(si.sig, EXO_SIGUSR2, "... it is SIGUSR2");
+			T_EQ(exo_signal_take(EXO_SIGBIT(EXO_SIGUSR2), exo_timeout_ms(20), &si), EXO_ETIMEOUT,
+			     "take again, 20 ms: EXO_ETIMEOUT");
+		}
+		exo_signal_mask(EXO_SIG_SETMASK, &old, NULL);
+	}
 	T_EQ(rv_sys(0, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number 0: EXO_ENOSYS");
 	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
 	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");

@@ -3,8 +3,10 @@
  * (servers/console/host.h): the virt board's 16550 UART, its registers
  * mapped into the console's space (RV_SYS_DEV_MAP).
  *
- * Output mapping (OPOST, ONLCR, OCRNL, ONOCR, ONLRET) is done here, since
- * there is no host terminal to do it. Input is polled: the reader thread
+ * Output mapping (OPOST, ONLCR, ...) is left to the terminal at the other
+ * end of the line, as the sim leaves it to the host's: QEMU's stdio keeps
+ * OPOST on the host terminal, so "\n" already shows as a new line there
+ * (mapping here too would print "\r\r\n"). Input is polled: the reader thread
  * looks at the line status every 5 ms and sleeps in between with a closed
  * receive from itself (a wait nobody ends but its timeout). The UART's
  * interrupt through the PLIC would let it sleep until a byte comes; that is
@@ -25,8 +27,6 @@
 #define LSR_THRE 0x20
 
 static volatile uint8_t *uart;
-static uint32_t oflag = DTO_OPOST | DTO_ONLCR;
-static unsigned column;
 
 int con_host_init(void)
 {
@@ -39,7 +39,7 @@ int con_host_init(void)
 
 void con_host_oflag(uint32_t f)
 {
-	oflag = f;
+	(void)f; /* the other end's (see above) */
 }
 
 void con_host_winsize(uint16_t ws[4])
@@ -60,24 +60,8 @@ int con_host_write(int fd, const char *p, size_t n)
 {
 	if (!uart)
 		return RV_SYS2(RV_SYS_DEBUG_WRITE, p, n).err == EXO_OK ? 0 : -XE_EIO;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-
-		if (oflag & DTO_OPOST) {
-			if (c == '\n' && (oflag & DTO_ONLCR)) {
-				put('\r');
-				column = 0;
-			} else if (c == '\r' && (oflag & DTO_OCRNL)) {
-				c = '\n';
-			} else if (c == '\r' && (oflag & DTO_ONOCR) && column == 0) {
-				continue;
-			}
-			if (c == '\n' && (oflag & DTO_ONLRET))
-				column = 0;
-		}
-		put(c);
-		column = c == '\r' || c == '\n' ? 0 : column + 1;
-	}
+	for (size_t i = 0; i < n; i++)
+		put(p[i]);
 	return 0;
 }
 
