@@ -472,3 +472,32 @@ void mdb_unmap(struct mdb *m, struct mdb_space *s, uint64_t vaddr, uint64_t npag
 			revoke(m, n, rights, self);
 		}
 }
+
+bool mdb_item_place(exo_fpage_t win, uint64_t snd, exo_fpage_t f, uint64_t *src, uint64_t *dst,
+		    unsigned *log2)
+{
+	unsigned wl = exo_fpage_log2(win), fl = exo_fpage_log2(f);
+	uint64_t wbase = exo_fpage_base(win);
+
+	snd &= ~(uint64_t)0xfff;
+	if (win == EXO_FPAGE_NIL)
+		return false;
+	if (win == EXO_FPAGE_COMPLETE || (wl == 1 && wbase == 0)) {
+		wl = 63;
+		wbase = 0;
+	} else if (!exo_fpage_valid(win)) {
+		return false;
+	}
+	if (fl <= wl) {
+		uint64_t wmask = wl >= 63 ? ~(uint64_t)0 : (((uint64_t)1 << wl) - 1);
+
+		*dst = wbase + (snd & wmask & ~(((uint64_t)1 << fl) - 1));
+		*src = exo_fpage_base(f);
+		*log2 = fl;
+	} else {
+		*src = exo_fpage_base(f) + (snd & (((uint64_t)1 << fl) - 1) & ~(((uint64_t)1 << wl) - 1));
+		*dst = wbase;
+		*log2 = wl;
+	}
+	return true;
+}

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <exo/msg.h>
 #include <exo/types.h>
 
 struct mdb;
@@ -117,6 +118,16 @@ exo_err mdb_map(struct mdb *m, struct mdb_space *src, uint64_t src_vaddr, struct
  * Pages not mapped in s are skipped. An unaligned vaddr, npages == 0 or no
  * rights do nothing; a range past the end of the address space stops there.
  */
+/*
+ * Where a map or grant item lands (L4's rule): the sender's flexpage f with
+ * send base snd, into the receiver's window win. The smaller of the two
+ * decides the size (*log2); the send base picks the part of the larger.
+ * EXO_FPAGE_COMPLETE (or a log2 of 1 at 0) is the whole space. Returns
+ * false when win is nil or not a valid flexpage (the item is refused).
+ */
+bool mdb_item_place(exo_fpage_t win, uint64_t snd, exo_fpage_t f, uint64_t *src, uint64_t *dst,
+		    unsigned *log2);
+
 void mdb_unmap(struct mdb *m, struct mdb_space *s, uint64_t vaddr, uint64_t npages,
 	       unsigned rights, bool self);
 

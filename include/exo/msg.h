@@ -156,5 +156,7 @@ unsigned exo_msg_strings(const exo_msg_t *m, char **ptr, uint32_t *len, unsigned
 
 /* Check that the tag's counts fit and every typed item is well formed. */
 exo_err exo_msg_check(const exo_msg_t *m);
+/* The same for a tag and its words alone (a kernel checks what it copied in). */
+exo_err exo_msg_check_words(exo_tag_t tag, const uint64_t *mr);
 
 #endif

@@ -322,38 +322,17 @@ exo_err k_mem_transfer(struct ksim *k, struct kthread *from, struct kthread *to,
 	struct sim_hdr *h = (struct sim_hdr *)m->frame;
 	uint64_t *mr = (uint64_t *)(h + 1);
 	unsigned u = exo_tag_untyped(h->tag), t = exo_tag_typed(h->tag);
-	exo_fpage_t win = to->rcv_window;
-	unsigned wl = exo_fpage_log2(win);
-	uint64_t wbase = exo_fpage_base(win);
 
-	if (win == EXO_FPAGE_NIL)
-		return EXO_EBADITEM;
-	if (win == EXO_FPAGE_COMPLETE || (wl == 1 && wbase == 0)) {
-		wl = 63;
-		wbase = 0;
-	} else if (!exo_fpage_valid(win)) {
-		return EXO_EBADITEM;
-	}
 	for (unsigned i = u; i < u + t; i += EXO_ITEM_WORDS) {
-		unsigned kind = exo_item_kind(mr[i]), fl, l;
+		unsigned kind = exo_item_kind(mr[i]), l;
 		exo_fpage_t f = mr[i + 1];
 		uint64_t snd = mr[i] & ~(uint64_t)0xfff, src, dst;
 		exo_err err;
 
 		if (kind != EXO_ITEM_MAP && kind != EXO_ITEM_GRANT)
 			continue;
-		fl = exo_fpage_log2(f);
-		if (fl <= wl) {
-			uint64_t wmask = wl >= 63 ? ~(uint64_t)0 : (((uint64_t)1 << wl) - 1);
-
-			dst = wbase + (snd & wmask & ~(((uint64_t)1 << fl) - 1));
-			src = exo_fpage_base(f);
-			l = fl;
-		} else {
-			src = exo_fpage_base(f) + (snd & (((uint64_t)1 << fl) - 1) & ~(((uint64_t)1 << wl) - 1));
-			dst = wbase;
-			l = wl;
-		}
+		if (!mdb_item_place(to->rcv_window, snd, f, &src, &dst, &l))
+			return EXO_EBADITEM;
 		err = mdb_map(&k->mdb, &from->space->mdb, src, &to->space->mdb, dst,
 			      ((uint64_t)1 << l) >> EXO_PAGE_SHIFT, exo_fpage_rights(f), kind == EXO_ITEM_GRANT);
 		if (err == EXO_OK && k->inst_overflow)

@@ -981,6 +981,34 @@ static void grant_into_empty_space_without_memory_fails_enomem_before_moving(voi
 	assert_int_equal(rights_at(f, B, VB), RW);
 }
 
+/* Where map items land in a receive window (mdb_item_place), as both kernels place them. */
+static void test_items_land_where_the_window_says(void **state)
+{
+	uint64_t src, dst;
+	unsigned l;
+
+	(void)state;
+	/* the whole space: the item lands at its send base, its own size */
+	assert_true(mdb_item_place(EXO_FPAGE_COMPLETE, 0x7000, exo_fpage(0x3000, 12, EXO_R), &src, &dst, &l));
+	assert_int_equal(src, 0x3000);
+	assert_int_equal(dst, 0x7000);
+	assert_int_equal(l, 12);
+	/* a 64 KiB window and a 4 KiB item: the send base picks the page inside it */
+	assert_true(mdb_item_place(exo_fpage(0x100000, 16, EXO_RWX), 0x5123, exo_fpage(0x9000, 12, EXO_R), &src,
+				   &dst, &l));
+	assert_int_equal(dst, 0x105000);
+	assert_int_equal(l, 12);
+	/* a 4 KiB window and a 64 KiB item: the send base picks the page of the item */
+	assert_true(mdb_item_place(exo_fpage(0x200000, 12, EXO_RWX), 0x3000, exo_fpage(0x40000, 16, EXO_R), &src,
+				   &dst, &l));
+	assert_int_equal(src, 0x43000);
+	assert_int_equal(dst, 0x200000);
+	assert_int_equal(l, 12);
+	/* no window, or one that is not a flexpage: refused */
+	assert_false(mdb_item_place(EXO_FPAGE_NIL, 0, exo_fpage(0x3000, 12, EXO_R), &src, &dst, &l));
+	assert_false(mdb_item_place(exo_fpage(0x201000, 16, EXO_R), 0, exo_fpage(0x3000, 12, EXO_R), &src, &dst, &l));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1012,5 +1040,8 @@ int main(void)
 		T(grant_into_empty_space_without_memory_fails_enomem_before_moving),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest plain[] = { cmocka_unit_test(test_items_land_where_the_window_says) };
+
+	return failed + cmocka_run_group_tests(plain, NULL, NULL);
 }

@@ -27,8 +27,7 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva)
 {
 	struct kmsg *m = &t->msg;
 	exo_msg_t *um = k_user_msg(t->space, uva);
-	unsigned u, ty, strings = 0;
-	uint64_t total = 0;
+	unsigned u, ty;
 
 	m->kernel = false;
 	if (um)
@@ -43,25 +42,7 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva)
 		words(m->mr, um->mr, u + ty);
 	else if (!k_copy_in(t->space, m->mr, uva + offsetof(exo_msg_t, mr), (u + ty) * sizeof(uint64_t)))
 		return EXO_EINVAL;
-	for (unsigned i = u; i < u + ty; i += EXO_ITEM_WORDS) {
-		switch (exo_item_kind(m->mr[i])) {
-		case EXO_ITEM_STRING:
-			if (++strings > EXO_BR_COUNT)
-				return EXO_EBADITEM;
-			total += exo_string_len(m->mr[i]);
-			if (total > EXO_STRING_MAX)
-				return EXO_EMSGSIZE;
-			break;
-		case EXO_ITEM_MAP:
-		case EXO_ITEM_GRANT:
-			if (!exo_fpage_valid(m->mr[i + 1]))
-				return EXO_EBADITEM;
-			break;
-		default:
-			return EXO_EBADITEM;
-		}
-	}
-	return EXO_OK;
+	return exo_msg_check_words(m->tag, m->mr);
 }
 
 exo_err k_acceptor_load(struct kthread *t, uint64_t uva)

@@ -81,44 +81,17 @@ void k_mem_space_fini(struct kspace *s)
 exo_err k_mem_transfer(struct kthread *from, struct kthread *to, struct kmsg *m)
 {
 	unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag);
-	exo_fpage_t win = to->rcv_window;
-	unsigned wl = exo_fpage_log2(win);
-	uint64_t wbase = exo_fpage_base(win);
-	bool any = false;
 
-	for (unsigned i = u; i < u + t; i += EXO_ITEM_WORDS)
-		if (exo_item_kind(m->mr[i]) == EXO_ITEM_MAP || exo_item_kind(m->mr[i]) == EXO_ITEM_GRANT)
-			any = true;
-	if (!any)
-		return EXO_OK;
-	if (win == EXO_FPAGE_NIL)
-		return EXO_EBADITEM;
-	if (win == EXO_FPAGE_COMPLETE || (wl == 1 && wbase == 0)) {
-		wl = 63;
-		wbase = 0;
-	} else if (!exo_fpage_valid(win)) {
-		return EXO_EBADITEM;
-	}
 	for (unsigned i = u; i < u + t; i += EXO_ITEM_WORDS) {
-		unsigned kind = exo_item_kind(m->mr[i]), fl, l;
+		unsigned kind = exo_item_kind(m->mr[i]), l;
 		exo_fpage_t f = m->mr[i + 1];
 		uint64_t snd = m->mr[i] & ~(uint64_t)0xfff, src, dst;
 		exo_err err;
 
 		if (kind != EXO_ITEM_MAP && kind != EXO_ITEM_GRANT)
 			continue;
-		fl = exo_fpage_log2(f);
-		if (fl <= wl) {
-			uint64_t wmask = wl >= 63 ? ~(uint64_t)0 : (((uint64_t)1 << wl) - 1);
-
-			dst = wbase + (snd & wmask & ~(((uint64_t)1 << fl) - 1));
-			src = exo_fpage_base(f);
-			l = fl;
-		} else {
-			src = exo_fpage_base(f) + (snd & (((uint64_t)1 << fl) - 1) & ~(((uint64_t)1 << wl) - 1));
-			dst = wbase;
-			l = wl;
-		}
+		if (!mdb_item_place(to->rcv_window, snd, f, &src, &dst, &l))
+			return EXO_EBADITEM;
 		if (dst < RV_USER_BASE || dst >= RV_USER_END || (((uint64_t)1 << l) > RV_USER_END - dst))
 			return EXO_EBADITEM;
 		err = mdb_map(&K.mdb, &from->space->mdb, src, &to->space->mdb, dst,
