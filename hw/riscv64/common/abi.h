@@ -54,6 +54,8 @@ enum rv_sys {
 	RV_SYS_SIG_SUSPEND,     /* a0 mask: EXO_ECANCELED after a caught signal's upcall */
 	RV_SYS_SIG_TAKE,        /* a0 set, a1 wait, a2 exo_siginfo_t */
 	RV_SYS_SIG_RETURN,      /* a0 the frame the upcall got, a1 restart */
+	RV_SYS_IRQ_ATTACH,      /* a0 interrupt (PLIC source): it comes to the caller as a notice */
+	RV_SYS_IRQ_ACK,         /* a0 interrupt: handled, it may come again */
 	RV_SYS_MODULE_MAP,      /* a0 name, a1 length -> a1 where a boot-image member is mapped (read-only), a2 bytes */
 	RV_SYS_DEV_MAP,         /* a0 device page (physical), a1 pages -> a1 where it is mapped (boot spaces only) */
 	RV_SYS_COUNT
@@ -61,6 +63,15 @@ enum rv_sys {
 
 /* RV_SYS_BENCH: a1 = instret, a2 = cycles at the kernel's entry to this call. */
 #define RV_BENCH_COUNTERS 0
+
+/*
+ * An interrupt a driver attached (RV_SYS_IRQ_ATTACH): a kernel notice, from
+ * EXO_NILTHREAD with EXO_TAGF_KERNEL, in an open receive; mr[0] = the
+ * interrupt. It does not come again until the driver acknowledges it.
+ */
+#define RV_LABEL_INTERRUPT 0xfffffff3u
+#define RV_IRQ_MAX 64           /* the virt board's PLIC sources: 1..63 */
+#define RV_IRQ_UART0 10
 
 /* The virt board's timer (rdtime) ticks per second; the kernel checks the device tree agrees. */
 #define RV_TIMEBASE_HZ 10000000ull

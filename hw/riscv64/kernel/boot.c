@@ -472,6 +472,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	k_vm_init();
 	k_ipc_setup();
 	k_mem_init();
+	k_irq_init();
 	boot_list();
 	k_boot_continue();
 	k_run();

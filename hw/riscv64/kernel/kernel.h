@@ -285,6 +285,13 @@ uint64_t k_sig_next_deadline(void);
 void k_sig_wait(struct kthread *t, exo_sigset_t take, uint64_t uinfo, exo_timeout_t wait);
 void k_sig_unwait(struct kthread *t);
 
+/* irq.c: device interrupts to drivers */
+void k_irq_init(void);
+exo_err k_irq_attach(struct kthread *t, unsigned irq);
+exo_err k_irq_ack(struct kthread *t, unsigned irq);
+void k_irq_take(void);
+void k_irq_thread_gone(struct kthread *t);
+
 /* space.c: fork and exec */
 exo_err k_space_fork(struct kthread *t, exo_space_t *child);
 exo_err k_space_resume(struct kthread *t, exo_space_t id, bool go);

@@ -433,6 +433,12 @@ void k_syscall(struct kthread *t)
 	case RV_SYS_SIG_RETURN:
 		k_sig_return(t, a[0], a[1] != 0);
 		return;
+	case RV_SYS_IRQ_ATTACH:
+		err = k_irq_attach(t, (unsigned)a[0]);
+		break;
+	case RV_SYS_IRQ_ACK:
+		err = k_irq_ack(t, (unsigned)a[0]);
+		break;
 	case RV_SYS_MODULE_MAP: {
 		uint64_t va, size;
 
@@ -453,7 +459,8 @@ void k_syscall(struct kthread *t)
 		if (!s->privileged)
 			err = EXO_EPERM;
 		else if ((pa & 4095) || n == 0 || n > RV_DEV_SLOT / 4096 || pa >= K.ram_base ||
-			 pa + n * 4096 > K.ram_base || pa < 0x1000)
+			 pa + n * 4096 > K.ram_base || pa < 0x1000 ||
+			 (pa < 0x10000000 && pa + n * 4096 > 0x02000000)) /* CLINT and PLIC: the kernel's */
 			err = EXO_EINVAL;
 		else if (s->ndev >= 64)
 			err = EXO_ENOMEM;

@@ -14,6 +14,7 @@
 
 #define CAUSE_INTERRUPT (1ull << 63)
 #define IRQ_S_TIMER 5
+#define IRQ_S_EXTERNAL 9
 #define EXC_INST_MISALIGNED 0
 #define EXC_INST_ACCESS 1
 #define EXC_ILLEGAL 2
@@ -127,6 +128,7 @@ static struct frame *schedule(void)
 			k_poweroff(K.exit_status);
 		arm(UINT64_MAX);
 		__asm__ volatile("wfi");
+		k_irq_take();
 		if (armed && k_ticks() >= armed) {
 			armed = 0;
 			timer_due = true;
@@ -146,6 +148,8 @@ struct frame *k_trap(struct frame *f)
 		if ((cause & 0xff) == IRQ_S_TIMER) {
 			armed = 0; /* pending until schedule() arms it again */
 			timer_due = true;
+		} else if ((cause & 0xff) == IRQ_S_EXTERNAL) {
+			k_irq_take();
 		}
 	} else {
 		switch (cause) {

@@ -159,6 +159,18 @@ int main(void)
 		}
 		exo_signal_mask(EXO_SIG_SETMASK, &old, NULL);
 	}
+	T_EQ(rv_sys(RV_SYS_IRQ_ATTACH, 0, 0, 0, 0, 0).err, EXO_EINVAL, "attach interrupt 0: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_IRQ_ATTACH, RV_IRQ_MAX, 0, 0, 0, 0).err, EXO_EINVAL, "attach an interrupt past the PLIC's: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_IRQ_ACK, 5, 0, 0, 0, 0).err, EXO_EINVAL, "acknowledge an interrupt not attached: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_DEV_MAP, 0x0c000000, 1, 0, 0, 0).err, EXO_EINVAL, "map the PLIC's registers: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_DEV_MAP, 0x02000000, 1, 0, 0, 0).err, EXO_EINVAL, "map the CLINT's registers: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_DEV_MAP, 0x80000000, 1, 0, 0, 0).err, EXO_EINVAL, "map RAM as a device: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_MODULE_MAP, (uint64_t)(uintptr_t)"nothing", 7, 0, 0, 0).err, EXO_ENOENT,
+	     "map a boot-image member that is not there: EXO_ENOENT");
+	T_EQ(rv_sys(RV_SYS_SPACE_RESUME, exo_my_space(), 1, 0, 0, 0).err, EXO_ENOPARTNER,
+	     "resume a space that is not a held fork child: EXO_ENOPARTNER");
+	T_EQ(RV_SYS_N(RV_SYS_SPACE_EXEC, KERNEL_VA, 4096, (uint64_t)(uintptr_t)"x", 2, 1, 0).err, EXO_EINVAL,
+	     "exec of an image in the kernel: EXO_EINVAL, the caller goes on");
 	T_EQ(rv_sys(0, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number 0: EXO_ENOSYS");
 	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
 	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");

@@ -6,11 +6,12 @@
  * Output mapping (OPOST, ONLCR, ...) is left to the terminal at the other
  * end of the line, as the sim leaves it to the host's: QEMU's stdio keeps
  * OPOST on the host terminal, so "\n" already shows as a new line there
- * (mapping here too would print "\r\r\n"). Input is polled: the reader thread
- * looks at the line status every 5 ms and sleeps in between with a closed
- * receive from itself (a wait nobody ends but its timeout). The UART's
- * interrupt through the PLIC would let it sleep until a byte comes; that is
- * for when interrupts reach user-level drivers.
+ * (mapping here too would print "\r\r\n"). Input comes by interrupt: the
+ * reader thread attaches the UART's PLIC source (RV_SYS_IRQ_ATTACH), turns
+ * on the UART's receive interrupt, and sleeps in an open receive until the
+ * kernel's notice (RV_LABEL_INTERRUPT); then it acknowledges the source and
+ * reads what came. Where the kernel refuses the interrupt it falls back to
+ * looking at the line status every 5 ms.
  */
 #include <exo/dev.h>
 #include <exo/errno.h>
@@ -23,6 +24,8 @@
 #define RBR 0
 #define THR 0
 #define LSR 5
+#define IER 1
+#define IER_RX 0x01
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 
@@ -70,10 +73,32 @@ uint64_t con_host_now(void)
 	return exo_clock_ns();
 }
 
+/* Sleep until the UART may have input: its interrupt, or 5 ms without one. */
+static void wait_input(void)
+{
+	static int irq = -1; /* not tried yet; 0 refused; 1 attached (to the reader thread) */
+	exo_msg_t m;
+	exo_tid_t from;
+
+	if (irq < 0) {
+		irq = uart && RV_SYS1(RV_SYS_IRQ_ATTACH, RV_IRQ_UART0).err == EXO_OK;
+		if (irq)
+			uart[IER] = IER_RX;
+	}
+	m.nbr = 0;
+	m.rcv_window = EXO_FPAGE_NIL;
+	if (!irq) {
+		exo_recv(exo_myself(), &m, exo_timeout_ms(5));
+		return;
+	}
+	while (exo_wait(&m, EXO_TIMEOUT_NEVER, &from) != EXO_OK || !exo_is_kernel_notice(from, &m) ||
+	       exo_tag_label(m.tag) != RV_LABEL_INTERRUPT)
+		m.nbr = 0; /* nobody else has business with this thread */
+	RV_SYS1(RV_SYS_IRQ_ACK, RV_IRQ_UART0);
+}
+
 long con_host_read(char *buf, size_t n)
 {
-	exo_msg_t m;
-
 	for (;;) {
 		size_t got = 0;
 
@@ -81,9 +106,7 @@ long con_host_read(char *buf, size_t n)
 			buf[got++] = (char)uart[RBR];
 		if (got)
 			return (long)got;
-		m.nbr = 0;
-		m.rcv_window = EXO_FPAGE_NIL;
-		exo_recv(exo_myself(), &m, exo_timeout_ms(5));
+		wait_input();
 	}
 }
 
