@@ -26,7 +26,7 @@ static inline void words(uint64_t *d, const uint64_t *s, unsigned n)
 exo_err k_msg_load(struct kthread *t, uint64_t uva)
 {
 	struct kmsg *m = &t->msg;
-	exo_msg_t *um = k_user_msg(t->space, uva);
+	exo_msg_t *um = k_user_msg(t, uva);
 	unsigned u, ty;
 
 	m->kernel = false;
@@ -47,7 +47,7 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva)
 
 exo_err k_acceptor_load(struct kthread *t, uint64_t uva)
 {
-	exo_msg_t *um = k_user_msg(t->space, uva);
+	exo_msg_t *um = k_user_msg(t, uva);
 	exo_buf_t br[EXO_BR_COUNT];
 	uint32_t nbr;
 
@@ -143,7 +143,7 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 				r->fault_addr, r->fault_access, exo_tag_label(m->tag), u, ty, e ? *e : 0);
 	} else {
 		exo_space_t sid = s->space->id;
-		exo_msg_t *um = k_user_msg(r->space, r->umsg);
+		exo_msg_t *um = k_user_msg(r, r->umsg);
 
 		if (um) {
 			um->tag = m->tag;

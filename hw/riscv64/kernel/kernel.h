@@ -72,6 +72,9 @@ struct kthread {
 	uint32_t buf_size[EXO_BR_COUNT];
 	exo_fpage_t rcv_window;
 	exo_err reply_err;       /* reply-wait: the outcome of its reply */
+	uint64_t msgc_va, msgc_gen; /* k_user_msg's last answer, at k_pt_changes() == msgc_gen */
+	exo_msg_t *msgc;
+	uint64_t *msgc_pt;       /* ... in this table (exec makes a new one) */
 	bool faulting;           /* its call is a page fault to its pager */
 	bool fault_refused;      /* the pager answered without a mapping */
 	uint64_t fault_addr;
@@ -233,8 +236,14 @@ void k_tlb_flush(struct kspace *s, uint64_t va);
 /* Copies between the kernel and a space's user memory; false if a page is missing. */
 bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n);
 bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n);
-/* The kernel address of a space's exo_msg_t when it sits in one writable page, else NULL. */
-exo_msg_t *k_user_msg(struct kspace *s, uint64_t uva);
+/*
+ * The kernel address of t's exo_msg_t at uva when it sits in one writable
+ * page, else NULL. The last answer is kept in t until a user entry of any
+ * table changes (k_pt_changes), so a server's loop or a client's calls with
+ * the same message walk the table once.
+ */
+uint64_t k_pt_changes(void);
+exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva);
 /* Copy between two spaces' user memory (string items). */
 bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n);
 

@@ -19,6 +19,8 @@
 
 uint64_t *k_kernel_pt;
 static struct kspace *active;
+/* Any change to a user entry, or a table freed, ends k_user_msg's cached answers. */
+static uint64_t pt_changes;
 
 void k_vm_init(void)
 {
@@ -61,8 +63,10 @@ static void free_level(uint64_t *t, int level)
 
 void k_pt_free(uint64_t *pt)
 {
-	if (pt)
+	if (pt) {
 		free_level(pt, 2);
+		pt_changes++;
+	}
 }
 
 static uint64_t *walk(uint64_t *pt, uint64_t va, bool alloc)
@@ -93,12 +97,19 @@ uint64_t *k_pt_walk(uint64_t *pt, uint64_t va)
 	return e && (*e & PTE_V) ? e : NULL;
 }
 
+uint64_t k_pt_changes(void)
+{
+	return pt_changes;
+}
+
 bool k_pt_map(uint64_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 {
 	uint64_t *e = walk(pt, va, true);
 
 	if (!e)
 		return false;
+	if (*e & PTE_V)
+		pt_changes++;
 	*e = PA_PTE(pa) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
 	return true;
 }
@@ -107,8 +118,10 @@ void k_pt_unmap(uint64_t *pt, uint64_t va)
 {
 	uint64_t *e = walk(pt, va, false);
 
-	if (e)
+	if (e) {
 		*e = 0;
+		pt_changes++;
+	}
 }
 
 bool k_pt_protect(uint64_t *pt, uint64_t va, unsigned flags)
@@ -118,6 +131,7 @@ bool k_pt_protect(uint64_t *pt, uint64_t va, unsigned flags)
 	if (!e)
 		return false;
 	*e = (*e & ~(uint64_t)(PTE_R | PTE_W | PTE_X)) | flags;
+	pt_changes++;
 	return true;
 }
 
@@ -148,11 +162,19 @@ static void *uaddr(struct kspace *s, uint64_t va, unsigned need)
 	return (void *)(uintptr_t)(PTE_PA(*e) + (va & 4095));
 }
 
-exo_msg_t *k_user_msg(struct kspace *s, uint64_t uva)
+exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva)
 {
+	struct kspace *s = t->space;
+
 	if ((uva & 7) || (uva & 4095) + sizeof(exo_msg_t) > 4096)
 		return NULL;
-	return uaddr(s, uva, PTE_R | PTE_W);
+	if (t->msgc && t->msgc_va == uva && t->msgc_gen == pt_changes && t->msgc_pt == s->pt)
+		return t->msgc;
+	t->msgc = uaddr(s, uva, PTE_R | PTE_W);
+	t->msgc_va = uva;
+	t->msgc_gen = pt_changes;
+	t->msgc_pt = s->pt;
+	return t->msgc;
 }
 
 bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n)
