@@ -1,0 +1,187 @@
+/*
+ * tests/kernel/posix_procs.c — processes and signals through libposix, on
+ * any kernel: the same program runs on exosim and on the riscv64 kernel
+ * (where fork, exec and signals are the kernel's own, hw/riscv64/kernel
+ * space.c and signal.c). Booted with the whole system's servers in place
+ * of init, it first unpacks the root image (/dev/initrd) as init would, so
+ * that /bin/sh is there to exec.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "unpack.h"
+
+static volatile sig_atomic_t usr1, chld, alrm;
+
+static void on_usr1(int sig)
+{
+	usr1++;
+}
+
+static void on_chld(int sig)
+{
+	chld++;
+}
+
+static void on_alrm(int sig)
+{
+	alrm++;
+}
+
+/* waitpid's status, or -1; a caught SIGCHLD (on_chld) may end a wait with EINTR: wait again. */
+static int status_of(pid_t pid, int options)
+{
+	int st = -1;
+	pid_t r;
+
+	while ((r = waitpid(pid, &st, options)) == -1 && errno == EINTR)
+		;
+	return r == pid ? st : -1;
+}
+
+static void forks(void)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	T_OK(pid > 0, "fork");
+	st = status_of(pid, 0);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the child's _exit(7) is its status (%#x)", st);
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGTERM);
+		_exit(1);
+	}
+	st = status_of(pid, 0);
+	T_OK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "a child that raises SIGTERM ends by it (%#x)", st);
+	T_EQ(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, 1, "no children left: ECHILD");
+}
+
+static void execs(void)
+{
+	char *env[] = { "X=hi", NULL };
+	pid_t pid;
+	int st, p[2], fd;
+	char buf[16] = { 0 };
+
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exit 5", (char *)NULL);
+		_exit(127);
+	}
+	st = status_of(pid, 0);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 5, "exec of /bin/sh -c 'exit 5': status 5 (%#x)", st);
+	pid = fork();
+	if (pid == 0) {
+		execle("/bin/sh", "sh", "-c", "test \"$X\" = hi", (char *)NULL, env);
+		_exit(127);
+	}
+	st = status_of(pid, 0);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execle passes the environment (%#x)", st);
+	T_EQ(pipe(p), 0, "a pipe");
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execl("/bin/echo", "echo", "ping", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	T_EQ(read(p[0], buf, sizeof(buf) - 1), 5, "an exec'd child's stdout reaches the parent through it");
+	T_OK(!strcmp(buf, "ping\n"), "... \"ping\\n\"");
+	close(p[0]);
+	st = status_of(pid, 0);
+	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "... and it exits 0");
+	T_EQ(execl("/no/such/program", "x", (char *)NULL) == -1 && errno == ENOENT, 1, "exec of a missing file: ENOENT");
+	fd = open("/tmp-text", O_CREAT | O_WRONLY, 0755);
+	T_OK(fd >= 0 && write(fd, "not a program\n", 14) == 14 && close(fd) == 0, "a text file with x bits");
+	T_EQ(execl("/tmp-text", "x", (char *)NULL) == -1 && errno == ENOEXEC, 1, "exec of it: ENOEXEC, the caller goes on");
+	unlink("/tmp-text");
+}
+
+static void signals(void)
+{
+	struct sigaction sa;
+	sigset_t set, old;
+	pid_t pid;
+	int st, p[2];
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	T_EQ(sigaction(SIGUSR1, &sa, NULL), 0, "catch SIGUSR1");
+	T_EQ(kill(getpid(), SIGUSR1), 0, "kill(self, SIGUSR1)");
+	T_EQ(usr1, 1, "... the handler ran once");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	T_EQ(sigprocmask(SIG_BLOCK, &set, &old), 0, "block SIGUSR1");
+	kill(getpid(), SIGUSR1);
+	T_EQ(usr1, 1, "... a blocked one waits");
+	T_EQ(sigprocmask(SIG_SETMASK, &old, NULL), 0, "unblock it");
+	T_EQ(usr1, 2, "... and it runs then");
+
+	sa.sa_handler = on_chld;
+	T_EQ(sigaction(SIGCHLD, &sa, NULL), 0, "catch SIGCHLD");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	status_of(pid, 0);
+	T_OK(chld >= 1, "a child's end raises SIGCHLD (%d)", (int)chld);
+
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	T_EQ(kill(pid, SIGSTOP), 0, "SIGSTOP a child");
+	st = status_of(pid, WUNTRACED);
+	T_OK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "waitpid(WUNTRACED) sees it stopped (%#x)", st);
+	T_EQ(kill(pid, SIGCONT), 0, "SIGCONT it");
+	st = status_of(pid, WCONTINUED);
+	T_OK(WIFCONTINUED(st), "waitpid(WCONTINUED) sees it go on (%#x)", st);
+	T_EQ(kill(pid, SIGKILL), 0, "SIGKILL it");
+	st = status_of(pid, 0);
+	T_OK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "... it ends by SIGKILL (%#x)", st);
+
+	/* A signal without SA_RESTART ends a blocked read with EINTR. */
+	sa.sa_handler = on_alrm;
+	sa.sa_flags = 0;
+	T_EQ(sigaction(SIGALRM, &sa, NULL), 0, "catch SIGALRM, no SA_RESTART");
+	T_EQ(pipe(p), 0, "an empty pipe");
+	alarm(1);
+	errno = 0;
+	T_EQ(read(p[0], &c, 1) == -1 && errno == EINTR, 1, "a read of it is ended by the alarm: EINTR");
+	T_EQ(alrm, 1, "... after the handler ran");
+	close(p[0]);
+	close(p[1]);
+	T_EQ(kill(1000000, SIGTERM) == -1 && errno == ESRCH, 1, "kill of a process that is not there: ESRCH");
+	T_EQ(kill(getpid(), 99) == -1 && errno == EINVAL, 1, "kill with signal 99: EINVAL");
+}
+
+int main(void)
+{
+	char err[128] = "";
+	int fd = open("/dev/initrd", O_RDONLY);
+	struct stat st;
+
+	T_OK(fd >= 0 && unpack_tar(fd, "/", err, sizeof(err)) > 0, "unpack the root image, as init does %s", err);
+	if (fd >= 0)
+		close(fd);
+	T_EQ(stat("/bin/sh", &st) == 0 && (st.st_mode & 0111), 1, "/bin/sh is there");
+	forks();
+	execs();
+	signals();
+	return tap_done();
+}
