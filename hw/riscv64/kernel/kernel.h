@@ -26,6 +26,8 @@
 #include "../common/abi.h"
 
 /* The registers a trap saves: x1..x31 (regs[i] is x(i)), then sepc. */
+#define RV_PRIO_COUNT 100
+
 struct frame {
 	uint64_t regs[32];
 	uint64_t sepc;
@@ -85,6 +87,7 @@ struct kthread {
 	uint64_t user_ticks, sys_ticks;
 	struct knote *notes;     /* kernel notices waiting for an open receive */
 	struct kthread *rnext;   /* the run queue */
+	uint8_t rq_prio;         /* ... of this priority */
 	struct kthread *snext, *sprev; /* the space's threads */
 	struct kthread *lnext;   /* threads waiting in lookup */
 	/* signals (signal.c) */
@@ -135,6 +138,9 @@ struct kspace {
 	exo_siginfo_t sig_info[EXO_NSIG];
 	uint64_t upcall;         /* libexo's upcall entry, or 0 */
 	bool stopped;
+	uint8_t sched_policy;    /* EXO_SCHED_* */
+	uint8_t sched_prio;      /* 0 for OTHER, 1..99 for FIFO and RR */
+	int8_t sched_nice;       /* OTHER: the slice is longer for -20, shorter for 19 */
 	exo_tid_t pager;         /* NIL: the default pager */
 	struct kpage *kpages;
 	uint32_t wstatus;        /* EXO_W_* when it ends */
@@ -162,7 +168,9 @@ struct kernel {
 	uint16_t *versions;
 	uint32_t nslots, nthreads;
 	struct kthread *current;
-	struct kthread *runq, *runq_tail;
+	/* the run queues, one a priority (0: EXO_SCHED_OTHER, 1..99: FIFO and RR), oldest first */
+	struct kthread *runq[RV_PRIO_COUNT], *runq_tail[RV_PRIO_COUNT];
+	uint64_t runq_bits[2];   /* bit p: runq[p] is not empty */
 	struct kspace *spaces;
 	exo_space_t next_space;
 	unsigned nspaces;
@@ -176,6 +184,7 @@ struct kernel {
 	uint64_t kernel_bytes;
 	uint64_t faults;
 	uint64_t slice_end;      /* ticks: the current thread's time slice ends */
+	bool yielding;           /* the current thread gave up the hart (exo_yield) */
 	uint64_t entered;        /* ticks: the kernel was entered (CPU time) */
 	uint64_t bench_instret, bench_cycles;
 	/* physical memory */
@@ -189,6 +198,12 @@ struct kernel {
 };
 
 extern struct kernel K;
+
+/* A space's place in the scheduler (exo_space_sched): its priority and time slice. */
+static inline unsigned k_prio(const struct kspace *s)
+{
+	return s->sched_prio;
+}
 
 /* The kernel's own page table: RAM and devices, mapped the same in every space. */
 extern uint64_t *k_kernel_pt;
@@ -257,6 +272,7 @@ struct kspace *k_space_new(const char *label);
 struct kspace *k_space_find(exo_space_t id);
 void k_space_end(struct kspace *s, uint32_t wstatus);
 void k_ready(struct kthread *t);
+void k_sched_requeue(struct kspace *s);
 void k_block(struct kthread *t);
 struct kthread *k_pick(void);
 void k_entropy(void *buf, size_t n);

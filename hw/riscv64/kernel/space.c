@@ -54,6 +54,9 @@ exo_err k_space_fork(struct kthread *t, exo_space_t *child)
 	c->zero_hi = p->zero_hi;
 	c->forked_by = p->id;
 	c->pager = p->pager;
+	c->sched_policy = p->sched_policy; /* a child has its parent's scheduling (POSIX) */
+	c->sched_prio = p->sched_prio;
+	c->sched_nice = p->sched_nice;
 	k_sig_fork(p, c);
 	if (!copy_kpages(p, c)) {
 		k_space_end(c, EXO_W_UNKNOWN);

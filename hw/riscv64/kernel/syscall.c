@@ -307,13 +307,21 @@ void k_syscall(struct kthread *t)
 			err = EXO_EINVAL;
 		else if (!k_space_find((exo_space_t)a[0]))
 			err = EXO_ENOPARTNER;
-		else
-			err = EXO_OK; /* one round-robin queue: nothing applied (the ABI allows it) */
-		a[1] = 0;
+		else {
+			struct kspace *s = k_space_find((exo_space_t)a[0]);
+
+			s->sched_policy = (uint8_t)policy;
+			s->sched_prio = policy == EXO_SCHED_OTHER ? 0 : (uint8_t)prio;
+			s->sched_nice = policy == EXO_SCHED_OTHER ? (int8_t)nice : 0;
+			k_sched_requeue(s);
+			err = EXO_OK;
+		}
+		a[1] = err == EXO_OK ? EXO_SCHED_APPLIED_POLICY | EXO_SCHED_APPLIED_NICE : 0;
 		break;
 	}
 	case RV_SYS_YIELD:
 		K.slice_end = 0;
+		K.yielding = true; /* behind the others of its priority, FIFO too */
 		err = EXO_OK;
 		break;
 	case RV_SYS_DEBUG_WRITE: {

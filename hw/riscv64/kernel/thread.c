@@ -128,6 +128,20 @@ struct kthread *k_thread_get(exo_tid_t tid)
 	return t;
 }
 
+static void runq_push(struct kthread *t)
+{
+	unsigned p = k_prio(t->space);
+
+	t->rq_prio = (uint8_t)p;
+	t->rnext = NULL;
+	if (K.runq_tail[p])
+		K.runq_tail[p]->rnext = t;
+	else
+		K.runq[p] = t;
+	K.runq_tail[p] = t;
+	K.runq_bits[p / 64] |= 1ull << (p % 64);
+}
+
 void k_ready(struct kthread *t)
 {
 	if (t->runnable || t->dead)
@@ -139,17 +153,13 @@ void k_ready(struct kthread *t)
 	t->runnable = true;
 	if (t == K.current)
 		return;
-	t->rnext = NULL;
-	if (K.runq_tail)
-		K.runq_tail->rnext = t;
-	else
-		K.runq = t;
-	K.runq_tail = t;
+	runq_push(t);
 }
 
 static void runq_remove(struct kthread *t)
 {
-	struct kthread **pp = &K.runq, *prev = NULL;
+	unsigned p = t->rq_prio;
+	struct kthread **pp = &K.runq[p], *prev = NULL;
 
 	while (*pp && *pp != t) {
 		prev = *pp;
@@ -158,8 +168,10 @@ static void runq_remove(struct kthread *t)
 	if (!*pp)
 		return;
 	*pp = t->rnext;
-	if (K.runq_tail == t)
-		K.runq_tail = prev;
+	if (K.runq_tail[p] == t)
+		K.runq_tail[p] = prev;
+	if (!K.runq[p])
+		K.runq_bits[p / 64] &= ~(1ull << (p % 64));
 	t->rnext = NULL;
 }
 
@@ -168,6 +180,16 @@ void k_block(struct kthread *t)
 	if (t->runnable && t != K.current)
 		runq_remove(t);
 	t->runnable = false;
+}
+
+/* A space's new scheduling: its waiting threads move to their new queue. */
+void k_sched_requeue(struct kspace *s)
+{
+	for (struct kthread *t = s->threads; t; t = t->snext)
+		if (t->runnable && t != K.current) {
+			runq_remove(t);
+			runq_push(t);
+		}
 }
 
 void k_thread_die(struct kthread *t)
@@ -287,30 +309,75 @@ void k_space_end(struct kspace *s, uint32_t wstatus)
 	k_free(s, sizeof(*s));
 }
 
+/* A time slice: 10 ms, for OTHER longer with a lower nice (20 ms at -20) and shorter with a higher (1 ms at 19). */
+static uint64_t slice(const struct kspace *s)
+{
+	uint64_t tb = K.timebase;
+
+	if (s->sched_policy != EXO_SCHED_OTHER)
+		return tb / 100;
+	return tb / 100 * (uint64_t)(20 - s->sched_nice) / 20 + tb / 1000;
+}
+
+/* The highest set bit of x (not 0), without libgcc's __clzdi2 (no Zbb here). */
+static int top_bit(uint64_t x)
+{
+	int n = 0;
+
+	for (int shift = 32; shift > 0; shift >>= 1)
+		if (x >> shift) {
+			n += shift;
+			x >>= shift;
+		}
+	return n;
+}
+
+static int highest_waiting(void)
+{
+	if (K.runq_bits[1])
+		return 64 + top_bit(K.runq_bits[1]);
+	if (K.runq_bits[0] <= 1)
+		return K.runq_bits[0] ? 0 : -1; /* the usual case: time sharing only */
+	return top_bit(K.runq_bits[0]);
+}
+
+/*
+ * The next thread: the oldest of the highest priority. The current one goes
+ * on while nothing of a higher priority waits and, unless it is FIFO, its
+ * slice lasts; a slice's end puts it behind the others of its priority.
+ */
 struct kthread *k_pick(void)
 {
 	struct kthread *c = K.current, *t;
+	int hp = highest_waiting();
+	bool yielding = K.yielding;
 
-	if (c && c->runnable && k_ticks() < K.slice_end)
-		return c;
-	if (c && c->runnable && K.runq) {
-		c->rnext = NULL; /* to the back of the queue */
-		if (K.runq_tail)
-			K.runq_tail->rnext = c;
-		else
-			K.runq = c;
-		K.runq_tail = c;
-	} else if (c && c->runnable) {
-		K.slice_end = k_ticks() + K.timebase / 100;
-		return c;
+	K.yielding = false;
+	if (c && c->runnable) {
+		int cp = (int)k_prio(c->space);
+		bool fifo = c->space->sched_policy == EXO_SCHED_FIFO;
+
+		if (hp < cp || (hp == cp && !yielding && (fifo || k_ticks() < K.slice_end))) {
+			if (k_ticks() >= K.slice_end) /* it goes on: a new slice, or the timer fires at once */
+				K.slice_end = k_ticks() + slice(c->space);
+			return c;
+		}
+		if (hp < 0) {
+			K.slice_end = k_ticks() + slice(c->space);
+			return c;
+		}
+		runq_push(c); /* behind its priority's others */
+		hp = highest_waiting();
 	}
-	t = K.runq;
-	if (!t)
+	if (hp < 0)
 		return NULL;
-	K.runq = t->rnext;
-	if (!K.runq)
-		K.runq_tail = NULL;
+	t = K.runq[hp];
+	K.runq[hp] = t->rnext;
+	if (!K.runq[hp]) {
+		K.runq_tail[hp] = NULL;
+		K.runq_bits[hp / 64] &= ~(1ull << (hp % 64));
+	}
 	t->rnext = NULL;
-	K.slice_end = k_ticks() + K.timebase / 100; /* 10 ms */
+	K.slice_end = k_ticks() + slice(t->space);
 	return t;
 }
