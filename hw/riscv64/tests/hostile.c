@@ -19,6 +19,78 @@
 #define KERNEL_VA 0x80200000ull
 #define UNMAPPED 0x3000000000ull
 
+/* A small generator, seeded for repeatable runs. */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* Where random pointers into this space point: the kernel may write there, nowhere else of ours. */
+static _Alignas(4096) uint8_t scratch[3 * 4096];
+
+/* A word a hostile caller might pass: small numbers, ids, kernel and user addresses, noise. */
+static uint64_t hostile_word(void)
+{
+	static const uint64_t pick[] = { 0, 1, 2, 7, 64, 4095, 4096, 0x80200000ull, 0x10000000ull,
+		RV_VM_BASE, RV_SIGMA0_BASE, RV_USER_END, 0xffffffffffffffffull, 0x8000000000000000ull };
+
+	switch (rnd() % 4) {
+	case 0: return pick[rnd() % (sizeof(pick) / sizeof(pick[0]))];
+	case 1: return rnd() & 0xfff;
+	case 2: return (uint64_t)(uintptr_t)scratch + rnd() % sizeof(scratch);
+	default: return rnd();
+	}
+}
+
+/*
+ * Random calls with hostile arguments. Left out: the calls that end or
+ * replace this space or thread, wait for ever or make threads, signal
+ * (SIGKILL would end the test), and map devices or interrupts; every
+ * timeout is short.
+ */
+static unsigned random_calls(unsigned n)
+{
+	unsigned odd = 0;
+
+	memset(scratch, 0, sizeof(scratch)); /* its pages are there before the kernel looks */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned nr = (unsigned)(rnd() % (RV_SYS_COUNT + 4));
+		uint64_t a[6];
+
+		for (unsigned j = 0; j < 6; j++)
+			a[j] = hostile_word();
+		switch (nr) {
+		case RV_SYS_THREAD_EXIT: case RV_SYS_SPACE_EXIT: case RV_SYS_SPACE_EXEC: case RV_SYS_THREAD_CREATE:
+		case RV_SYS_SPACE_FORK: case RV_SYS_SIG_POST: case RV_SYS_SIG_RAISE: case RV_SYS_SIG_ACTION:
+		case RV_SYS_SIG_SUSPEND: case RV_SYS_SIG_RETURN: case RV_SYS_SIG_UPCALL: case RV_SYS_SIG_MASK:
+		case RV_SYS_DEV_MAP: case RV_SYS_IRQ_ATTACH: case RV_SYS_MODULE_MAP: case RV_SYS_SPACE_SPAWN:
+		case RV_SYS_UNMAP: case RV_SYS_REGISTER: case RV_SYS_DEBUG_WRITE: /* noise on the console */
+			continue;
+		case RV_SYS_SEND: case RV_SYS_RECV: case RV_SYS_REPLY_WAIT:
+			a[2] = rnd() % 2000000; /* at most 2 ms */
+			break;
+		case RV_SYS_SIG_TAKE:
+			a[1] = rnd() % 2000000;
+			break;
+		case RV_SYS_CALL:
+			a[2] = rnd() % 2000000;
+			a[3] = rnd() % 2000000;
+			break;
+		case RV_SYS_LOOKUP:
+			a[2] = rnd() % 2000000;
+			break;
+		}
+		if (RV_SYS_N(nr, a[0], a[1], a[2], a[3], a[4], a[5]).err >= EXO_ERR_COUNT)
+			odd++; /* an error the ABI does not have */
+	}
+	return odd;
+}
+
 static const uint64_t bad_ptrs[] = { 0, 8, KERNEL_VA, 0x10000000ull, UNMAPPED, 0xffffffffffff0000ull,
 	RV_USER_END - 8, 0x8000000000000000ull };
 
@@ -175,6 +247,7 @@ int main(void)
 	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
 	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");
 
+	T_EQ(random_calls(20000), 0, "20000 random calls with hostile arguments: every answer an error the ABI has");
 	T_EQ(t_call(echo, ECHO_WHO, 0, 0, &m), EXO_OK, "the echo server answers after all that");
 	T_EQ(m.mr[0], exo_myself(), "... and saw this thread");
 	return tap_done();
