@@ -39,7 +39,6 @@ enum rv_sys {
 	RV_SYS_SPACE_SCHED,     /* a0 space, a1 policy, a2 priority, a3 nice -> a1 applied */
 	RV_SYS_YIELD,
 	RV_SYS_DEBUG_WRITE,     /* a0 bytes, a1 length: the kernel console (before a console server) */
-	RV_SYS_BENCH,           /* a0 what: kernel-side counters for bench/ (RV_BENCH_*) */
 	RV_SYS_REALTIME,        /* -> a1 the wall clock's offset from the monotonic clock, ns */
 	RV_SYS_SPACE_FORK,      /* -> a1 the child's space (the child: EXO_OK, a1 0); the child is held */
 	RV_SYS_SPACE_RESUME,    /* a0 child, a1 go (0: the child ends) */
@@ -61,8 +60,6 @@ enum rv_sys {
 	RV_SYS_COUNT
 };
 
-/* RV_SYS_BENCH: a1 = instret, a2 = cycles at the kernel's entry to this call. */
-#define RV_BENCH_COUNTERS 0
 
 /*
  * An interrupt a driver attached (RV_SYS_IRQ_ATTACH): a kernel notice, from

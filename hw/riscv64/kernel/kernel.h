@@ -186,7 +186,6 @@ struct kernel {
 	uint64_t slice_end;      /* ticks: the current thread's time slice ends */
 	bool yielding;           /* the current thread gave up the hart (exo_yield) */
 	uint64_t entered;        /* ticks: the kernel was entered (CPU time) */
-	uint64_t bench_instret, bench_cycles;
 	/* physical memory */
 	uint64_t ram_base, ram_size;
 	uint64_t sigma0_pa, sigma0_size; /* the frames sigma0 owns */

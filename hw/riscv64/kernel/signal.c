@@ -34,7 +34,6 @@ struct sigframe {
 
 enum { RESUME_NONE, RESUME_RECEIVE, RESUME_AGAIN };
 
-#define SIGF_CORE 1
 static bool default_ignores(int sig)
 {
 	return sig == EXO_SIGCHLD || sig == EXO_SIGURG || sig == EXO_SIGWINCH || sig == EXO_SIGCONT;

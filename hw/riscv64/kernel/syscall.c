@@ -342,15 +342,6 @@ void k_syscall(struct kthread *t)
 		}
 		break;
 	}
-	case RV_SYS_BENCH:
-		if (a[0] != RV_BENCH_COUNTERS) {
-			err = EXO_EINVAL;
-			break;
-		}
-		a[1] = K.bench_instret;
-		a[2] = K.bench_cycles;
-		err = EXO_OK;
-		break;
 	case RV_SYS_SIG_POST: {
 		exo_siginfo_t si;
 		struct kspace *s = k_space_find((exo_space_t)a[0]);

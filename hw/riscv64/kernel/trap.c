@@ -141,7 +141,6 @@ struct frame *k_trap(struct frame *f)
 	struct kthread *t = (struct kthread *)f;
 	uint64_t cause = csr_scause(), tval = csr_stval(), now;
 
-	__asm__ volatile("rdinstret %0; rdcycle %1" : "=r"(K.bench_instret), "=r"(K.bench_cycles));
 	now = k_ticks();
 	t->user_ticks += now - K.entered;
 	if (cause & CAUSE_INTERRUPT) {
