@@ -30,8 +30,12 @@ static uint64_t rnd(void)
 	return rnd_state;
 }
 
-/* Where random pointers into this space point: the kernel may write there, nowhere else of ours. */
-static _Alignas(4096) uint8_t scratch[3 * 4096];
+/*
+ * Where random pointers into this space point: the kernel may write there,
+ * nowhere else of ours. They point into its first half, so a struct the
+ * kernel writes at one (an exo_msg_t, a kinfo) stays inside it.
+ */
+static _Alignas(4096) uint8_t scratch[4 * 4096];
 
 /* A word a hostile caller might pass: small numbers, ids, kernel and user addresses, noise. */
 static uint64_t hostile_word(void)
@@ -42,7 +46,7 @@ static uint64_t hostile_word(void)
 	switch (rnd() % 4) {
 	case 0: return pick[rnd() % (sizeof(pick) / sizeof(pick[0]))];
 	case 1: return rnd() & 0xfff;
-	case 2: return (uint64_t)(uintptr_t)scratch + rnd() % sizeof(scratch);
+	case 2: return (uint64_t)(uintptr_t)scratch + rnd() % (sizeof(scratch) / 2);
 	default: return rnd();
 	}
 }
