@@ -155,7 +155,6 @@ static exo_err deliver(struct ipc *ipc, struct ipc_thread *from, struct ipc_thre
 			return EXO_EINVAL;
 		}
 	}
-	r->ipc_count++;
 	finish(r, EXO_OK, s->ipc.tid);
 	return EXO_OK;
 }

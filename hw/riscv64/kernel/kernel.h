@@ -83,7 +83,6 @@ struct kthread {
 	unsigned fault_access;
 	char lookup[EXO_NAME_MAX + 1];
 	uint64_t lookup_deadline;
-	uint64_t ipc_count;
 	uint64_t user_ticks, sys_ticks;
 	struct knote *notes;     /* kernel notices waiting for an open receive */
 	struct kthread *rnext;   /* the run queue */
@@ -182,7 +181,6 @@ struct kernel {
 	exo_tid_t watchers[16];
 	unsigned nwatchers;
 	uint64_t kernel_bytes;
-	uint64_t faults;
 	uint64_t slice_end;      /* ticks: the current thread's time slice ends */
 	bool yielding;           /* the current thread gave up the hart (exo_yield) */
 	uint64_t entered;        /* ticks: the kernel was entered (CPU time) */

@@ -157,7 +157,6 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access)
 	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
 	struct kthread *p = k_thread_get(pager);
 
-	K.faults++;
 	if (s->sigma0 && addr >= RV_SIGMA0_BASE && addr - RV_SIGMA0_BASE < K.sigma0_size) {
 		uint64_t va = addr & ~4095ull;
 

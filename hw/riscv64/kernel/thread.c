@@ -282,8 +282,7 @@ void k_space_end(struct kspace *s, uint32_t wstatus)
 		k_page_free(p->pa);
 		k_free(p, sizeof(*p));
 	}
-	if (K.current == NULL || K.current->space != s)
-		k_vm_switch(NULL); /* its table goes now; the next thread switches again */
+	k_vm_switch(NULL); /* its table goes now; the next thread switches again */
 	k_pt_free(s->pt);
 	s->pt = NULL;
 	if (s->prev)

@@ -177,62 +177,31 @@ exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva)
 	return t->msgc;
 }
 
-bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n)
+/*
+ * The kernel address of va, and how much of [va, va + *chunk) is there in
+ * one piece: in s's user memory with `need` (a page at most), or, with no
+ * space, the kernel's own memory (all of it).
+ */
+static void *at(struct kspace *s, uint64_t va, unsigned need, size_t *chunk)
 {
-	uint8_t *d = dst;
+	size_t in_page = 4096 - (va & 4095);
 
-	if (uva + n < uva)
-		return false;
-	while (n > 0) {
-		size_t chunk = 4096 - (uva & 4095);
-		void *p = uaddr(s, uva, PTE_R);
-
-		if (chunk > n)
-			chunk = n;
-		if (!p)
-			return false;
-		memcpy(d, p, chunk);
-		d += chunk;
-		uva += chunk;
-		n -= chunk;
-	}
-	return true;
+	if (!s)
+		return (void *)(uintptr_t)va;
+	if (in_page < *chunk)
+		*chunk = in_page;
+	return uaddr(s, va, need);
 }
 
-bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n)
-{
-	const uint8_t *q = src;
-
-	if (uva + n < uva)
-		return false;
-	while (n > 0) {
-		size_t chunk = 4096 - (uva & 4095);
-		void *p = uaddr(s, uva, PTE_W);
-
-		if (chunk > n)
-			chunk = n;
-		if (!p)
-			return false;
-		memcpy(p, q, chunk);
-		q += chunk;
-		uva += chunk;
-		n -= chunk;
-	}
-	return true;
-}
-
-bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n)
+/* n bytes from sva to dva, page by page; a space NULL means the kernel's side. */
+static bool copy(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n)
 {
 	if (dva + n < dva || sva + n < sva)
 		return false;
 	while (n > 0) {
-		size_t chunk = 4096 - (dva & 4095), c2 = 4096 - (sva & 4095);
-		void *d = uaddr(ds, dva, PTE_W), *s = uaddr(ss, sva, PTE_R);
+		size_t chunk = n;
+		void *d = at(ds, dva, PTE_W, &chunk), *s = at(ss, sva, PTE_R, &chunk);
 
-		if (c2 < chunk)
-			chunk = c2;
-		if (chunk > n)
-			chunk = n;
 		if (!d || !s)
 			return false;
 		memmove(d, s, chunk);
@@ -241,4 +210,19 @@ bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sv
 		n -= chunk;
 	}
 	return true;
+}
+
+bool k_copy_in(struct kspace *s, void *dst, uint64_t uva, size_t n)
+{
+	return copy(NULL, (uint64_t)(uintptr_t)dst, s, uva, n);
+}
+
+bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n)
+{
+	return copy(s, uva, NULL, (uint64_t)(uintptr_t)src, n);
+}
+
+bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n)
+{
+	return copy(ds, dva, ss, sva, n);
 }

@@ -73,7 +73,7 @@ _Noreturn void exo_thread_exit(void)
 	/* The block of a thread made here sits right after its struct. */
 	__asm__ volatile("mv %0, tp" : "=r"(tp));
 	for (struct rv_thread *i = threads; i; i = i->next)
-		if ((uint64_t)(uintptr_t)(i + 1) == ((tp + 0) & ~15ull) || (uint64_t)(uintptr_t)(i + 1) == tp)
+		if ((uint64_t)(uintptr_t)(i + 1) == tp)
 			t = i;
 	if (t)
 		t->ended = 1;

@@ -251,6 +251,28 @@ int main(void)
 	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
 	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");
 
+	{
+		/* A space the boot list did not start is refused the privileged calls (unprivileged.c). */
+		char *argv[] = { "unprivileged", NULL };
+		exo_space_t s = EXO_NILSPACE;
+		exo_msg_t n;
+		exo_tid_t from;
+		uint64_t status = EXO_W_UNKNOWN;
+
+		T_EQ(exo_space_watch(), EXO_OK, "watch spaces end");
+		T_EQ(exo_space_spawn(argv, &s), EXO_OK, "spawn a space the boot list did not start");
+		for (int i = 0; i < 20; i++) {
+			memset(&n, 0, sizeof(n));
+			if (exo_wait(&n, exo_timeout_ms(5000), &from) != EXO_OK)
+				break;
+			if (exo_is_kernel_notice(from, &n) && exo_tag_label(n.tag) == EXO_LABEL_SPACE_EXIT && n.mr[0] == s) {
+				status = n.mr[1];
+				break;
+			}
+		}
+		T_EQ(status, EXO_W_EXITED(0), "... it is refused devices, modules, interrupts, signals to others, "
+					       "the pager, sigma0's view and the scheduler's call: EXO_EPERM each");
+	}
 	T_EQ(random_calls(20000), 0, "20000 random calls with hostile arguments: every answer an error the ABI has");
 	T_EQ(t_call(echo, ECHO_WHO, 0, 0, &m), EXO_OK, "the echo server answers after all that");
 	T_EQ(m.mr[0], exo_myself(), "... and saw this thread");
