@@ -241,14 +241,16 @@ static bool wait_matches(const struct proc *w, const struct proc *c, int64_t sel
 }
 
 /*
- * Look for something to report: 1 (out[] filled, *reap the zombie to free
- * once the answer is delivered), 0 (nothing yet), or -XE_ECHILD.
+ * Look for something to report: 1 (out[] filled, *hit the child it is about),
+ * 0 (nothing yet), or -XE_ECHILD. Nothing is consumed here: the caller does
+ * that with wait_consume once the answer is delivered, so a waiter that a
+ * signal interrupted in between loses neither a zombie nor a stop report.
  */
-static int wait_find(struct proc *w, int64_t sel, unsigned opt, uint64_t out[4], struct proc **reap)
+static int wait_find(struct proc *w, int64_t sel, unsigned opt, uint64_t out[4], struct proc **hit)
 {
 	bool any = false;
 
-	*reap = NULL;
+	*hit = NULL;
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *c = &S.procs[i];
 
@@ -260,7 +262,7 @@ static int wait_find(struct proc *w, int64_t sel, unsigned opt, uint64_t out[4],
 			out[1] = c->wstatus;
 			out[2] = c->utime;
 			out[3] = c->stime;
-			*reap = c;
+			*hit = c;
 			return 1;
 		}
 		if (c->report && (((opt & PW_UNTRACED) && c->report != EXO_W_CONTINUED) ||
@@ -268,30 +270,35 @@ static int wait_find(struct proc *w, int64_t sel, unsigned opt, uint64_t out[4],
 			out[0] = (uint64_t)c->pid;
 			out[1] = c->report;
 			out[2] = out[3] = 0;
-			c->report = 0;
+			*hit = c;
 			return 1;
 		}
 	}
 	return any ? 0 : -XE_ECHILD;
 }
 
-static void reap(struct proc *w, struct proc *z)
+/* w was told about c: a zombie is freed, a stop or continue report is spent. */
+static void wait_consume(struct proc *w, struct proc *c)
 {
-	w->cutime += z->utime + z->cutime;
-	w->cstime += z->stime + z->cstime;
-	proc_free(z);
+	if (c->state != 'Z') {
+		c->report = 0;
+		return;
+	}
+	w->cutime += c->utime + c->cutime;
+	w->cstime += c->stime + c->cstime;
+	proc_free(c);
 }
 
 /* A held-back WAIT of w may be answerable now. */
 static void wait_wake(struct proc *w)
 {
 	uint64_t out[4];
-	struct proc *z;
+	struct proc *c;
 	int r;
 
 	if (!w || w->waiter == EXO_NILTHREAD)
 		return;
-	r = wait_find(w, w->wait_sel, w->wait_opt, out, &z);
+	r = wait_find(w, w->wait_sel, w->wait_opt, out, &c);
 	if (r == 0)
 		return;
 	memset(&reply_msg, 0, sizeof(reply_msg));
@@ -301,9 +308,9 @@ static void wait_wake(struct proc *w)
 	} else {
 		reply_msg.tag = exo_tag((uint32_t)-r, 0, 0);
 	}
-	/* Free the zombie only if the waiter took the answer (it may have been interrupted). */
-	if (exo_reply(w->waiter, &reply_msg) == EXO_OK && z)
-		reap(w, z);
+	/* Consume only what the waiter took (a signal may have interrupted it). */
+	if (exo_reply(w->waiter, &reply_msg) == EXO_OK && c)
+		wait_consume(w, c);
 	w->waiter = EXO_NILTHREAD;
 }
 
@@ -358,7 +365,7 @@ static void space_exit(exo_space_t space, uint32_t wstatus, uint64_t utime, uint
 	       : (p->wstatus & 0x80) ? EXO_CLD_DUMPED : EXO_CLD_KILLED;
 	post(parent, EXO_SIGCHLD, code, p->pid, p->ruid, p->wstatus);
 	if (parent->chld & PCHLD_NOCLDWAIT) {
-		reap(parent, p);
+		wait_consume(parent, p);
 		if (parent->waiter != EXO_NILTHREAD)
 			wait_wake(parent); /* perhaps ECHILD now */
 		return;
@@ -505,19 +512,21 @@ static int op_wait(struct req *r, uint64_t *o)
 	f = wait_find(r->p, sel, opt, o, &z);
 	if (f < 0)
 		return f;
-	if (f > 0) {
-		if (z)
-			reap(r->p, z);
-		return 4;
-	}
-	if (opt & PW_NOHANG) {
+	if (f == 0 && (opt & PW_NOHANG)) {
 		o[0] = o[1] = o[2] = o[3] = 0;
 		return 4;
 	}
+	/*
+	 * Held back, or answered at once through wait_wake: either way the
+	 * answer goes by exo_reply, whose result says whether the caller took
+	 * it, and only then is the zombie or report consumed.
+	 */
 	r->p->waiter = r->from;
 	r->p->wait_sel = sel;
 	r->p->wait_opt = opt;
 	r->deferred = true;
+	if (f > 0)
+		wait_wake(r->p);
 	return 0;
 }
 
@@ -797,7 +806,7 @@ static void dispatch(struct req *r)
 			/* Zombies it has now are not waited for either. */
 			for (int i = 0; i < PROC_MAX; i++)
 				if (S.procs[i].used && S.procs[i].ppid == p->pid && S.procs[i].state == 'Z')
-					reap(p, &S.procs[i]);
+					wait_consume(p, &S.procs[i]);
 		}
 		break;
 	case PROC_RLIMIT:
