@@ -211,6 +211,28 @@ void ipc_send(struct ipc *k, struct ipc_thread *t, exo_tid_t to, exo_timeout_t s
 	start_send(k, t, to, snd, now);
 }
 
+bool ipc_handoff(struct ipc *k, struct ipc_thread *t, struct ipc_thread *r, exo_tid_t rcv_from)
+{
+	struct ipc_thread *p = NULL;
+
+	if (t->state != IPC_RUNNING || !accepts(r, t))
+		return false;
+	if (rcv_from == EXO_ANYTHREAD) {
+		if (t->sendq.head)
+			return false; /* a sender waits: the receive would not block */
+	} else {
+		p = rcv_from == r->tid ? r : find(k, rcv_from);
+		if (!p || (p->state == IPC_SENDING && p->partner == t->tid))
+			return false;
+	}
+	unblock(k, r);
+	k->delivered++;
+	t->then_receive = false;
+	t->msg = NULL;
+	block(k, t, IPC_RECEIVING, rcv_from, p ? &p->waiters : NULL, EXO_TIMEOUT_NEVER, 0);
+	return true;
+}
+
 void ipc_call(struct ipc *k, struct ipc_thread *t, exo_tid_t to, exo_timeout_t snd,
 	      exo_timeout_t rcv, uint64_t now)
 {

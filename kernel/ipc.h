@@ -115,6 +115,18 @@ void ipc_call(struct ipc *k, struct ipc_thread *t, exo_tid_t to, exo_timeout_t s
  */
 exo_err ipc_reply(struct ipc *k, struct ipc_thread *t, exo_tid_t to);
 
+/*
+ * A kernel's fast path, which moves a message of untyped words itself: t
+ * (running) sends to r, which accepts it now, and then t receives from
+ * rcv_from with no deadline, a receive that must block. On true r is
+ * RUNNING (the backend gives it the message and runs it; no deliver() or
+ * complete() is called) and t RECEIVING, exactly as ipc_call or ipc_reply
+ * plus ipc_receive would have left them. On false nothing changed: r does
+ * not accept t, or a sender already waits for t's receive, and the backend
+ * takes its general path.
+ */
+bool ipc_handoff(struct ipc *k, struct ipc_thread *t, struct ipc_thread *r, exo_tid_t rcv_from);
+
 /* Receive from `from` (EXO_ANYTHREAD: from anyone). */
 void ipc_receive(struct ipc *k, struct ipc_thread *t, exo_tid_t from, exo_timeout_t rcv,
 		 uint64_t now);

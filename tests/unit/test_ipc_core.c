@@ -1198,6 +1198,76 @@ static void state_names_are_distinct(void **state)
 	assert_non_null(ipc_state_name((enum ipc_state)42));
 }
 
+/* ---- the fast path's handoff (ipc_handoff) ---- */
+
+static void handoff_call_leaves_caller_in_receive_from_server(void **state)
+{
+	struct fx *f = *state;
+	void *m;
+
+	do_recv(f, B, ANY, 100, 0); /* a server with a deadline: it comes off the timeout list */
+	assert_true(ipc_handoff(&f->k, &f->th[A], &f->th[B], tid_of(B)));
+	expect_nothing(f); /* the backend moves the message: no deliver, no complete */
+	assert_running(f, B);
+	assert_receiving(f, A, tid_of(B));
+	assert_queue(f, &f->th[B].waiters, 1, A);
+	assert_true(ipc_next_deadline(&f->k) == IPC_NEVER);
+	assert_int_equal(f->k.delivered, 1);
+	/* The server's answer then reaches it as after any call. */
+	m = new_msg(f, B);
+	assert_int_equal(ipc_reply(&f->k, &f->th[B], tid_of(A)), EXO_OK);
+	expect_deliver(f, B, A, m);
+	assert_running(f, A);
+	assert_queue(f, &f->th[B].waiters, 0);
+}
+
+static void handoff_reply_wait_leaves_server_in_open_receive(void **state)
+{
+	struct fx *f = *state;
+	void *m;
+
+	m = do_call(f, A, tid_of(B), NEVER, NEVER, 0); /* A waits for B, B not receiving yet */
+	do_recv(f, B, ANY, NEVER, 0);
+	expect_deliver(f, A, B, m);
+	assert_receiving(f, A, tid_of(B));
+	assert_true(ipc_handoff(&f->k, &f->th[B], &f->th[A], ANY));
+	expect_nothing(f);
+	assert_running(f, A);
+	assert_receiving(f, B, ANY);
+	assert_queue(f, &f->th[B].waiters, 0);
+	assert_int_equal(f->k.delivered, 2);
+}
+
+static void handoff_refuses_what_the_slow_path_must_do(void **state)
+{
+	struct fx *f = *state;
+	void *m;
+
+	/* The partner is not receiving. */
+	assert_false(ipc_handoff(&f->k, &f->th[A], &f->th[B], tid_of(B)));
+	/* The partner receives from someone else. */
+	do_recv(f, B, tid_of(C), NEVER, 0);
+	assert_false(ipc_handoff(&f->k, &f->th[A], &f->th[B], tid_of(B)));
+	assert_receiving(f, B, tid_of(C));
+	/* A sender already waits for the open receive that would follow. */
+	do_recv(f, D, ANY, NEVER, 0);
+	m = do_send(f, E, tid_of(A), NEVER, 0);
+	assert_sending(f, E, A);
+	assert_false(ipc_handoff(&f->k, &f->th[A], &f->th[D], ANY));
+	assert_receiving(f, D, ANY);
+	assert_running(f, A);
+	expect_nothing(f);
+	assert_int_equal(f->k.delivered, 0);
+	/* Leave nothing blocked for the teardown's checks. */
+	do_recv(f, A, ANY, NEVER, 0);
+	expect_deliver(f, E, A, m);
+	expect_complete(f, E, EXO_OK, NULL);
+	assert_true(ipc_cancel(&f->k, &f->th[B]));
+	expect_complete(f, B, EXO_ECANCELED, NULL);
+	assert_true(ipc_cancel(&f->k, &f->th[D]));
+	expect_complete(f, D, EXO_ECANCELED, NULL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1241,6 +1311,9 @@ int main(void)
 		T(exit_twice_is_harmless),
 		T(delivered_counts_successful_deliveries_only),
 		T(state_names_are_distinct),
+		T(handoff_call_leaves_caller_in_receive_from_server),
+		T(handoff_reply_wait_leaves_server_in_open_receive),
+		T(handoff_refuses_what_the_slow_path_must_do),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,1 +1,1 @@
-exec bench_ipc echo_server
+exec bench_ipc bench_ipc_server

@@ -6,8 +6,9 @@
  *
  * The client reads the hart's instret and cycle counters (scounteren lets
  * user mode) around each exo_call of 8 words, in a message it keeps, to the
- * echo server (tests/integration/echo.c, a space of its own, spawned here); the figures are medians of 501 round trips after
- * 100 to warm up. They count everything the hart ran for the round trip:
+ * sim benchmark's server (bench/ipc_server.c, a space of its own, spawned
+ * here, answering with the same words); the figures are medians of 501
+ * round trips after 100 to warm up. They count everything the hart ran for the round trip:
  * both libexo stubs, two kernel entries, the server's loop. QEMU counts
  * instructions exactly only with -icount (./exo bench runs it so); its
  * cycle counter then equals instret (QEMU models no pipeline).
@@ -18,7 +19,6 @@
 
 #include <exo/exo.h>
 
-#include "../../../tests/integration/support.h"
 
 #define ROUNDS 501
 
@@ -32,12 +32,12 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	static uint64_t ins[ROUNDS], cyc[ROUNDS];
-	char *sargv[] = { argc > 1 ? argv[1] : "echo_server", "bench", NULL };
+	char *sargv[] = { argc > 1 ? argv[1] : "bench_ipc_server", NULL };
 	exo_tid_t srv;
 	exo_space_t s;
 
-	if (exo_space_spawn(sargv, &s) != EXO_OK || exo_lookup("bench", &srv, exo_timeout_ms(10000)) != EXO_OK) {
-		printf("bench: no echo server\n");
+	if (exo_space_spawn(sargv, &s) != EXO_OK || exo_lookup("bench-ipc", &srv, exo_timeout_ms(10000)) != EXO_OK) {
+		printf("bench: no server\n");
 		return 1;
 	}
 	static exo_msg_t m; /* one message, as a client keeps: the loop times IPC, not memset */
@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	for (int i = -100; i < ROUNDS; i++) {
 		uint64_t i0, c0, i1, c1;
 
-		m.tag = exo_tag(ECHO_ECHO, 8, 0);
+		m.tag = exo_tag(1, 8, 0);
 		for (unsigned w = 0; w < 8; w++)
 			m.mr[w] = w + 1;
 		__asm__ volatile("rdinstret %0; rdcycle %1" : "=r"(i0), "=r"(c0));
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 			cyc[i] = c1 - c0;
 		}
 	}
-	if (argc > 2) { /* `bench_ipc echo_server detail` in the boot list */
+	if (argc > 2) { /* `bench_ipc bench_ipc_server detail` in the boot list */
 		/* where it goes: a null kernel call, for comparison */
 		static uint64_t nul[ROUNDS];
 

@@ -246,3 +246,59 @@ exo_err k_reply_kept(struct kthread *s, struct kthread *r)
 	memcpy(r->buf_size, bs, sizeof(bs));
 	return err;
 }
+
+/*
+ * The fast path of the two calls a client and a server loop make, exo_call
+ * and exo_reply_wait, in their common case: only untyped words, the partner
+ * already waiting for t, t's own receive with no deadline and nothing queued
+ * for it, no signal to deliver, and nothing of the partner's priority or
+ * higher ready to run. Then the words go from one exo_msg_t to the other,
+ * t blocks and the hart goes to the partner, with the IPC state of
+ * kernel/ipc.c as the slow path leaves it (ipc_handoff). Returns the thread
+ * to run, or NULL: k_syscall does the call (nothing here has changed t's
+ * state in a way the slow path does not set again).
+ */
+struct kthread *k_ipc_fast(struct kthread *t)
+{
+	const uint64_t *a = &t->f.regs[R_A0];
+	uint64_t nr = t->f.regs[R_A7];
+	exo_msg_t *um, *rm;
+	struct kthread *r;
+	exo_tag_t tag;
+	unsigned u;
+
+	if (nr == RV_SYS_CALL) {
+		if (a[3] != EXO_TIMEOUT_NEVER)
+			return NULL;
+	} else if (nr == RV_SYS_REPLY_WAIT) {
+		if (a[2] != EXO_TIMEOUT_NEVER || t->notes)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	um = k_user_msg(t, a[0]);
+	r = k_thread_get((exo_tid_t)a[1]);
+	if (!um || !r || r->wait != KWAIT_IPC || r->faulting || r->sig_stashing ||
+	    (r->sig_pending | r->space->sig_pending))
+		return NULL;
+	tag = um->tag;
+	u = exo_tag_untyped(tag);
+	if (exo_tag_typed(tag) || u > EXO_MR_COUNT || !(rm = k_user_msg(r, r->umsg)))
+		return NULL;
+	if (!k_handoff_fits(r) || k_acceptor_load(t, a[0]) != EXO_OK)
+		return NULL;
+	if (!ipc_handoff(&K.ipc, &t->ipc, &r->ipc, nr == RV_SYS_CALL ? r->ipc.tid : EXO_ANYTHREAD))
+		return NULL;
+	t->op = (uint16_t)nr;
+	t->reply_err = EXO_OK;
+	t->wait = KWAIT_IPC;
+	rm->tag = exo_tag_with_flags(tag, 0);
+	words(rm->mr, um->mr, u);
+	rm->sender_space = t->space->id;
+	r->wait = KWAIT_NONE;
+	r->f.regs[R_A0] = EXO_OK;
+	r->f.regs[R_A1] = t->ipc.tid;
+	r->f.regs[R_A2] = r->op == RV_SYS_REPLY_WAIT ? (uint64_t)r->reply_err : 0;
+	k_handoff(t, r);
+	return r;
+}

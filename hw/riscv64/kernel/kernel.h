@@ -74,7 +74,7 @@ struct kthread {
 	uint32_t buf_size[EXO_BR_COUNT];
 	exo_fpage_t rcv_window;
 	exo_err reply_err;       /* reply-wait: the outcome of its reply */
-	uint64_t msgc_va, msgc_gen; /* k_user_msg's last answer, at k_pt_changes() == msgc_gen */
+	uint64_t msgc_va, msgc_gen; /* k_user_msg's last answer, at k_pt_gen == msgc_gen */
 	exo_msg_t *msgc;
 	uint64_t *msgc_pt;       /* ... in this table (exec makes a new one) */
 	bool faulting;           /* its call is a page fault to its pager */
@@ -251,11 +251,19 @@ bool k_copy_out(struct kspace *s, uint64_t uva, const void *src, size_t n);
 /*
  * The kernel address of t's exo_msg_t at uva when it sits in one writable
  * page, else NULL. The last answer is kept in t until a user entry of any
- * table changes (k_pt_changes), so a server's loop or a client's calls with
- * the same message walk the table once.
+ * table changes (k_pt_gen counts the changes), so a server's loop or a
+ * client's calls with the same message walk the table once; the check of
+ * the kept answer is inline, the walk (k_user_msg_walk) is not.
  */
-uint64_t k_pt_changes(void);
-exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva);
+extern uint64_t k_pt_gen;
+exo_msg_t *k_user_msg_walk(struct kthread *t, uint64_t uva);
+static inline exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva)
+{
+	if (t->msgc && t->msgc_va == uva && t->msgc_gen == k_pt_gen && t->msgc_pt == t->space->pt)
+		return t->msgc;
+	return k_user_msg_walk(t, uva);
+}
+
 /* Copy between two spaces' user memory (string items). */
 bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n);
 
@@ -272,6 +280,8 @@ void k_ready(struct kthread *t);
 void k_sched_requeue(struct kspace *s);
 void k_block(struct kthread *t);
 struct kthread *k_pick(void);
+bool k_handoff_fits(const struct kthread *r);
+void k_handoff(struct kthread *t, struct kthread *r);
 void k_entropy(void *buf, size_t n);
 
 /* ipc.c */
@@ -283,6 +293,7 @@ exo_err k_acceptor_load(struct kthread *t, uint64_t uva);
 void k_notify_words(struct kthread *t, uint32_t label, const uint64_t *w, unsigned n);
 bool k_notes_deliver(struct kthread *t);
 exo_err k_reply_kept(struct kthread *s, struct kthread *r);
+struct kthread *k_ipc_fast(struct kthread *t);
 
 /* mem.c */
 void k_mem_init(void);

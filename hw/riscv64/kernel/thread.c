@@ -341,6 +341,25 @@ static int highest_waiting(void)
 }
 
 /*
+ * The IPC fast path: the current thread blocks and the hart goes straight
+ * to r, whose message it just delivered. That is what k_pick would choose
+ * only when nothing of r's priority or higher waits (k_handoff_fits); then
+ * k_handoff makes the switch as k_pick would, a new slice for r.
+ */
+bool k_handoff_fits(const struct kthread *r)
+{
+	return highest_waiting() < (int)k_prio(r->space) && !r->space->stopped && !r->runnable;
+}
+
+void k_handoff(struct kthread *t, struct kthread *r)
+{
+	t->runnable = false;
+	r->runnable = true;
+	K.current = r;
+	K.slice_end = k_ticks() + slice(r->space);
+}
+
+/*
  * The next thread: the oldest of the highest priority. The current one goes
  * on while nothing of a higher priority waits and, unless it is FIFO, its
  * slice lasts; a slice's end puts it behind the others of its priority.

@@ -152,10 +152,23 @@ struct frame *k_trap(struct frame *f)
 		}
 	} else {
 		switch (cause) {
-		case EXC_ECALL_U:
+		case EXC_ECALL_U: {
+			struct kthread *n;
+
 			t->f.sepc += 4;
+			n = t->f.regs[R_A7] == RV_SYS_CALL || t->f.regs[R_A7] == RV_SYS_REPLY_WAIT ? k_ipc_fast(t) : NULL;
+			if (n) {
+				/* The fast path chose n (k_handoff): schedule()'s tail, no deadline added. */
+				t->sys_ticks += k_ticks() - now;
+				k_vm_switch(n->space);
+				if (armed == 0 || K.slice_end < armed)
+					arm(K.slice_end);
+				K.entered = k_ticks();
+				return &n->f;
+			}
 			k_syscall(t);
 			break;
+		}
 		case EXC_INST_PAGE:
 		case EXC_LOAD_PAGE:
 		case EXC_STORE_PAGE:

@@ -20,7 +20,7 @@
 uint64_t *k_kernel_pt;
 static struct kspace *active;
 /* Any change to a user entry, or a table freed, ends k_user_msg's cached answers. */
-static uint64_t pt_changes;
+uint64_t k_pt_gen;
 
 void k_vm_init(void)
 {
@@ -65,7 +65,7 @@ void k_pt_free(uint64_t *pt)
 {
 	if (pt) {
 		free_level(pt, 2);
-		pt_changes++;
+		k_pt_gen++;
 	}
 }
 
@@ -97,11 +97,6 @@ uint64_t *k_pt_walk(uint64_t *pt, uint64_t va)
 	return e && (*e & PTE_V) ? e : NULL;
 }
 
-uint64_t k_pt_changes(void)
-{
-	return pt_changes;
-}
-
 bool k_pt_map(uint64_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 {
 	uint64_t *e = walk(pt, va, true);
@@ -109,7 +104,7 @@ bool k_pt_map(uint64_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 	if (!e)
 		return false;
 	if (*e & PTE_V)
-		pt_changes++;
+		k_pt_gen++;
 	*e = PA_PTE(pa) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
 	return true;
 }
@@ -120,7 +115,7 @@ void k_pt_unmap(uint64_t *pt, uint64_t va)
 
 	if (e) {
 		*e = 0;
-		pt_changes++;
+		k_pt_gen++;
 	}
 }
 
@@ -131,7 +126,7 @@ bool k_pt_protect(uint64_t *pt, uint64_t va, unsigned flags)
 	if (!e)
 		return false;
 	*e = (*e & ~(uint64_t)(PTE_R | PTE_W | PTE_X)) | flags;
-	pt_changes++;
+	k_pt_gen++;
 	return true;
 }
 
@@ -162,17 +157,15 @@ static void *uaddr(struct kspace *s, uint64_t va, unsigned need)
 	return (void *)(uintptr_t)(PTE_PA(*e) + (va & 4095));
 }
 
-exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva)
+exo_msg_t *k_user_msg_walk(struct kthread *t, uint64_t uva)
 {
 	struct kspace *s = t->space;
 
 	if ((uva & 7) || (uva & 4095) + sizeof(exo_msg_t) > 4096)
 		return NULL;
-	if (t->msgc && t->msgc_va == uva && t->msgc_gen == pt_changes && t->msgc_pt == s->pt)
-		return t->msgc;
 	t->msgc = uaddr(s, uva, PTE_R | PTE_W);
 	t->msgc_va = uva;
-	t->msgc_gen = pt_changes;
+	t->msgc_gen = k_pt_gen;
 	t->msgc_pt = s->pt;
 	return t->msgc;
 }
