@@ -47,11 +47,12 @@ int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in
 uint32_t px_at(uint32_t op, int dirfd1, int dirfd2);
 
 /*
- * Call the scheduler server (exo/sched.h): label, up to 3 words, the reply
- * in *m. Returns the reply's label as a negative Exo errno (0 on success),
- * -XE_EINTR when the call was aborted, -XE_ENOSYS without a scheduler.
+ * The transport of the scheduler's stubs (sched_proto.h, exo_proto_call_fn):
+ * call the scheduler server with request m, the reply in m. Returns the
+ * reply's label as a negative Exo errno (0 on success), -XE_EINTR when the
+ * call was aborted, -XE_ENOSYS without a scheduler.
  */
-int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m);
+int px_sched_call(exo_msg_t *m);
 
 /*
  * A call that a signal interrupted (EXO_ECANCELED): tell the server to drop

@@ -2,8 +2,9 @@
  * libposix/sched.c — scheduling: sched_yield, sched_getparam/setparam,
  * sched_getscheduler/setscheduler, sched_get_priority_min/max,
  * sched_rr_get_interval, getpriority/setpriority, nice, as calls to the
- * scheduler server (exo/sched.h); and px_sched_call, which sleeping (time.c)
- * uses too.
+ * scheduler server through the stubs made from protocols/sched.def
+ * (sched_proto.h); and px_sched_call, their transport, which sleeping
+ * (time.c) uses too.
  *
  * The C library's policy numbers become Exo's XSCHED_* here. A process id
  * names a space through px_sched_who: until the process server exists the
@@ -20,11 +21,15 @@
 #include <exo/sched.h>
 
 #include "px.h"
+#include "sched_proto.h"
 
 static exo_tid_t sched_tid;
 
-int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
+int px_sched_call(exo_msg_t *m)
 {
+	exo_msg_t req = *m; /* sent again as it was if the server restarted */
+	uint32_t label = exo_tag_label(m->tag);
+
 	for (int attempt = 0; attempt < 2; attempt++) {
 		exo_err err;
 		int old;
@@ -32,10 +37,7 @@ int px_sched_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
 		/* Not cached while missing: a scheduler started later is found. */
 		if (sched_tid == EXO_NILTHREAD && exo_lookup(SCHED_NAME, &sched_tid, EXO_TIMEOUT_ZERO) != EXO_OK)
 			return -XE_ENOSYS;
-		memset(m, 0, sizeof(*m));
-		if (n)
-			memcpy(m->mr, in, n * sizeof(uint64_t));
-		m->tag = exo_tag(label, n, 0);
+		*m = req;
 		old = label == SCHED_SLEEP ? -1 : px_intr(PX_INTR_NONE); /* only SLEEP waits */
 		err = exo_call(sched_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
 		if (old >= 0)
@@ -92,15 +94,6 @@ static int from_wire_policy(uint64_t w)
 	return w == XSCHED_FIFO ? SCHED_FIFO : w == XSCHED_RR ? SCHED_RR : SCHED_OTHER;
 }
 
-/* One request about `pid`: who, then up to two more words. 0 or -XE_*. */
-static int ask(uint32_t label, long pid, unsigned extra, uint64_t a, uint64_t b, exo_msg_t *m)
-{
-	uint64_t in[3] = { 0, a, b };
-	int r = px_sched_who(pid, &in[0]);
-
-	return r < 0 ? r : px_sched_call(label, 1 + extra, in, m);
-}
-
 int sched_yield(void)
 {
 	/*
@@ -116,61 +109,74 @@ int sched_yield(void)
 
 int sched_getparam(pid_t pid, struct sched_param *param)
 {
-	exo_msg_t m;
+	struct sched_getparam_in in;
+	struct sched_getparam_out out;
 	int r;
 
 	if (!param)
 		return px_fail(-XE_EINVAL);
-	r = ask(SCHED_GETPARAM, pid, 0, 0, 0, &m);
+	r = px_sched_who(pid, &in.who);
+	if (r == 0)
+		r = sched_call_getparam(px_sched_call, &in, &out);
 	if (r < 0)
 		return px_fail(r);
 	memset(param, 0, sizeof(*param));
-	param->sched_priority = (int)(int64_t)m.mr[0];
+	param->sched_priority = (int)out.priority;
 	return 0;
 }
 
 int sched_setparam(pid_t pid, const struct sched_param *param)
 {
-	exo_msg_t m;
+	struct sched_setparam_in in;
+	struct sched_setparam_out out;
 	int r;
 
 	if (!param)
 		return px_fail(-XE_EINVAL);
-	r = ask(SCHED_SETPARAM, pid, 1, (uint64_t)(int64_t)param->sched_priority, 0, &m);
+	in.priority = param->sched_priority;
+	r = px_sched_who(pid, &in.who);
+	if (r == 0)
+		r = sched_call_setparam(px_sched_call, &in, &out);
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int sched_getscheduler(pid_t pid)
 {
-	exo_msg_t m;
-	int r = ask(SCHED_GETSCHEDULER, pid, 0, 0, 0, &m);
+	struct sched_getscheduler_in in;
+	struct sched_getscheduler_out out;
+	int r = px_sched_who(pid, &in.who);
 
-	return r < 0 ? px_fail(r) : from_wire_policy(m.mr[0]);
+	if (r == 0)
+		r = sched_call_getscheduler(px_sched_call, &in, &out);
+	return r < 0 ? px_fail(r) : from_wire_policy(out.policy);
 }
 
 int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)
 {
-	uint64_t w;
-	exo_msg_t m;
+	struct sched_setscheduler_in in;
+	struct sched_setscheduler_out out;
 	int r;
 
 	if (!param)
 		return px_fail(-XE_EINVAL);
-	r = to_wire_policy(policy, &w);
+	in.priority = param->sched_priority;
+	r = to_wire_policy(policy, &in.policy);
 	if (r == 0)
-		r = ask(SCHED_SETSCHEDULER, pid, 2, w, (uint64_t)(int64_t)param->sched_priority, &m);
-	return r < 0 ? px_fail(r) : from_wire_policy(m.mr[0]);
+		r = px_sched_who(pid, &in.who);
+	if (r == 0)
+		r = sched_call_setscheduler(px_sched_call, &in, &out);
+	return r < 0 ? px_fail(r) : from_wire_policy(out.old);
 }
 
 static int priority_limit(int policy, int max)
 {
-	uint64_t w;
-	exo_msg_t m;
-	int r = to_wire_policy(policy, &w);
+	struct sched_priority_range_in in;
+	struct sched_priority_range_out out;
+	int r = to_wire_policy(policy, &in.policy);
 
 	if (r == 0)
-		r = px_sched_call(SCHED_PRIORITY_RANGE, 1, &w, &m);
-	return r < 0 ? px_fail(r) : (int)(int64_t)m.mr[max ? 1 : 0];
+		r = sched_call_priority_range(px_sched_call, &in, &out);
+	return r < 0 ? px_fail(r) : (int)(max ? out.max : out.min);
 }
 
 int sched_get_priority_min(int policy)
@@ -185,16 +191,19 @@ int sched_get_priority_max(int policy)
 
 int sched_rr_get_interval(pid_t pid, struct timespec *t)
 {
-	exo_msg_t m;
+	struct sched_rr_interval_in in;
+	struct sched_rr_interval_out out;
 	int r;
 
 	if (!t)
 		return px_fail(-XE_EFAULT);
-	r = ask(SCHED_RR_INTERVAL, pid, 0, 0, 0, &m);
+	r = px_sched_who(pid, &in.who);
+	if (r == 0)
+		r = sched_call_rr_interval(px_sched_call, &in, &out);
 	if (r < 0)
 		return px_fail(r);
-	t->tv_sec = (time_t)(m.mr[0] / 1000000000u);
-	t->tv_nsec = (long)(m.mr[0] % 1000000000u);
+	t->tv_sec = (time_t)(out.ns / 1000000000u);
+	t->tv_nsec = (long)(out.ns % 1000000000u);
 	return 0;
 }
 
@@ -209,50 +218,69 @@ static int prio_who(int which, id_t who, long *pid)
 	return 0;
 }
 
+/* The nice value of process pid (0: the caller). 0 or -XE_*. */
+static int get_nice(long pid, int64_t *nice)
+{
+	struct sched_getpriority_in in;
+	struct sched_getpriority_out out;
+	int r = px_sched_who(pid, &in.who);
+
+	if (r == 0)
+		r = sched_call_getpriority(px_sched_call, &in, &out);
+	if (r == 0)
+		*nice = out.nice;
+	return r;
+}
+
+static int set_nice(long pid, int64_t nice)
+{
+	struct sched_setpriority_in in = { .nice = nice };
+	struct sched_setpriority_out out;
+	int r = px_sched_who(pid, &in.who);
+
+	return r < 0 ? r : sched_call_setpriority(px_sched_call, &in, &out);
+}
+
 int getpriority(int which, id_t who)
 {
-	exo_msg_t m;
 	long pid = 0;
+	int64_t nice = 0;
 	int r = prio_who(which, who, &pid);
 
 	if (r == 0)
-		r = ask(SCHED_GETPRIORITY, pid, 0, 0, 0, &m);
+		r = get_nice(pid, &nice);
 	if (r < 0)
 		return px_fail(r);
 	errno = 0; /* -1 is a valid nice value: callers look at errno */
-	return (int)(int64_t)m.mr[0];
+	return (int)nice;
 }
 
 int setpriority(int which, id_t who, int prio)
 {
-	exo_msg_t m;
 	long pid = 0;
 	int r = prio_who(which, who, &pid);
 
 	if (r == 0)
-		r = ask(SCHED_SETPRIORITY, pid, 1, (uint64_t)(int64_t)prio, 0, &m);
+		r = set_nice(pid, prio);
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int nice(int inc)
 {
-	exo_msg_t m;
-	int64_t cur;
-	int r = ask(SCHED_GETPRIORITY, 0, 0, 0, 0, &m);
+	int64_t cur = 0;
+	int r = get_nice(0, &cur);
 
 	if (r < 0)
 		return px_fail(r);
-	cur = (int64_t)m.mr[0];
 	if (inc > 40)
 		inc = 40;
 	if (inc < -40)
 		inc = -40;
-	r = ask(SCHED_SETPRIORITY, 0, 1, (uint64_t)(cur + inc), 0, &m);
-	if (r < 0)
-		return px_fail(r);
-	r = ask(SCHED_GETPRIORITY, 0, 0, 0, 0, &m);
+	r = set_nice(0, cur + inc);
+	if (r == 0)
+		r = get_nice(0, &cur);
 	if (r < 0)
 		return px_fail(r);
 	errno = 0;
-	return (int)(int64_t)m.mr[0];
+	return (int)cur;
 }

@@ -25,6 +25,7 @@
 #include <exo/sched.h>
 
 #include "px.h"
+#include "sched_proto.h"
 
 #define NS 1000000000ull
 #define TICKS 100u /* clock ticks per second of times(), as sysconf(_SC_CLK_TCK) says */
@@ -207,13 +208,15 @@ static int sleep_until_inner(uint64_t deadline)
 {
 	for (;;) {
 		uint64_t now = exo_clock_ns();
+		struct sched_sleep_in in = { .deadline = deadline };
+		struct sched_sleep_out out;
 		exo_msg_t m;
 		exo_err err;
 		int r;
 
 		if (now >= deadline)
 			return 0;
-		r = px_sched_call(SCHED_SLEEP, 1, &deadline, &m);
+		r = sched_call_sleep(px_sched_call, &in, &out);
 		if (r == -XE_EINTR)
 			return r;
 		if (r == 0)

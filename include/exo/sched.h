@@ -16,6 +16,7 @@
 #ifndef EXO_SCHED_H
 #define EXO_SCHED_H
 
+#include <exo/ipc.h>
 #include <exo/msg.h>
 
 #define SCHED_NAME "sched"
@@ -40,55 +41,11 @@
 #define SCHED_DEADLINE_MAX (1ull << 63)
 #define SCHED_FOREVER UINT64_MAX
 
-/* SET* replies: what the machine applied (EXO_SCHED_APPLIED_* of exo/ipc.h). */
-
 /*
- * The operations: X(name, number, in-words, out-words). Signed values
- * (nice) travel as two's complement in a 64-bit word.
+ * The operations, their fields and their replies are declared once, in
+ * protocols/sched.def; tools/protogen.py makes sched_proto.h from it (the
+ * layouts, the server's dispatch, the client stubs, exotrace's names).
+ * SET* replies say what the machine applied (EXO_SCHED_APPLIED_* of exo/ipc.h).
  */
-#define SCHED_OPS(X)                                                                      \
-	/* in: deadline (ns, exo_clock_ns). out: the clock when answered. Deferred. */   \
-	X(SLEEP, 1, 1, 1)                                                                  \
-	/* answered at once; the caller then gives up its CPU to the host */             \
-	X(YIELD, 2, 0, 0)                                                                  \
-	/* in: who. out: priority */                                                     \
-	X(GETPARAM, 3, 1, 1)                                                               \
-	/* in: who, priority. out: applied */                                            \
-	X(SETPARAM, 4, 2, 1)                                                               \
-	/* in: who. out: policy */                                                       \
-	X(GETSCHEDULER, 5, 1, 1)                                                           \
-	/* in: who, policy, priority. out: the former policy, applied */                 \
-	X(SETSCHEDULER, 6, 3, 2)                                                           \
-	/* in: who. out: nice */                                                         \
-	X(GETPRIORITY, 7, 1, 1)                                                            \
-	/* in: who, nice (clamped to NICE_MIN..NICE_MAX). out: applied */                \
-	X(SETPRIORITY, 8, 2, 1)                                                            \
-	/* in: policy. out: lowest priority, highest priority */                         \
-	X(PRIORITY_RANGE, 9, 1, 2)                                                         \
-	/* in: who. out: the round-robin slice in ns (0: not round robin) */             \
-	X(RR_INTERVAL, 10, 1, 1)                                                           \
-	/* out: spaces with state, sleepers waiting, requests served */                  \
-	X(STATUS, 11, 0, 3)
-
-enum sched_op {
-#define SCHED_ENUM(name, num, in, out) SCHED_##name = num,
-	SCHED_OPS(SCHED_ENUM)
-#undef SCHED_ENUM
-	SCHED_OP_COUNT
-};
-
-/* Untyped words each request must carry, from the declaration above. */
-static const unsigned char sched_op_in[SCHED_OP_COUNT] = {
-#define SCHED_IN(name, num, in, out) [SCHED_##name] = in,
-	SCHED_OPS(SCHED_IN)
-#undef SCHED_IN
-};
-
-/* The operation names, for traces and logs. */
-static const char *const sched_op_name[SCHED_OP_COUNT] = {
-#define SCHED_NM(name, num, in, out) [SCHED_##name] = #name,
-	SCHED_OPS(SCHED_NM)
-#undef SCHED_NM
-};
 
 #endif

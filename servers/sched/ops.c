@@ -130,142 +130,142 @@ static int change(struct sreq *r, uint64_t who, uint32_t policy, int32_t priorit
 	return 0;
 }
 
-static int do_yield(struct sreq *r)
+static int do_yield(void *ctx)
 {
-	(void)r;
+	(void)ctx;
 	return 0;
 }
 
-static int do_getparam(struct sreq *r)
+static int do_getparam(void *ctx, const struct sched_getparam_in *in, struct sched_getparam_out *out)
 {
 	struct sspace *e;
-	int res = target(r, r->m->mr[0], false, &e);
+	int res = target(ctx, in->who, false, &e);
 
 	if (res < 0)
 		return res;
-	r->m->mr[0] = (uint64_t)e->priority;
-	return 1;
+	out->priority = e->priority;
+	return 0;
 }
 
-static int do_setparam(struct sreq *r)
+static int do_setparam(void *ctx, const struct sched_setparam_in *in, struct sched_setparam_out *out)
 {
-	uint64_t who = r->m->mr[0];
-	int64_t priority = (int64_t)r->m->mr[1];
-	struct sspace *e = peek(r, who);
+	struct sreq *r = ctx;
+	struct sspace *e = peek(r, in->who);
 	int res;
 
-	if (who > UINT32_MAX)
+	if (in->who > UINT32_MAX)
 		return -XE_ESRCH;
-	if (!priority_valid(e ? e->policy : XSCHED_OTHER, priority))
+	if (!priority_valid(e ? e->policy : XSCHED_OTHER, in->priority))
 		return -XE_EINVAL;
-	res = change(r, who, e ? e->policy : XSCHED_OTHER, (int32_t)priority, e ? e->nice : 0, &e);
+	res = change(r, in->who, e ? e->policy : XSCHED_OTHER, (int32_t)in->priority, e ? e->nice : 0, &e);
 	if (res < 0)
 		return res;
-	r->m->mr[0] = e->applied;
-	return 1;
+	out->applied = e->applied;
+	return 0;
 }
 
-static int do_getscheduler(struct sreq *r)
+static int do_getscheduler(void *ctx, const struct sched_getscheduler_in *in, struct sched_getscheduler_out *out)
 {
 	struct sspace *e;
-	int res = target(r, r->m->mr[0], false, &e);
+	int res = target(ctx, in->who, false, &e);
 
 	if (res < 0)
 		return res;
-	r->m->mr[0] = e->policy;
-	return 1;
+	out->policy = e->policy;
+	return 0;
 }
 
-static int do_setscheduler(struct sreq *r)
+static int do_setscheduler(void *ctx, const struct sched_setscheduler_in *in, struct sched_setscheduler_out *out)
 {
-	uint64_t who = r->m->mr[0], policy = r->m->mr[1];
-	int64_t priority = (int64_t)r->m->mr[2];
-	struct sspace *e = peek(r, who);
+	struct sreq *r = ctx;
+	struct sspace *e = peek(r, in->who);
 	uint32_t old = e ? e->policy : XSCHED_OTHER;
 	int res;
 
-	if (policy >= XSCHED_COUNT || !priority_valid((uint32_t)policy, priority))
+	if (in->policy >= XSCHED_COUNT || !priority_valid((uint32_t)in->policy, in->priority))
 		return -XE_EINVAL;
-	res = change(r, who, (uint32_t)policy, (int32_t)priority, e ? e->nice : 0, &e);
+	res = change(r, in->who, (uint32_t)in->policy, (int32_t)in->priority, e ? e->nice : 0, &e);
 	if (res < 0)
 		return res;
-	r->m->mr[0] = old;
-	r->m->mr[1] = e->applied;
-	return 2;
+	out->old = old;
+	out->applied = e->applied;
+	return 0;
 }
 
-static int do_getpriority(struct sreq *r)
+static int do_getpriority(void *ctx, const struct sched_getpriority_in *in, struct sched_getpriority_out *out)
 {
 	struct sspace *e;
-	int res = target(r, r->m->mr[0], false, &e);
+	int res = target(ctx, in->who, false, &e);
 
 	if (res < 0)
 		return res;
-	r->m->mr[0] = (uint64_t)(int64_t)e->nice;
-	return 1;
+	out->nice = e->nice;
+	return 0;
 }
 
-static int do_setpriority(struct sreq *r)
+static int do_setpriority(void *ctx, const struct sched_setpriority_in *in, struct sched_setpriority_out *out)
 {
-	uint64_t who = r->m->mr[0];
-	int64_t nice = (int64_t)r->m->mr[1];
-	struct sspace *e = peek(r, who);
+	struct sreq *r = ctx;
+	int64_t nice = in->nice;
+	struct sspace *e = peek(r, in->who);
 	int res;
 
 	if (nice < SCHED_NICE_MIN)
 		nice = SCHED_NICE_MIN;
 	if (nice > SCHED_NICE_MAX)
 		nice = SCHED_NICE_MAX;
-	res = change(r, who, e ? e->policy : XSCHED_OTHER, e ? e->priority : 0, (int32_t)nice, &e);
+	res = change(r, in->who, e ? e->policy : XSCHED_OTHER, e ? e->priority : 0, (int32_t)nice, &e);
 	if (res < 0)
 		return res;
-	r->m->mr[0] = e->applied;
-	return 1;
+	out->applied = e->applied;
+	return 0;
 }
 
-static int do_priority_range(struct sreq *r)
+static int do_priority_range(void *ctx, const struct sched_priority_range_in *in,
+			     struct sched_priority_range_out *out)
 {
-	uint64_t policy = r->m->mr[0];
-
-	if (policy >= XSCHED_COUNT)
+	(void)ctx;
+	if (in->policy >= XSCHED_COUNT)
 		return -XE_EINVAL;
-	r->m->mr[0] = policy == XSCHED_OTHER ? 0 : SCHED_RT_MIN;
-	r->m->mr[1] = policy == XSCHED_OTHER ? 0 : SCHED_RT_MAX;
-	return 2;
+	out->min = in->policy == XSCHED_OTHER ? 0 : SCHED_RT_MIN;
+	out->max = in->policy == XSCHED_OTHER ? 0 : SCHED_RT_MAX;
+	return 0;
 }
 
-static int do_rr_interval(struct sreq *r)
+static int do_rr_interval(void *ctx, const struct sched_rr_interval_in *in, struct sched_rr_interval_out *out)
 {
 	struct sspace *e;
-	int res = target(r, r->m->mr[0], false, &e);
+	int res = target(ctx, in->who, false, &e);
 
 	if (res < 0)
 		return res;
-	r->m->mr[0] = e->policy == XSCHED_FIFO ? 0 : SCHED_RR_NS;
-	return 1;
+	out->ns = e->policy == XSCHED_FIFO ? 0 : SCHED_RR_NS;
+	return 0;
 }
 
-static int do_status(struct sreq *r)
+static int do_status(void *ctx, struct sched_status_out *out)
 {
-	r->m->mr[0] = r->s->nspaces;
-	r->m->mr[1] = r->s->nsleepers;
-	r->m->mr[2] = r->s->served;
-	return 3;
+	struct sreq *r = ctx;
+
+	out->spaces = r->s->nspaces;
+	out->sleepers = r->s->nsleepers;
+	out->served = r->s->served;
+	return 0;
 }
 
-/* The dispatch table: bounds and word counts are checked once, in sched_dispatch. */
-static int (*const ops[SCHED_OP_COUNT])(struct sreq *r) = {
-	[SCHED_SLEEP] = do_sleep,
-	[SCHED_YIELD] = do_yield,
-	[SCHED_GETPARAM] = do_getparam,
-	[SCHED_SETPARAM] = do_setparam,
-	[SCHED_GETSCHEDULER] = do_getscheduler,
-	[SCHED_SETSCHEDULER] = do_setscheduler,
-	[SCHED_GETPRIORITY] = do_getpriority,
-	[SCHED_SETPRIORITY] = do_setpriority,
-	[SCHED_PRIORITY_RANGE] = do_priority_range,
-	[SCHED_RR_INTERVAL] = do_rr_interval,
-	[SCHED_STATUS] = do_status,
+/* One handler an operation; shapes are checked once, by sched_serve (protocols/sched.def). */
+static const struct sched_handlers handlers = {
+	.sleep = do_sleep,
+	.yield = do_yield,
+	.getparam = do_getparam,
+	.setparam = do_setparam,
+	.getscheduler = do_getscheduler,
+	.setscheduler = do_setscheduler,
+	.getpriority = do_getpriority,
+	.setpriority = do_setpriority,
+	.priority_range = do_priority_range,
+	.rr_interval = do_rr_interval,
+	.status = do_status,
 };
 
 void sched_dispatch(struct sreq *r)
@@ -279,18 +279,11 @@ void sched_dispatch(struct sreq *r)
 		r->m->tag = exo_tag(0, 0, 0);
 		return;
 	}
-	if (label >= SCHED_OP_COUNT || !ops[label])
-		res = -XE_ENOSYS;
-	else if (exo_tag_untyped(r->m->tag) != sched_op_in[label] || exo_tag_typed(r->m->tag) != 0)
-		res = -XE_EINVAL;
-	else
-		res = ops[label](r);
+	res = sched_serve(&handlers, r, r->m, r->from);
+	r->deferred = res == EXO_PROTO_HELD;
 	if (getenv("EXO_SCHED_TRACE"))
 		fprintf(stderr, "sched: space %u thread %x %s -> %s%d\n", r->space, r->from,
-			label < SCHED_OP_COUNT && ops[label] ? sched_op_name[label] : "?",
-			res < 0 ? "error " : r->deferred ? "deferred " : "words ", res < 0 ? -res : res);
-	if (res < 0)
-		r->m->tag = exo_tag((uint32_t)-res, 0, 0);
-	else if (!r->deferred)
-		r->m->tag = exo_tag(0, (unsigned)res, 0);
+			label < SCHED_OP_COUNT && sched_ops[label].name ? sched_ops[label].name : "?",
+			res < 0 ? "error " : r->deferred ? "held " : "words ",
+			res < 0 ? -res : (int)exo_tag_untyped(r->m->tag));
 }

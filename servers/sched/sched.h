@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include <exo/exo.h>
-#include <exo/sched.h>
+#include "sched_proto.h"
 
 struct sspace {
 	exo_space_t space;
@@ -46,7 +46,7 @@ struct sreq {
 	exo_msg_t *m;
 	exo_tid_t from;
 	exo_space_t space;       /* the caller's */
-	bool deferred;           /* no reply now (SLEEP) */
+	bool deferred;           /* no reply now: the handler held it (SLEEP) */
 };
 
 /* ops.c */
@@ -54,7 +54,7 @@ void sched_dispatch(struct sreq *r);
 void sched_space_exit(struct sched *s, exo_space_t space);
 
 /* sleep.c */
-int do_sleep(struct sreq *r);
+int do_sleep(void *ctx, const struct sched_sleep_in *in, struct sched_sleep_out *out);
 /* A client sent a new request: any sleep it left behind is abandoned. */
 void sleep_forget_client(struct sched *s, exo_tid_t client);
 void sleep_forget_space(struct sched *s, exo_space_t space);

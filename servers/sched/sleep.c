@@ -14,16 +14,17 @@
 
 #include "sched.h"
 
-int do_sleep(struct sreq *r)
+int do_sleep(void *ctx, const struct sched_sleep_in *in, struct sched_sleep_out *out)
 {
-	uint64_t deadline = r->m->mr[0];
+	struct sreq *r = ctx;
+	uint64_t deadline = in->deadline;
 	struct sleeper *w, **q;
 
 	if (deadline >= SCHED_DEADLINE_MAX && deadline != SCHED_FOREVER)
 		return -XE_EINVAL;
 	if (deadline <= exo_clock_ns()) {
-		r->m->mr[0] = exo_clock_ns();
-		return 1;
+		out->now = exo_clock_ns();
+		return 0;
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -36,8 +37,7 @@ int do_sleep(struct sreq *r)
 	w->next = *q;
 	*q = w;
 	r->s->nsleepers++;
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
 static void drop_if(struct sched *s, exo_tid_t client, exo_space_t space)
@@ -73,11 +73,12 @@ void sleep_settle(struct sched *s)
 
 	while (s->sleepers && s->sleepers->deadline <= now) {
 		struct sleeper *w = s->sleepers;
+		struct sched_sleep_out out = { .now = now };
 		exo_msg_t m = { 0 };
 
 		s->sleepers = w->next;
 		s->nsleepers--;
-		m.mr[0] = now;
+		sched_sleep_out_put(&m, &out);
 		m.tag = exo_tag(0, 1, 0);
 		exo_reply(w->client, &m); /* a client that gave up is simply gone */
 		free(w);

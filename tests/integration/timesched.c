@@ -31,6 +31,7 @@
 #include <exo/errno.h>
 #include <exo/sched.h>
 
+#include "sched_proto.h"
 #include "support.h"
 
 #define MS 1000000ull

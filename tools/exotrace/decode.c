@@ -3,7 +3,8 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, SCHED_OPS, DEV_OPS, FS_OPS): the names
+ * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, DEV_OPS, FS_OPS), or from the description
+ * made from a protocol's declaration (protocols/sched.def): the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -18,6 +19,7 @@
 #include <exo/memory.h>
 #include <exo/proc.h>
 #include <exo/sched.h>
+#include "sched_proto.h"
 #include <exo/vfs.h>
 
 #include "decode.h"
@@ -34,17 +36,18 @@
 PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
 PROTO_TABLES(mem, MEM_OPS, MEM_OP_COUNT)
 PROTO_TABLES(proc, PROC_OPS, PROC_OP_COUNT)
-PROTO_TABLES(sched, SCHED_OPS, SCHED_OP_COUNT)
 PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
 PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
-#define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out }
+#define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out, NULL }
+/* A protocol declared in protocols/: names and fields from its description. */
+#define DECLARED(srv, d) { srv, (d)->name, 0xffffffffu, (d)->count, NULL, NULL, NULL, d }
 
 static const struct proto protos[] = {
 	PROTO(VFS_NAME, "vfs", VFS_OP_MASK, vfs, VFS_OP_COUNT),
 	PROTO(MEM_NAME, "memory", 0xffffffffu, mem, MEM_OP_COUNT),
 	PROTO(PROC_NAME, "proc", 0xffffffffu, proc, PROC_OP_COUNT),
-	PROTO(SCHED_NAME, "sched", 0xffffffffu, sched, SCHED_OP_COUNT),
+	DECLARED(SCHED_NAME, &sched_proto),
 	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
 	PROTO(INITRD_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
 	/* File system servers register the name they are given: tmpfs's usual ones. */
@@ -64,7 +67,9 @@ const char *proto_op(const struct proto *p, uint32_t label)
 {
 	uint32_t op = label & p->op_mask;
 
-	return op > 0 && op < p->count ? p->ops[op] : NULL;
+	if (op == 0 || op >= p->count)
+		return NULL;
+	return p->desc ? p->desc->ops[op].name : p->ops[op];
 }
 
 #define E(n) [XE_##n] = #n,
@@ -289,5 +294,65 @@ void put_body(FILE *f, const Exotrace__Event *e, size_t nregs)
 			fprintf(f, "%s fpage %#llx", it->kind == EXO_ITEM_GRANT ? "grant" : "map",
 				(unsigned long long)it->w1);
 		sep = ", ";
+	}
+}
+
+static void put_value(FILE *f, const struct exo_proto_field *fd, uint64_t w)
+{
+	const char *sep = "";
+	uint64_t left = w;
+
+	switch (fd->kind) {
+	case EXO_PF_I64:
+		fprintf(f, "%lld", (long long)(int64_t)w);
+		return;
+	case EXO_PF_ENUM:
+		for (unsigned i = 0; i < fd->nnames; i++)
+			if (fd->names[i].value == w) {
+				fputs(fd->names[i].name, f);
+				return;
+			}
+		break;
+	case EXO_PF_FLAGS:
+		if (w == 0) {
+			fputs("0", f);
+			return;
+		}
+		for (unsigned i = 0; i < fd->nnames; i++)
+			if (fd->names[i].value && (left & fd->names[i].value) == fd->names[i].value) {
+				fprintf(f, "%s%s", sep, fd->names[i].name);
+				left &= ~fd->names[i].value;
+				sep = "|";
+			}
+		if (left)
+			fprintf(f, "%s%#llx", sep, (unsigned long long)left);
+		return;
+	default:
+		break;
+	}
+	put_word(f, w);
+}
+
+void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const Exotrace__Event *e)
+{
+	const struct exo_proto_op *o;
+	const struct exo_proto_field *fd;
+	unsigned n;
+
+	op &= p ? p->op_mask : 0;
+	if (!p || !p->desc || op == 0 || op >= p->desc->count || !p->desc->ops[op].name) {
+		put_body(f, e, e->n_mr);
+		return;
+	}
+	o = &p->desc->ops[op];
+	n = reply ? o->nout : o->nin;
+	fd = reply ? o->out : o->in;
+	if (e->n_mr != n || e->n_items) {
+		put_body(f, e, e->n_mr); /* not the shape declared: as it is */
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		fprintf(f, "%s%s=", i ? ", " : "", fd[i].name);
+		put_value(f, &fd[i], e->mr[i]);
 	}
 }

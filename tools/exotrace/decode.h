@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <stdbool.h>
+
+#include <exo/proto.h>
+
 #include "tracefile.h"
 
 /* A protocol: a server name and its operations. */
@@ -26,6 +30,7 @@ struct proto {
 	const char *const *ops;   /* names, by number; NULL for a hole */
 	const unsigned char *in;  /* untyped words of each request */
 	const unsigned char *out; /* untyped words of each reply */
+	const struct exo_proto *desc; /* declared in protocols/ (fields by name), or NULL */
 };
 
 /* The protocol of a server registered under name, or NULL. */
@@ -89,5 +94,11 @@ void put_quoted(FILE *f, const uint8_t *p, size_t len, size_t full, size_t max);
 void put_word(FILE *f, uint64_t w);
 /* The first nregs registers and every item of e: `1, 0x41; "path"`. */
 void put_body(FILE *f, const Exotrace__Event *e, size_t nregs);
+/*
+ * A request's (reply false) or a reply's (reply true) words by field name,
+ * "who=0, policy=FIFO, priority=10", when p declares its fields and e has
+ * the words they need; else put_body. op is the request's operation.
+ */
+void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const Exotrace__Event *e);
 
 #endif

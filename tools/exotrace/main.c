@@ -88,7 +88,10 @@ static void dump_event(struct tmodel *m, const Exotrace__Event *e, const Exotrac
 			put_reply_value(stdout, p, label);
 			if (e->n_mr || e->n_items) {
 				printf(" [");
-				put_body(stdout, e, e->n_mr);
+				if (label == 0 && op)
+					put_fields(stdout, p, exo_tag_label(call->tag), true, e);
+				else
+					put_body(stdout, e, e->n_mr);
 				printf("]");
 			}
 			printf("  (%llu us)", (unsigned long long)((e->time_ns - call->time_ns) / 1000u));
@@ -109,7 +112,10 @@ static void dump_event(struct tmodel *m, const Exotrace__Event *e, const Exotrac
 		} else {
 			printf("label %#x(", label);
 		}
-		put_body(stdout, e, e->n_mr);
+		if (op && e->kind != EXOTRACE__KIND__REPLY)
+			put_fields(stdout, p, label, false, e);
+		else
+			put_body(stdout, e, e->n_mr);
 		printf(")");
 		break;
 	case EXOTRACE__KIND__FAULT:
