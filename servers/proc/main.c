@@ -485,7 +485,12 @@ static int op_fork(struct req *r, uint64_t *o)
 	c->chld = p->chld;
 	memcpy(c->rlim, p->rlim, sizeof(p->rlim));
 	memcpy(c->comm, p->comm, sizeof(c->comm));
-	/* The servers copy their state: memory (copy-on-write) and descriptors. */
+	/*
+	 * The servers copy their state: memory (copy-on-write) and descriptors.
+	 * Undone on failure: the record goes here, and the caller's
+	 * exo_space_fork discards the held child space, whose end notice makes
+	 * the memory server (and the VFS) drop what they copied for it.
+	 */
 	e = srv_call(&S.memory, MEM_NAME, MEM_FORK, 2, w, NULL, 0);
 	if (e == 0 || e == 1)
 		e = srv_call(&S.vfs, VFS_NAME, VFS_FORK, 2, w, NULL, 0);
