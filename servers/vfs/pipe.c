@@ -196,15 +196,6 @@ int fifo_open(struct vreq *r, struct ofd *f, int fd)
 	return 0;
 }
 
-/*
- * VFS_PLANT is 1 only in vfs_planted, a build for tests: there a pipe's
- * write end takes the second free descriptor instead of the first, a
- * change of behaviour the trace replay test must catch (tests/traces).
- */
-#ifndef VFS_PLANT
-#define VFS_PLANT 0
-#endif
-
 int pipe_create(struct vreq *r)
 {
 	unsigned flags = (unsigned)r->m->mr[0];
@@ -216,7 +207,7 @@ int pipe_create(struct vreq *r)
 		return -XE_EINVAL;
 	for (fr = 0; fr < VFS_FD_MAX && r->p->fds[fr].f; fr++)
 		;
-	for (fw = fr + 1 + VFS_PLANT; fw < VFS_FD_MAX && r->p->fds[fw].f; fw++)
+	for (fw = fr + 1; fw < VFS_FD_MAX && r->p->fds[fw].f; fw++)
 		;
 	if (fw >= VFS_FD_MAX)
 		return -XE_EMFILE;
