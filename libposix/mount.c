@@ -1,6 +1,6 @@
 /*
- * libposix/mount.c — the mount table's calls (exo/posix.h): fs_mount,
- * fs_unmount and exo_mounts, each a request to the VFS (VFS_MOUNT,
+ * libposix/mount.c — the mount table's calls (exo/posix.h): exo_fs_mount,
+ * exo_fs_unmount and exo_mounts, each a request to the VFS (VFS_MOUNT,
  * VFS_UNMOUNT, VFS_MOUNTS).
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include "px.h"
 
-int fs_mount(const char *server_name, const char *path, unsigned flags)
+int exo_fs_mount(const char *server_name, const char *path, unsigned flags)
 {
 	uint64_t in[1] = { flags };
 	exo_msg_t m;
@@ -26,7 +26,7 @@ int fs_mount(const char *server_name, const char *path, unsigned flags)
 	return r < 0 ? px_fail(r) : 0;
 }
 
-int fs_unmount(const char *path)
+int exo_fs_unmount(const char *path)
 {
 	exo_msg_t m;
 	int r;

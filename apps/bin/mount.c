@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mount [[-r] SERVER PATH]\n");
 		return 2;
 	}
-	if (fs_mount(argv[i], argv[i + 1], flags) != 0) {
+	if (exo_fs_mount(argv[i], argv[i + 1], flags) != 0) {
 		fprintf(stderr, "mount: %s on %s: ", argv[i], argv[i + 1]);
 		perror(NULL);
 		return 1;

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: umount PATH\n");
 		return 2;
 	}
-	if (fs_unmount(argv[1]) != 0) {
+	if (exo_fs_unmount(argv[1]) != 0) {
 		fprintf(stderr, "umount: %s: ", argv[1]);
 		perror(NULL);
 		return 1;

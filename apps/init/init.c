@@ -48,7 +48,7 @@ static int populate(void)
  */
 static void mount_tmp(void)
 {
-	if (fs_mount("tmpfs", "/tmp", 0) < 0) {
+	if (exo_fs_mount("tmpfs", "/tmp", 0) < 0) {
 		if (errno != ENODEV)
 			fprintf(stderr, "init: mount tmpfs on /tmp: %s\n", strerror(errno));
 		return;

@@ -25,8 +25,8 @@ int exo_ps(struct proc_info *out, int max);
  * or a mount in use, ENODEV when no server has that name. 0 or -1.
  */
 #define EXO_MOUNT_RDONLY FSM_RDONLY
-int fs_mount(const char *server_name, const char *path, unsigned flags);
-int fs_unmount(const char *path);
+int exo_fs_mount(const char *server_name, const char *path, unsigned flags);
+int exo_fs_unmount(const char *path);
 
 /* One entry of the mount table: the first is the VFS's own root ("vfs" on "/"). */
 struct exo_mount {

@@ -2,7 +2,7 @@
  * servers/tmpfs/main.c — tmpfs, a file system server in memory: one tree of
  * directories, regular files, symbolic and hard links, FIFOs and device
  * nodes, served to the VFS by the file system protocol (exo/fs.h) once the
- * VFS mounts it (VFS_MOUNT, fs_mount(), `mount NAME PATH`).
+ * VFS mounts it (VFS_MOUNT, exo_fs_mount(), `mount NAME PATH`).
  *
  *   tmpfs NAME [--size BYTES] [--any-client]
  *

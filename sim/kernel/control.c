@@ -133,7 +133,7 @@ static char *host_comm(struct arena *a, pid_t pid)
 		buf[0] = 0;
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
-	/* A program exec'd from memory (lx_exec_image) is named memfd:NAME. */
+	/* A program exec'd from memory (exo_lx_exec_image) is named memfd:NAME. */
 	p = strncmp(buf, "memfd:", 6) == 0 ? buf + 6 : buf;
 	return p[0] ? a_strdup(a, p) : NULL;
 }

@@ -63,7 +63,7 @@ static void after_fork_child(void)
 {
 	for (int i = 0; i < MAX_CHANS; i++) {
 		if (all_fds[i])
-			lx_close(all_fds[i] - 1);
+			exo_lx_close(all_fds[i] - 1);
 		all_fds[i] = 0;
 	}
 	atomic_flag_clear(&fds_lock);
@@ -77,7 +77,7 @@ static void after_fork_child(void)
 		nested[i].pending = EXO_NILTHREAD;
 	}
 	depth = 0;
-	mem_after_fork();
+	exo_sim_mem_after_fork();
 }
 
 void exo_init_args(int *argc, char **argv)
@@ -123,7 +123,7 @@ static const char *socket_path(char *buf, size_t n)
 	if (rt && *rt)
 		snprintf(buf, n, "%s/exo/exosim.sock", rt);
 	else
-		snprintf(buf, n, "/tmp/exo-%u/exosim.sock", (unsigned)lx_getuid());
+		snprintf(buf, n, "/tmp/exo-%u/exosim.sock", (unsigned)exo_lx_getuid());
 	return buf;
 }
 
@@ -135,14 +135,14 @@ static struct exo_chan *chan_at(int level)
 	return &nested[level <= CHAN_NEST ? level - 1 : CHAN_NEST - 1];
 }
 
-const char *chan_socket_path(void)
+const char *exo_sim_chan_socket_path(void)
 {
 	static char buf[108];
 
 	return socket_path(buf, sizeof(buf));
 }
 
-unsigned char *chan_rxbuf(void)
+unsigned char *exo_sim_chan_rxbuf(void)
 {
 	struct exo_chan *c = chan_at(depth);
 
@@ -152,10 +152,10 @@ unsigned char *chan_rxbuf(void)
 static void send_abort(struct exo_chan *c)
 {
 	struct sim_hdr h = { .op = SIM_OP_ABORT, .tid = c->tid };
-	struct lx_iov iov = { &h, sizeof(h) };
+	struct exo_lx_iov iov = { &h, sizeof(h) };
 
 	c->abort_sent = 1;
-	lx_sendv(c->fd, &iov, 1);
+	exo_lx_sendv(c->fd, &iov, 1);
 }
 
 /* The kernel's answer to a thread's abort of its own operation. */
@@ -166,7 +166,7 @@ static int is_abort_marker(const unsigned char *buf, long n)
 	return n == (long)sizeof(*a) && a->op == SIM_OP_RESULT && a->tid == EXO_ANYTHREAD;
 }
 
-static exo_err rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len, int intr)
+static exo_err rpc(struct exo_chan *c, const struct exo_lx_iov *iov, int n, long *len, int intr)
 {
 	unsigned char *rx = c->rx ? c->rx : rxbuf;
 	long r;
@@ -176,24 +176,24 @@ static exo_err rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *le
 		c->sent = c->interrupted = c->abort_sent = 0;
 		__atomic_store_n(&c->in_ipc, 1, __ATOMIC_SEQ_CST);
 	}
-	r = lx_sendv(c->fd, iov, n);
+	r = exo_lx_sendv(c->fd, iov, n);
 	if (intr) {
 		__atomic_store_n(&c->sent, r >= 0, __ATOMIC_SEQ_CST);
 		if (r >= 0 && c->interrupted && !c->abort_sent)
 			send_abort(c);
 	}
 	if (r >= 0)
-		r = lx_recv(c->fd, rx, SIM_ANSWER_MAX);
+		r = exo_lx_recv(c->fd, rx, SIM_ANSWER_MAX);
 	if (intr) {
 		__atomic_store_n(&c->in_ipc, 0, __ATOMIC_SEQ_CST);
 		if (c->abort_sent && r >= 0) {
 			/* Two frames come back: the operation's answer and the marker. */
 			if (is_abort_marker(rx, r)) {
-				r = lx_recv(c->fd, rx, SIM_ANSWER_MAX);
+				r = exo_lx_recv(c->fd, rx, SIM_ANSWER_MAX);
 			} else {
 				struct sim_hdr m;
 
-				lx_recv(c->fd, &m, sizeof(m));
+				exo_lx_recv(c->fd, &m, sizeof(m));
 			}
 		}
 	}
@@ -206,17 +206,17 @@ static exo_err rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *le
 	return EXO_OK;
 }
 
-exo_err chan_rpc(struct exo_chan *c, const struct lx_iov *iov, int n, long *len)
+exo_err exo_sim_chan_rpc(struct exo_chan *c, const struct exo_lx_iov *iov, int n, long *len)
 {
 	return rpc(c, iov, n, len, 0);
 }
 
-exo_err chan_rpc_intr(struct exo_chan *c, const struct lx_iov *iov, int n, long *len)
+exo_err exo_sim_chan_rpc_intr(struct exo_chan *c, const struct exo_lx_iov *iov, int n, long *len)
 {
 	return rpc(c, iov, n, len, 1);
 }
 
-void chan_interrupt(void)
+void exo_sim_chan_interrupt(void)
 {
 	struct exo_chan *c;
 
@@ -236,20 +236,20 @@ static exo_err hello(int fd, exo_tid_t tid, uint32_t aux, struct sim_hdr *a, str
 		     int *memfd)
 {
 	struct sim_hdr h = { .op = SIM_OP_HELLO, .tid = tid, .aux = aux };
-	struct lx_iov iov = { &h, sizeof(h) };
+	struct exo_lx_iov iov = { &h, sizeof(h) };
 	unsigned char buf[sizeof(*a) + sizeof(*out)];
 	long n;
 
 	*memfd = -1;
-	if (lx_sendv(fd, &iov, 1) < 0)
+	if (exo_lx_sendv(fd, &iov, 1) < 0)
 		return EXO_EIO;
-	n = lx_recv_fd(fd, buf, sizeof(buf), memfd);
+	n = exo_lx_recv_fd(fd, buf, sizeof(buf), memfd);
 	if (n < (long)sizeof(*a))
 		return EXO_EIO;
 	memcpy(a, buf, sizeof(*a));
 	if (a->err != EXO_OK || n != (long)sizeof(buf)) {
 		if (*memfd >= 0)
-			lx_close(*memfd);
+			exo_lx_close(*memfd);
 		*memfd = -1;
 		return a->err != EXO_OK ? (exo_err)a->err : EXO_EIO;
 	}
@@ -257,21 +257,21 @@ static exo_err hello(int fd, exo_tid_t tid, uint32_t aux, struct sim_hdr *a, str
 	return EXO_OK;
 }
 
-int chan_connect_control(void)
+int exo_sim_chan_connect_control(void)
 {
 	struct sim_hdr a;
 	struct sim_hello h;
 	char buf[128];
-	int fd = lx_connect(socket_path(buf, sizeof(buf))), memfd;
+	int fd = exo_lx_connect(socket_path(buf, sizeof(buf))), memfd;
 
 	if (fd < 0)
 		return -1;
 	if (hello(fd, EXO_NILTHREAD, SIM_HELLO_CONTROL, &a, &h, &memfd) != EXO_OK) {
-		lx_close(fd);
+		exo_lx_close(fd);
 		return -1;
 	}
 	if (memfd >= 0)
-		lx_close(memfd);
+		exo_lx_close(memfd);
 	fds_update(fd, -1);
 	return fd;
 }
@@ -285,13 +285,13 @@ static exo_err join(struct exo_chan *c)
 	exo_err err;
 
 	if (!atomic_exchange(&atfork_done, 1))
-		lx_atfork_child(after_fork_child);
-	fd = lx_connect(socket_path(buf, sizeof(buf)));
+		exo_lx_atfork_child(after_fork_child);
+	fd = exo_lx_connect(socket_path(buf, sizeof(buf)));
 	if (fd < 0)
 		return EXO_EIO;
 	err = hello(fd, c->pending, 0, &a, &h, &memfd);
 	if (err != EXO_OK) {
-		lx_close(fd);
+		exo_lx_close(fd);
 		return err;
 	}
 	c->fd = fd;
@@ -299,13 +299,13 @@ static exo_err join(struct exo_chan *c)
 	c->space = a.aux;
 	fds_update(fd, -1);
 	if (h.cpu >= 0 && !getenv("EXO_NO_PLACEMENT"))
-		lx_set_cpu(h.cpu);
-	time_join(h.boot_ns);
-	mem_join(&h, memfd);
+		exo_lx_set_cpu(h.cpu);
+	exo_sim_time_join(h.boot_ns);
+	exo_sim_mem_join(&h, memfd);
 	return EXO_OK;
 }
 
-exo_err chan_get(struct exo_chan **c)
+exo_err exo_sim_chan_get(struct exo_chan **c)
 {
 	struct exo_chan *n = chan_at(depth);
 
@@ -315,7 +315,7 @@ exo_err chan_get(struct exo_chan **c)
 	if (n != &self) {
 		/* A nested level: its own answer buffer, then a helper thread of the space. */
 		if (!n->rx) {
-			long a = lx_mmap(0, SIM_ANSWER_MAX, 3 /* read, write */, 0x22 /* private, anonymous */, -1, 0);
+			long a = exo_lx_mmap(0, SIM_ANSWER_MAX, 3 /* read, write */, 0x22 /* private, anonymous */, -1, 0);
 
 			if (a < 0 && a > -4096)
 				return EXO_ENOMEM;
@@ -326,46 +326,46 @@ exo_err chan_get(struct exo_chan **c)
 	return join(n);
 }
 
-void chan_drop(void)
+void exo_sim_chan_drop(void)
 {
 	if (self.fd >= 0) {
 		fds_update(-1, self.fd);
-		lx_close(self.fd);
+		exo_lx_close(self.fd);
 	}
 	self.fd = -1;
 	self.tid = EXO_NILTHREAD;
 	for (int i = 0; i < CHAN_NEST; i++) {
 		if (nested[i].fd >= 0) {
 			fds_update(-1, nested[i].fd);
-			lx_close(nested[i].fd);
+			exo_lx_close(nested[i].fd);
 		}
 		nested[i].fd = -1;
 		if (nested[i].rx)
-			lx_munmap((uint64_t)(uintptr_t)nested[i].rx, SIM_ANSWER_MAX);
+			exo_lx_munmap((uint64_t)(uintptr_t)nested[i].rx, SIM_ANSWER_MAX);
 		nested[i].rx = NULL;
 	}
 }
 
-void chan_set_pending(exo_tid_t tid)
+void exo_sim_chan_set_pending(exo_tid_t tid)
 {
 	self.pending = tid;
 }
 
-exo_err chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void *payload,
+exo_err exo_sim_chan_simple(uint16_t op, exo_tid_t tid, uint64_t rcv_timeout, const void *payload,
 		    size_t plen, uint32_t *out_tid, uint32_t *out_aux, void *out, size_t outlen)
 {
 	struct sim_hdr h = { .op = op, .tid = tid, .rcv_timeout = rcv_timeout };
-	struct lx_iov iov[2] = { { &h, sizeof(h) }, { payload, plen } };
+	struct exo_lx_iov iov[2] = { { &h, sizeof(h) }, { payload, plen } };
 	const struct sim_hdr *a;
 	struct exo_chan *c;
 	long len;
-	exo_err err = chan_get(&c);
+	exo_err err = exo_sim_chan_get(&c);
 
 	if (err == EXO_OK)
-		err = chan_rpc(c, iov, plen ? 2 : 1, &len);
+		err = exo_sim_chan_rpc(c, iov, plen ? 2 : 1, &len);
 	if (err != EXO_OK)
 		return err;
-	a = (const void *)chan_rxbuf();
+	a = (const void *)exo_sim_chan_rxbuf();
 	if (a->op != SIM_OP_RESULT)
 		return EXO_EIO;
 	if (out_tid)

@@ -37,7 +37,7 @@ static exo_err unpack(const unsigned char *buf, long len, exo_msg_t *m)
 	exo_err err = unpack_body(buf, len, m, &counted);
 
 	if (a->ninstall && !counted)
-		mem_install(NULL, 0); /* counted, so the control thread never waits on it */
+		exo_sim_mem_install(NULL, 0); /* counted, so the control thread never waits on it */
 	return err;
 }
 
@@ -72,7 +72,7 @@ static exo_err unpack_body(const unsigned char *buf, long len, exo_msg_t *m, int
 		if (off + (size_t)a->ninstall * sizeof(struct sim_install) != (size_t)len)
 			return EXO_EIO;
 		*counted = 1;
-		if (mem_install((const struct sim_install *)(buf + off), a->ninstall) < 0)
+		if (exo_sim_mem_install((const struct sim_install *)(buf + off), a->ninstall) < 0)
 			return EXO_EIO;
 	}
 	return EXO_OK;
@@ -87,7 +87,7 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 {
 	struct sim_hdr h = { .op = op, .tid = partner, .snd_timeout = snd, .rcv_timeout = rcv,
 			     .rcv_window = m ? m->rcv_window : 0 };
-	struct lx_iov iov[2 + EXO_BR_COUNT];
+	struct exo_lx_iov iov[2 + EXO_BR_COUNT];
 	struct ipc_debug dbg;
 	const struct sim_hdr *a;
 	struct exo_chan *c;
@@ -114,10 +114,10 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 		if (err != EXO_OK)
 			return err;
 		h.tag = m->tag & ~((exo_tag_t)0xf << 16);
-		iov[n++] = (struct lx_iov){ m->mr, ((size_t)u + t) * 8 };
+		iov[n++] = (struct exo_lx_iov){ m->mr, ((size_t)u + t) * 8 };
 		for (unsigned i = u; i < u + t; i += EXO_ITEM_WORDS)
 			if (exo_item_kind(m->mr[i]) == EXO_ITEM_STRING && exo_string_len(m->mr[i]))
-				iov[n++] = (struct lx_iov){ (const void *)(uintptr_t)m->mr[i + 1],
+				iov[n++] = (struct exo_lx_iov){ (const void *)(uintptr_t)m->mr[i + 1],
 							    exo_string_len(m->mr[i]) };
 	}
 	if (op != SIM_OP_SEND) {
@@ -127,16 +127,16 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 		for (unsigned i = 0; i < m->nbr; i++)
 			h.buf_size[i] = m->br[i].ptr ? m->br[i].size : 0;
 	}
-	iov[0] = (struct lx_iov){ &h, sizeof(h) };
+	iov[0] = (struct exo_lx_iov){ &h, sizeof(h) };
 	dbg = (struct ipc_debug){ op, partner, snd, rcv, m, ipc_now };
 	ipc_now = &dbg;
-	err = chan_get(&c);
+	err = exo_sim_chan_get(&c);
 	if (err == EXO_OK)
-		err = chan_rpc_intr(c, iov, n, &len);
+		err = exo_sim_chan_rpc_intr(c, iov, n, &len);
 	ipc_now = dbg.outer;
 	if (err != EXO_OK)
 		return err;
-	a = (const void *)chan_rxbuf();
+	a = (const void *)exo_sim_chan_rxbuf();
 	if (reply_err && op == SIM_OP_REPLY_WAIT)
 		*reply_err = (exo_err)a->aux;
 	if (a->op == SIM_OP_RESULT)
@@ -145,7 +145,7 @@ static exo_err ipc_op(uint16_t op, exo_tid_t partner, exo_msg_t *m, exo_timeout_
 		return EXO_EIO;
 	if (from)
 		*from = a->tid;
-	return unpack(chan_rxbuf(), len, m);
+	return unpack(exo_sim_chan_rxbuf(), len, m);
 }
 
 exo_err exo_send(exo_tid_t to, exo_msg_t *m, exo_timeout_t snd)
@@ -183,7 +183,7 @@ exo_err exo_reply_wait(exo_tid_t to, exo_msg_t *m, exo_timeout_t rcv, exo_tid_t 
 
 exo_err exo_ipc_abort(exo_tid_t t)
 {
-	return chan_simple(SIM_OP_ABORT, t, 0, NULL, 0, NULL, NULL, NULL, 0);
+	return exo_sim_chan_simple(SIM_OP_ABORT, t, 0, NULL, 0, NULL, NULL, NULL, 0);
 }
 
 exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags)
@@ -193,7 +193,7 @@ exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags)
 	if (n == 0 || n > EXO_MR_COUNT || !fpages)
 		return EXO_EINVAL;
 	memcpy(u.fpage, fpages, n * sizeof(*fpages));
-	return chan_simple(SIM_OP_UNMAP, 0, 0, &u, 8 + n * sizeof(uint64_t), NULL, NULL, NULL, 0);
+	return exo_sim_chan_simple(SIM_OP_UNMAP, 0, 0, &u, 8 + n * sizeof(uint64_t), NULL, NULL, NULL, 0);
 }
 
 exo_err exo_unmap(exo_fpage_t fpage, unsigned flags)
@@ -204,14 +204,14 @@ exo_err exo_unmap(exo_fpage_t fpage, unsigned flags)
 exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)
 {
 	struct sim_hdr h = { .op = SIM_OP_SET_PAGER, .tid = pager, .aux = space };
-	struct lx_iov iov = { &h, sizeof(h) };
-	const struct sim_hdr *a = (const void *)chan_rxbuf();
+	struct exo_lx_iov iov = { &h, sizeof(h) };
+	const struct sim_hdr *a = (const void *)exo_sim_chan_rxbuf();
 	struct exo_chan *c;
 	long len;
-	exo_err err = chan_get(&c);
+	exo_err err = exo_sim_chan_get(&c);
 
 	if (err == EXO_OK)
-		err = chan_rpc(c, &iov, 1, &len);
+		err = exo_sim_chan_rpc(c, &iov, 1, &len);
 	if (err != EXO_OK)
 		return err;
 	return a->op == SIM_OP_RESULT ? (exo_err)a->err : EXO_EIO;
@@ -219,7 +219,7 @@ exo_err exo_set_pager(exo_space_t space, exo_tid_t pager)
 
 exo_err exo_space_watch(void)
 {
-	return chan_simple(SIM_OP_WATCH, 0, 0, NULL, 0, NULL, NULL, NULL, 0);
+	return exo_sim_chan_simple(SIM_OP_WATCH, 0, 0, NULL, 0, NULL, NULL, NULL, 0);
 }
 
 exo_err exo_register(const char *name)
@@ -228,7 +228,7 @@ exo_err exo_register(const char *name)
 
 	if (n == 0 || n > EXO_NAME_MAX)
 		return EXO_EINVAL;
-	return chan_simple(SIM_OP_REGISTER, 0, 0, name, n + 1, NULL, NULL, NULL, 0);
+	return exo_sim_chan_simple(SIM_OP_REGISTER, 0, 0, name, n + 1, NULL, NULL, NULL, 0);
 }
 
 exo_err exo_lookup(const char *name, exo_tid_t *tid, exo_timeout_t wait)
@@ -239,7 +239,7 @@ exo_err exo_lookup(const char *name, exo_tid_t *tid, exo_timeout_t wait)
 
 	if (n == 0 || n > EXO_NAME_MAX || !tid)
 		return EXO_EINVAL;
-	err = chan_simple(SIM_OP_LOOKUP, 0, wait, name, n + 1, &t, NULL, NULL, 0);
+	err = exo_sim_chan_simple(SIM_OP_LOOKUP, 0, wait, name, n + 1, &t, NULL, NULL, 0);
 	*tid = err == EXO_OK ? t : EXO_NILTHREAD;
 	return err;
 }
@@ -248,7 +248,7 @@ exo_err exo_kernel_info(exo_kinfo_t *ki)
 {
 	if (!ki)
 		return EXO_EINVAL;
-	return chan_simple(SIM_OP_KINFO, 0, 0, NULL, 0, NULL, NULL, ki, sizeof(*ki));
+	return exo_sim_chan_simple(SIM_OP_KINFO, 0, 0, NULL, 0, NULL, NULL, ki, sizeof(*ki));
 }
 
 exo_err exo_space_spawn(char *const argv[], exo_space_t *space)
@@ -268,7 +268,7 @@ exo_err exo_space_spawn(char *const argv[], exo_space_t *space)
 		memcpy(buf + n, argv[i], l);
 		n += l;
 	}
-	err = chan_simple(SIM_OP_SPAWN, 0, 0, buf, n, NULL, &s, NULL, 0);
+	err = exo_sim_chan_simple(SIM_OP_SPAWN, 0, 0, buf, n, NULL, &s, NULL, 0);
 	if (space)
 		*space = err == EXO_OK ? s : EXO_NILSPACE;
 	return err;

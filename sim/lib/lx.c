@@ -25,7 +25,7 @@ static long sys_ret(long r)
 	return r < 0 ? -errno : r;
 }
 
-int lx_connect(const char *path)
+int exo_lx_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	long fd, r;
@@ -47,7 +47,7 @@ int lx_connect(const char *path)
 	return (int)fd;
 }
 
-long lx_sendv(int fd, const struct lx_iov *iov, int n)
+long exo_lx_sendv(int fd, const struct exo_lx_iov *iov, int n)
 {
 	struct iovec v[16];
 	struct msghdr mh = { .msg_iov = v, .msg_iovlen = (size_t)n };
@@ -65,7 +65,7 @@ long lx_sendv(int fd, const struct lx_iov *iov, int n)
 	return sys_ret(r);
 }
 
-long lx_recv(int fd, void *buf, size_t len)
+long exo_lx_recv(int fd, void *buf, size_t len)
 {
 	long r;
 
@@ -75,22 +75,22 @@ long lx_recv(int fd, void *buf, size_t len)
 	return sys_ret(r);
 }
 
-int lx_close(int fd)
+int exo_lx_close(int fd)
 {
 	return (int)sys_ret(syscall(SYS_close, fd));
 }
 
-int lx_getpid(void)
+int exo_lx_getpid(void)
 {
 	return (int)syscall(SYS_getpid);
 }
 
-unsigned lx_getuid(void)
+unsigned exo_lx_getuid(void)
 {
 	return (unsigned)syscall(SYS_getuid);
 }
 
-int lx_set_cpu(int cpu)
+int exo_lx_set_cpu(int cpu)
 {
 	cpu_set_t set;
 
@@ -120,7 +120,7 @@ typedef unsigned long (*self_fn)(void);
 typedef void (*exit_fn)(void *);
 typedef int (*atfork_fn)(void (*)(void), void (*)(void), void (*)(void), void *);
 
-int lx_thread_start(void *(*fn)(void *), void *arg)
+int exo_lx_thread_start(void *(*fn)(void *), void *arg)
 {
 	create_fn create = (create_fn)libc_sym("pthread_create", "GLIBC_2.34");
 	detach_fn detach = (detach_fn)libc_sym("pthread_detach", "GLIBC_2.34");
@@ -136,7 +136,7 @@ int lx_thread_start(void *(*fn)(void *), void *arg)
 	return 0;
 }
 
-_Noreturn void lx_thread_exit(void)
+_Noreturn void exo_lx_thread_exit(void)
 {
 	exit_fn ex = (exit_fn)libc_sym("pthread_exit", "GLIBC_2.34");
 
@@ -146,7 +146,7 @@ _Noreturn void lx_thread_exit(void)
 		syscall(SYS_exit, 0);
 }
 
-int lx_atfork_child(void (*child)(void))
+int exo_lx_atfork_child(void (*child)(void))
 {
 	/* pthread_atfork lives in libc_nonshared; this is what it calls. */
 	atfork_fn af = (atfork_fn)libc_sym("__register_atfork", "GLIBC_2.3.2");
@@ -156,27 +156,27 @@ int lx_atfork_child(void (*child)(void))
 	return -af(NULL, NULL, child, NULL);
 }
 
-long lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+long exo_lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
 	return sys_ret(syscall(SYS_mmap, addr, len, prot, flags, fd, off));
 }
 
-int lx_munmap(uint64_t addr, uint64_t len)
+int exo_lx_munmap(uint64_t addr, uint64_t len)
 {
 	return (int)sys_ret(syscall(SYS_munmap, addr, len));
 }
 
-int lx_mprotect(uint64_t addr, uint64_t len, int prot)
+int exo_lx_mprotect(uint64_t addr, uint64_t len, int prot)
 {
 	return (int)sys_ret(syscall(SYS_mprotect, addr, len, prot));
 }
 
-int lx_prot(unsigned rights)
+int exo_lx_prot(unsigned rights)
 {
 	return (rights & 4 ? PROT_READ : 0) | (rights & 2 ? PROT_WRITE : 0) | (rights & 1 ? PROT_EXEC : 0);
 }
 
-long lx_recv_fd(int fd, void *buf, size_t len, int *passed)
+long exo_lx_recv_fd(int fd, void *buf, size_t len, int *passed)
 {
 	struct iovec iov = { buf, len };
 	union {
@@ -202,7 +202,7 @@ long lx_recv_fd(int fd, void *buf, size_t len, int *passed)
 
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
-int lx_on_segv(void (*handler)(int, void *, void *))
+int exo_lx_on_segv(void (*handler)(int, void *, void *))
 {
 	sigaction_fn sa_fn = (sigaction_fn)libc_sym("sigaction", "GLIBC_2.2.5");
 	struct sigaction sa;
@@ -215,7 +215,7 @@ int lx_on_segv(void (*handler)(int, void *, void *))
 	return sa_fn(SIGSEGV, &sa, NULL) < 0 ? -errno : 0;
 }
 
-void lx_segv_default(void)
+void exo_lx_segv_default(void)
 {
 	sigaction_fn sa_fn = (sigaction_fn)libc_sym("sigaction", "GLIBC_2.2.5");
 	struct sigaction sa;
@@ -226,7 +226,7 @@ void lx_segv_default(void)
 		sa_fn(SIGSEGV, &sa, NULL);
 }
 
-int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip)
+int exo_lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip)
 {
 	siginfo_t *si = siginfo;
 
@@ -253,7 +253,7 @@ int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *acces
 	return 1;
 }
 
-void lx_block_signals(void)
+void exo_lx_block_signals(void)
 {
 	sigset_t all;
 
@@ -263,12 +263,12 @@ void lx_block_signals(void)
 	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, 8);
 }
 
-void lx_yield(void)
+void exo_lx_yield(void)
 {
 	syscall(SYS_sched_yield);
 }
 
-long lx_write_err(const char *s, size_t n)
+long exo_lx_write_err(const char *s, size_t n)
 {
 	return syscall(SYS_write, 2, s, n);
 }
@@ -279,7 +279,7 @@ typedef int (*clock_fn)(clockid_t, struct timespec *);
  * The C library's clock_gettime (the vDSO: no system call for the
  * monotonic and wall clocks), found once; the raw system call without it.
  */
-int lx_clock_ns(enum lx_clock which, uint64_t *ns)
+int exo_lx_clock_ns(enum exo_lx_clock which, uint64_t *ns)
 {
 	static const clockid_t ids[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_PROCESS_CPUTIME_ID,
 					 CLOCK_THREAD_CPUTIME_ID };
@@ -303,7 +303,7 @@ int lx_clock_ns(enum lx_clock which, uint64_t *ns)
 	return 0;
 }
 
-int lx_sys_time_ns(int thread, uint64_t *ns)
+int exo_lx_sys_time_ns(int thread, uint64_t *ns)
 {
 	struct rusage ru;
 

@@ -13,49 +13,49 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct lx_iov {
+struct exo_lx_iov {
 	const void *base;
 	size_t len;
 };
 
 /* Connect a SOCK_SEQPACKET socket to the Unix socket at path: fd or -errno. */
-int lx_connect(const char *path);
+int exo_lx_connect(const char *path);
 /* Send one record gathered from iov: bytes sent or -errno. */
-long lx_sendv(int fd, const struct lx_iov *iov, int n);
+long exo_lx_sendv(int fd, const struct exo_lx_iov *iov, int n);
 /* Receive one record: its full length (may exceed len: truncated) or -errno. */
-long lx_recv(int fd, void *buf, size_t len);
-int lx_close(int fd);
-int lx_getpid(void);
-unsigned lx_getuid(void);
+long exo_lx_recv(int fd, void *buf, size_t len);
+int exo_lx_close(int fd);
+int exo_lx_getpid(void);
+unsigned exo_lx_getuid(void);
 /* Place the calling thread on one CPU. */
-int lx_set_cpu(int cpu);
+int exo_lx_set_cpu(int cpu);
 /* Start a detached host thread. 0 or -errno. */
-int lx_thread_start(void *(*fn)(void *), void *arg);
-_Noreturn void lx_thread_exit(void);
+int exo_lx_thread_start(void *(*fn)(void *), void *arg);
+_Noreturn void exo_lx_thread_exit(void);
 /* Run child() in the child after every host fork. */
-int lx_atfork_child(void (*child)(void));
+int exo_lx_atfork_child(void (*child)(void));
 
 #endif
 
 /* Memory: raw mmap family. Each returns 0 / an address, or -errno. */
-long lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off);
-int lx_munmap(uint64_t addr, uint64_t len);
-int lx_mprotect(uint64_t addr, uint64_t len, int prot);
+long exo_lx_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off);
+int exo_lx_munmap(uint64_t addr, uint64_t len);
+int exo_lx_mprotect(uint64_t addr, uint64_t len, int prot);
 /* Map Exo rights (EXO_R|W|X) to host protection bits. */
-int lx_prot(unsigned rights);
+int exo_lx_prot(unsigned rights);
 /* Receive one record and the file descriptor passed with it (*fd = -1 if none). */
-long lx_recv_fd(int fd, void *buf, size_t len, int *passed);
+long exo_lx_recv_fd(int fd, void *buf, size_t len, int *passed);
 /* Install handler for SIGSEGV with SA_SIGINFO on the host; restore the default. */
-int lx_on_segv(void (*handler)(int, void *, void *));
-void lx_segv_default(void);
+int exo_lx_on_segv(void (*handler)(int, void *, void *));
+void exo_lx_segv_default(void);
 /* From a SIGSEGV: the faulting address, the access (EXO_R/W/X), the ip; false if not a fault. */
-int lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip);
+int exo_lx_fault_info(void *siginfo, void *ucontext, uint64_t *addr, uint64_t *access, uint64_t *ip);
 /* Block every asynchronous signal in the calling thread. */
-void lx_block_signals(void);
-void lx_yield(void);
-long lx_write_err(const char *s, size_t n);
+void exo_lx_block_signals(void);
+void exo_lx_yield(void);
+long exo_lx_write_err(const char *s, size_t n);
 /* The host's clocks, in ns: its clock is the sim's hardware clock. 0 or -errno. */
-enum lx_clock { LX_CLOCK_MONOTONIC, LX_CLOCK_REALTIME, LX_CLOCK_PROCESS_CPU, LX_CLOCK_THREAD_CPU };
-int lx_clock_ns(enum lx_clock which, uint64_t *ns);
+enum exo_lx_clock { LX_CLOCK_MONOTONIC, LX_CLOCK_REALTIME, LX_CLOCK_PROCESS_CPU, LX_CLOCK_THREAD_CPU };
+int exo_lx_clock_ns(enum exo_lx_clock which, uint64_t *ns);
 /* System (kernel-mode) CPU time of the process or the calling thread, in ns. */
-int lx_sys_time_ns(int thread, uint64_t *ns);
+int exo_lx_sys_time_ns(int thread, uint64_t *ns);

@@ -30,7 +30,7 @@ static void *libc_sym(const char *name, const char *version)
 	return p ? p : dlvsym(RTLD_DEFAULT, name, version);
 }
 
-int lx_fork(void)
+int exo_lx_fork(void)
 {
 	int (*f)(void) = (int (*)(void))libc_sym("fork", "GLIBC_2.2.5");
 	int r;
@@ -41,12 +41,12 @@ int lx_fork(void)
 	return r < 0 ? -errno : r;
 }
 
-int lx_pipe(int fds[2])
+int exo_lx_pipe(int fds[2])
 {
 	return (int)sys_ret(syscall(SYS_pipe2, fds, O_CLOEXEC));
 }
 
-long lx_read(int fd, void *buf, size_t n)
+long exo_lx_read(int fd, void *buf, size_t n)
 {
 	long r;
 
@@ -56,7 +56,7 @@ long lx_read(int fd, void *buf, size_t n)
 	return sys_ret(r);
 }
 
-long lx_write(int fd, const void *buf, size_t n)
+long exo_lx_write(int fd, const void *buf, size_t n)
 {
 	long r;
 
@@ -66,7 +66,7 @@ long lx_write(int fd, const void *buf, size_t n)
 	return sys_ret(r);
 }
 
-int lx_waitpid(int pid)
+int exo_lx_waitpid(int pid)
 {
 	long r;
 
@@ -76,33 +76,33 @@ int lx_waitpid(int pid)
 	return r < 0 ? -errno : 0;
 }
 
-_Noreturn void lx_exit_group(int status)
+_Noreturn void exo_lx_exit_group(int status)
 {
 	for (;;)
 		syscall(SYS_exit_group, status);
 }
 
-int lx_die_with_parent(void)
+int exo_lx_die_with_parent(void)
 {
 	return (int)sys_ret(syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
 }
 
-int lx_getppid(void)
+int exo_lx_getppid(void)
 {
 	return (int)syscall(SYS_getppid);
 }
 
-int lx_setpgid_self(void)
+int exo_lx_setpgid_self(void)
 {
 	return (int)sys_ret(syscall(SYS_setpgid, 0, 0));
 }
 
-int lx_gettid(void)
+int exo_lx_gettid(void)
 {
 	return (int)syscall(SYS_gettid);
 }
 
-int lx_exec_image(const void *img, size_t len, const char *name, char *const argv[], char *const envp[])
+int exo_lx_exec_image(const void *img, size_t len, const char *name, char *const argv[], char *const envp[])
 {
 	long fd = syscall(SYS_memfd_create, name, MFD_CLOEXEC);
 	const char *p = img;
@@ -111,7 +111,7 @@ int lx_exec_image(const void *img, size_t len, const char *name, char *const arg
 	if (fd < 0)
 		return -errno;
 	while (len > 0) {
-		long w = lx_write((int)fd, p, len);
+		long w = exo_lx_write((int)fd, p, len);
 
 		if (w <= 0) {
 			syscall(SYS_close, fd);
@@ -153,7 +153,7 @@ static void to_set(uint64_t bits, sigset_t *set)
 			sigaddset(set, s);
 }
 
-int lx_sigaction(int sig, int how, lx_sighandler h, uint64_t mask, int nodefer)
+int exo_lx_sigaction(int sig, int how, exo_lx_sighandler h, uint64_t mask, int nodefer)
 {
 	sigaction_fn sa_fn = (sigaction_fn)libc_sym("sigaction", "GLIBC_2.2.5");
 	struct sigaction sa;
@@ -173,7 +173,7 @@ int lx_sigaction(int sig, int how, lx_sighandler h, uint64_t mask, int nodefer)
 	return sa_fn(sig, &sa, NULL) < 0 ? -errno : 0;
 }
 
-int lx_sigmask(int how, const uint64_t *set, uint64_t *old)
+int exo_lx_sigmask(int how, const uint64_t *set, uint64_t *old)
 {
 	uint64_t s = set ? *set : 0, o = 0;
 	static const int hows[] = { SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK };
@@ -187,18 +187,18 @@ int lx_sigmask(int how, const uint64_t *set, uint64_t *old)
 	return 0;
 }
 
-int lx_sigpending(uint64_t *set)
+int exo_lx_sigpending(uint64_t *set)
 {
 	return (int)sys_ret(syscall(SYS_rt_sigpending, set, 8));
 }
 
-int lx_sigsuspend(uint64_t mask)
+int exo_lx_sigsuspend(uint64_t mask)
 {
 	syscall(SYS_rt_sigsuspend, &mask, 8);
 	return -errno;
 }
 
-int lx_sigtimedwait(uint64_t set, uint64_t timeout_ns, void *info)
+int exo_lx_sigtimedwait(uint64_t set, uint64_t timeout_ns, void *info)
 {
 	struct timespec ts = { (time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u) };
 	long r = syscall(SYS_rt_sigtimedwait, &set, info, timeout_ns == UINT64_MAX ? NULL : &ts, 8);
@@ -206,7 +206,7 @@ int lx_sigtimedwait(uint64_t set, uint64_t timeout_ns, void *info)
 	return r < 0 ? -errno : (int)r;
 }
 
-int lx_sigqueue_self(int sig, uint32_t pid, uint32_t uid, uint64_t value)
+int exo_lx_sigqueue_self(int sig, uint32_t pid, uint32_t uid, uint64_t value)
 {
 	siginfo_t si;
 
@@ -216,5 +216,5 @@ int lx_sigqueue_self(int sig, uint32_t pid, uint32_t uid, uint64_t value)
 	si.si_pid = (pid_t)pid;
 	si.si_uid = uid;
 	si.si_value.sival_ptr = (void *)(uintptr_t)value;
-	return (int)sys_ret(syscall(SYS_rt_tgsigqueueinfo, (int)syscall(SYS_getpid), lx_gettid(), sig, &si));
+	return (int)sys_ret(syscall(SYS_rt_tgsigqueueinfo, (int)syscall(SYS_getpid), exo_lx_gettid(), sig, &si));
 }

@@ -3,7 +3,7 @@
  * memfd) mapped into this process as the kernel says, page faults turned into
  * calls to the pager, and the control thread that removes pages on demand.
  *
- * Entry points: mem_join (once a space, with the HELLO answer), mem_install
+ * Entry points: exo_sim_mem_join (once a space, with the HELLO answer), exo_sim_mem_install
  * (install records of a received message), the SIGSEGV handler, and the
  * control thread. Invariants: the managed range [EXO_VM_BASE, +EXO_VM_SIZE)
  * is always reserved (PROT_NONE) where nothing is installed, so Linux never
@@ -54,7 +54,7 @@ static int in_vm(uint64_t a, uint64_t len)
  */
 static void reserve(uint64_t vaddr, uint64_t len)
 {
-	lx_mmap(vaddr, len, 0, HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1, 0);
+	exo_lx_mmap(vaddr, len, 0, HOST_MAP_PRIVATE | HOST_MAP_ANON | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1, 0);
 	VALGRIND_MAKE_MEM_DEFINED((void *)(uintptr_t)vaddr, len);
 }
 
@@ -64,7 +64,7 @@ static void unmap_range(uint64_t vaddr, uint64_t len)
 	if (in_vm(vaddr, len))
 		reserve(vaddr, len);
 	else
-		lx_munmap(vaddr, len);
+		exo_lx_munmap(vaddr, len);
 }
 
 static int install(const struct sim_install *r, uint32_t n)
@@ -75,7 +75,7 @@ static int install(const struct sim_install *r, uint32_t n)
 
 		if (mem.memfd < 0)
 			return -1;
-		a = lx_mmap(r[i].vaddr, len, lx_prot(r[i].rights), HOST_MAP_SHARED | HOST_MAP_FIXED, mem.memfd,
+		a = exo_lx_mmap(r[i].vaddr, len, exo_lx_prot(r[i].rights), HOST_MAP_SHARED | HOST_MAP_FIXED, mem.memfd,
 			    r[i].frame * EXO_PAGE_SIZE);
 		if (a < 0)
 			return -1;
@@ -84,7 +84,7 @@ static int install(const struct sim_install *r, uint32_t n)
 }
 
 /* Apply one answer's install records (or none, when it is malformed: r NULL). */
-int mem_install(const struct sim_install *r, uint32_t n)
+int exo_sim_mem_install(const struct sim_install *r, uint32_t n)
 {
 	int e = r ? install(r, n) : -1;
 
@@ -100,7 +100,7 @@ static void ctl_apply(const struct sim_install *r, uint32_t n)
 		if (r[i].rights == 0)
 			unmap_range(r[i].vaddr, len);
 		else
-			lx_mprotect(r[i].vaddr, len, lx_prot(r[i].rights));
+			exo_lx_mprotect(r[i].vaddr, len, exo_lx_prot(r[i].rights));
 	}
 }
 
@@ -112,12 +112,12 @@ static void *ctl_thread(void *arg)
 	int fd = mem.ctl_fd;
 
 	(void)arg;
-	lx_block_signals();
+	exo_lx_block_signals();
 	atomic_store(&mem.ctl_ready, 1);
 	for (;;) {
-		long n = lx_recv(fd, buf, sizeof(buf));
+		long n = exo_lx_recv(fd, buf, sizeof(buf));
 		struct sim_hdr ack = { .op = SIM_OP_CTL_ACK };
-		struct lx_iov iov = { &ack, sizeof(ack) };
+		struct exo_lx_iov iov = { &ack, sizeof(ack) };
 
 		if (n <= 0 || n > (long)sizeof(buf))
 			break;
@@ -125,10 +125,10 @@ static void *ctl_thread(void *arg)
 			continue;
 		/* Installs made before this batch first (see wire.h). */
 		while (atomic_load(&mem.installs_applied) < h->tag)
-			lx_yield();
+			exo_lx_yield();
 		ctl_apply((const struct sim_install *)(h + 1), h->aux);
 		ack.tid = h->tid;
-		if (lx_sendv(fd, &iov, 1) < 0)
+		if (exo_lx_sendv(fd, &iov, 1) < 0)
 			break;
 	}
 	return NULL;
@@ -141,7 +141,7 @@ static void report(const char *what, uint64_t addr, uint64_t access, uint64_t ip
 			 exo_my_space(), exo_myself(), what, (unsigned long long)addr,
 			 access == EXO_W ? "write" : access == EXO_X ? "exec" : "read", (unsigned long long)ip);
 
-	lx_write_err(line, (size_t)n);
+	exo_lx_write_err(line, (size_t)n);
 }
 
 static void on_segv(int sig, void *si, void *uc)
@@ -149,21 +149,21 @@ static void on_segv(int sig, void *si, void *uc)
 	uint64_t addr, access, ip;
 	struct sim_hdr h = { .op = SIM_OP_FAULT };
 	struct sim_fault f;
-	struct lx_iov iov[2] = { { &h, sizeof(h) }, { &f, sizeof(f) } };
+	struct exo_lx_iov iov[2] = { { &h, sizeof(h) }, { &f, sizeof(f) } };
 	const struct sim_hdr *a = (const void *)fault_buf;
 	struct exo_chan *c;
 	long n;
 
 	(void)sig;
-	if (!lx_fault_info(si, uc, &addr, &access, &ip)) {
-		lx_segv_default();
+	if (!exo_lx_fault_info(si, uc, &addr, &access, &ip)) {
+		exo_lx_segv_default();
 		return;
 	}
 	f = (struct sim_fault){ addr, access, ip };
-	if (chan_get(&c) != EXO_OK || lx_sendv(c->fd, iov, 2) < 0 ||
-	    (n = lx_recv(c->fd, fault_buf, sizeof(fault_buf))) < (long)sizeof(*a) || n > (long)sizeof(fault_buf)) {
+	if (exo_sim_chan_get(&c) != EXO_OK || exo_lx_sendv(c->fd, iov, 2) < 0 ||
+	    (n = exo_lx_recv(c->fd, fault_buf, sizeof(fault_buf))) < (long)sizeof(*a) || n > (long)sizeof(fault_buf)) {
 		report("unresolved (no kernel)", addr, access, ip);
-		lx_segv_default();
+		exo_lx_segv_default();
 		return;
 	}
 	if (a->op == SIM_OP_MSG && a->ninstall > 0) {
@@ -171,27 +171,27 @@ static void on_segv(int sig, void *si, void *uc)
 		size_t off = sizeof(*a) + words * 8;
 		int ok = off + a->ninstall * sizeof(struct sim_install) == (size_t)n;
 
-		if (mem_install(ok ? (const struct sim_install *)(fault_buf + off) : NULL, a->ninstall) == 0)
+		if (exo_sim_mem_install(ok ? (const struct sim_install *)(fault_buf + off) : NULL, a->ninstall) == 0)
 			return; /* the instruction restarts */
 	}
 	if (getenv("EXO_DEBUG_FAULT")) {
 		char dbg[160];
 		int k = snprintf(dbg, sizeof(dbg), "fault answer op %u err %d ninstall %u len %ld memfd %d\n", a->op,
 				 a->err, a->ninstall, n, mem.memfd);
-		lx_write_err(dbg, (size_t)k);
+		exo_lx_write_err(dbg, (size_t)k);
 	}
 	report(a->op == SIM_OP_RESULT && a->err == EXO_ENOPARTNER ? "no pager for" : "refused", addr, access, ip);
-	lx_segv_default();
+	exo_lx_segv_default();
 }
 
-void mem_join(const struct sim_hello *hello, int memfd)
+void exo_sim_mem_join(const struct sim_hello *hello, int memfd)
 {
 	int expect = 0;
 
 	if (memfd < 0)
 		return;
 	if (!atomic_compare_exchange_strong(&mem.state, &expect, 1)) {
-		lx_close(memfd);
+		exo_lx_close(memfd);
 		return;
 	}
 	mem.memfd = memfd;
@@ -201,13 +201,13 @@ void mem_join(const struct sim_hello *hello, int memfd)
 	/* Reserve the managed range (it may already be, after a host fork). */
 	reserve(EXO_VM_BASE, EXO_VM_SIZE);
 	if (mem.sigma0)
-		lx_mmap(mem.sigma0_base, mem.phys_size, lx_prot(EXO_R | EXO_W), HOST_MAP_SHARED | HOST_MAP_FIXED,
+		exo_lx_mmap(mem.sigma0_base, mem.phys_size, exo_lx_prot(EXO_R | EXO_W), HOST_MAP_SHARED | HOST_MAP_FIXED,
 			memfd, 0);
-	lx_on_segv(on_segv);
-	mem.ctl_fd = chan_connect_control();
-	if (mem.ctl_fd >= 0 && lx_thread_start(ctl_thread, NULL) == 0)
+	exo_lx_on_segv(on_segv);
+	mem.ctl_fd = exo_sim_chan_connect_control();
+	if (mem.ctl_fd >= 0 && exo_lx_thread_start(ctl_thread, NULL) == 0)
 		while (!atomic_load(&mem.ctl_ready))
-			lx_yield();
+			exo_lx_yield();
 	atomic_store(&mem.state, 2);
 }
 
@@ -223,16 +223,16 @@ uint64_t exo_vm_size(void)
 }
 
 /* After a host fork: the child is a new space with nothing mapped. */
-void mem_after_fork(void)
+void exo_sim_mem_after_fork(void)
 {
 	if (mem.memfd >= 0)
-		lx_close(mem.memfd);
+		exo_lx_close(mem.memfd);
 	if (mem.ctl_fd >= 0)
-		lx_close(mem.ctl_fd);
+		exo_lx_close(mem.ctl_fd);
 	if (atomic_load(&mem.state) == 2)
 		reserve(EXO_VM_BASE, EXO_VM_SIZE);
 	if (mem.sigma0)
-		lx_munmap(mem.sigma0_base, mem.phys_size);
+		exo_lx_munmap(mem.sigma0_base, mem.phys_size);
 	mem.memfd = -1;
 	mem.ctl_fd = -1;
 	mem.sigma0 = 0;
@@ -244,7 +244,7 @@ void mem_after_fork(void)
 exo_err exo_sigma0_view(uint64_t *base, uint64_t *size)
 {
 	struct exo_chan *c;
-	exo_err err = chan_get(&c);
+	exo_err err = exo_sim_chan_get(&c);
 
 	if (err != EXO_OK)
 		return err;

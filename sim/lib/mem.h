@@ -7,9 +7,9 @@
 #include "../common/wire.h"
 
 /* The space joined: map physical memory as this space may, start its control thread. */
-void mem_join(const struct sim_hello *hello, int memfd);
+void exo_sim_mem_join(const struct sim_hello *hello, int memfd);
 /* Apply install records; 0 or -1. */
-int mem_install(const struct sim_install *r, uint32_t n);
-void mem_after_fork(void);
+int exo_sim_mem_install(const struct sim_install *r, uint32_t n);
+void exo_sim_mem_after_fork(void);
 
 #endif

@@ -28,65 +28,65 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 	exo_err err;
 	struct exo_chan *c;
 
-	if (!child || (err = chan_get(&c)) != EXO_OK)
+	if (!child || (err = exo_sim_chan_get(&c)) != EXO_OK)
 		return child ? err : EXO_EINVAL;
-	if (lx_pipe(go) < 0)
+	if (exo_lx_pipe(go) < 0)
 		return EXO_ENOMEM;
-	if (lx_pipe(tell) < 0) {
-		lx_close(go[0]);
-		lx_close(go[1]);
+	if (exo_lx_pipe(tell) < 0) {
+		exo_lx_close(go[0]);
+		exo_lx_close(go[1]);
 		return EXO_ENOMEM;
 	}
-	mid = lx_fork();
+	mid = exo_lx_fork();
 	if (mid == 0) {
 		int g;
 		char b;
 
-		lx_close(go[1]);
-		lx_close(tell[0]);
-		g = lx_fork();
+		exo_lx_close(go[1]);
+		exo_lx_close(tell[0]);
+		g = exo_lx_fork();
 		if (g != 0) {
-			lx_write(tell[1], &g, sizeof(g));
-			lx_exit_group(0);
+			exo_lx_write(tell[1], &g, sizeof(g));
+			exo_lx_exit_group(0);
 		}
-		lx_close(tell[1]);
+		exo_lx_close(tell[1]);
 		/*
 		 * A host process group of its own, whose parent (exosim) is in
 		 * the same session: never an orphaned group, so the host does
 		 * not discard SIGTSTP, SIGTTIN and SIGTTOU sent to it.
 		 */
-		lx_setpgid_self();
-		if (lx_read(go[0], &b, 1) != 1)
-			lx_exit_group(127); /* the parent gave up on this child */
+		exo_lx_setpgid_self();
+		if (exo_lx_read(go[0], &b, 1) != 1)
+			exo_lx_exit_group(127); /* the parent gave up on this child */
 		/*
 		 * exosim is the host parent now (the middle process is gone):
 		 * if it ends, even by SIGKILL, this process goes with it.
 		 */
-		lx_die_with_parent();
-		if (lx_getppid() == 1)
-			lx_exit_group(127);
-		lx_close(go[0]);
+		exo_lx_die_with_parent();
+		if (exo_lx_getppid() == 1)
+			exo_lx_exit_group(127);
+		exo_lx_close(go[0]);
 		*child = EXO_NILSPACE;
 		return EXO_OK;
 	}
-	lx_close(go[0]);
-	lx_close(tell[1]);
+	exo_lx_close(go[0]);
+	exo_lx_close(tell[1]);
 	if (mid > 0) {
-		if (lx_read(tell[0], &pid, sizeof(pid)) != sizeof(pid))
+		if (exo_lx_read(tell[0], &pid, sizeof(pid)) != sizeof(pid))
 			pid = -1;
-		lx_waitpid(mid);
+		exo_lx_waitpid(mid);
 	}
-	lx_close(tell[0]);
+	exo_lx_close(tell[0]);
 	if (pid <= 0) {
-		lx_close(go[1]);
+		exo_lx_close(go[1]);
 		return EXO_ENOMEM;
 	}
-	err = chan_simple(SIM_OP_FORKED, 0, 0, &pid, sizeof(pid), &space, NULL, NULL, 0);
+	err = exo_sim_chan_simple(SIM_OP_FORKED, 0, 0, &pid, sizeof(pid), &space, NULL, NULL, 0);
 	if (err == EXO_OK && prep)
 		err = prep(space, arg);
-	if (err == EXO_OK && lx_write(go[1], "g", 1) != 1)
+	if (err == EXO_OK && exo_lx_write(go[1], "g", 1) != 1)
 		err = EXO_ENOMEM;
-	lx_close(go[1]); /* on failure the child reads end-of-file and exits */
+	exo_lx_close(go[1]); /* on failure the child reads end-of-file and exits */
 	if (err == EXO_OK)
 		*child = space;
 	return err;
@@ -96,7 +96,7 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 static char *const *with_socket(char *const envp[], char **buf, size_t cap, char *entry, size_t elen)
 {
 	size_t n = 0;
-	const char *path = chan_socket_path();
+	const char *path = exo_sim_chan_socket_path();
 
 	for (; envp && envp[n]; n++)
 		if (strncmp(envp[n], SIM_SOCKET_ENV "=", sizeof(SIM_SOCKET_ENV)) == 0)
@@ -120,7 +120,7 @@ exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *co
 
 	if (!img || len < 4 || memcmp(img, "\177ELF", 4) != 0 || !argv)
 		return EXO_EINVAL;
-	r = lx_exec_image(img, (size_t)len, name ? name : "exo", argv,
+	r = exo_lx_exec_image(img, (size_t)len, name ? name : "exo", argv,
 			  with_socket(envp, envbuf, 1024, entry, sizeof(entry)));
 	if (r == -E2BIG)
 		return EXO_EMSGSIZE;

@@ -5,7 +5,7 @@
  * queued to its process by exosim, carrying the Exo sender and code; masks,
  * pending sets and suspension are the host thread's. A caught signal runs
  * the space's upcall in a host handler; if the upcall does not ask for a
- * restart, the IPC the thread was blocked in is ended (chan_interrupt).
+ * restart, the IPC the thread was blocked in is ended (exo_sim_chan_interrupt).
  */
 #include <errno.h>
 #include <signal.h>
@@ -62,7 +62,7 @@ static void handler(int sig, void *info, void *uc)
 	if (upcall)
 		restart = upcall(&si, uc);
 	if (!restart)
-		chan_interrupt();
+		exo_sim_chan_interrupt();
 	errno = saved;
 }
 
@@ -76,7 +76,7 @@ exo_err exo_signal_action(int sig, int how, exo_sigset_t mask, unsigned flags)
 		return EXO_EINVAL;
 	if (RESERVED & EXO_SIGBIT(sig))
 		return EXO_OK; /* kept for the pager; see docs/processes.md */
-	r = lx_sigaction(sig, how, handler, mask & ~(RESERVED | EXO_SIG_UNBLOCKABLE),
+	r = exo_lx_sigaction(sig, how, handler, mask & ~(RESERVED | EXO_SIG_UNBLOCKABLE),
 			 (flags & EXO_SIGF_NODEFER) != 0);
 	return r == 0 ? EXO_OK : EXO_EINVAL;
 }
@@ -87,7 +87,7 @@ exo_err exo_signal_mask(int how, const exo_sigset_t *set, exo_sigset_t *old)
 
 	if (how < EXO_SIG_BLOCK || how > EXO_SIG_SETMASK)
 		return EXO_EINVAL;
-	if (lx_sigmask(how, set ? &s : NULL, &o) < 0)
+	if (exo_lx_sigmask(how, set ? &s : NULL, &o) < 0)
 		return EXO_EINVAL;
 	if (old)
 		*old = o & ((1ull << (EXO_NSIG - 1)) - 1);
@@ -100,7 +100,7 @@ exo_err exo_signal_pending(exo_sigset_t *set)
 
 	if (!set)
 		return EXO_EINVAL;
-	lx_sigpending(&p);
+	exo_lx_sigpending(&p);
 	*set = p & ((1ull << (EXO_NSIG - 1)) - 1);
 	return EXO_OK;
 }
@@ -109,7 +109,7 @@ exo_err exo_signal_suspend(const exo_sigset_t *mask)
 {
 	if (!mask)
 		return EXO_EINVAL;
-	lx_sigsuspend(*mask & ~(RESERVED | EXO_SIG_UNBLOCKABLE));
+	exo_lx_sigsuspend(*mask & ~(RESERVED | EXO_SIG_UNBLOCKABLE));
 	return EXO_ECANCELED;
 }
 
@@ -119,7 +119,7 @@ exo_err exo_signal_take(exo_sigset_t set, exo_timeout_t wait, exo_siginfo_t *si)
 	int r;
 
 	for (;;) {
-		r = lx_sigtimedwait(set & ~RESERVED, wait, &hs);
+		r = exo_lx_sigtimedwait(set & ~RESERVED, wait, &hs);
 		if (r == -EAGAIN)
 			return EXO_ETIMEOUT;
 		if (r == -EINTR)
@@ -140,7 +140,7 @@ exo_err exo_signal_raise(int sig, int code)
 
 	if (!exo_sig_valid(sig))
 		return EXO_EINVAL;
-	if (lx_sigqueue_self(sig, 0, 0, SIM_SIG_MARK | ((uint32_t)code & 0xffffu)) != 0)
+	if (exo_lx_sigqueue_self(sig, 0, 0, SIM_SIG_MARK | ((uint32_t)code & 0xffffu)) != 0)
 		return EXO_EINVAL;
 	/*
 	 * raise() returns after the handler (POSIX). Linux delivers a signal to
@@ -148,11 +148,11 @@ exo_err exo_signal_raise(int sig, int code)
 	 * deferred (under Valgrind), give it system calls until it is no longer
 	 * pending, unless the thread blocks it.
 	 */
-	lx_sigmask(EXO_SIG_BLOCK, NULL, &mask);
+	exo_lx_sigmask(EXO_SIG_BLOCK, NULL, &mask);
 	for (int i = 0; i < 1000 && !(mask & bit); i++) {
-		if (lx_sigpending(&pending) < 0 || !(pending & bit))
+		if (exo_lx_sigpending(&pending) < 0 || !(pending & bit))
 			break;
-		lx_yield();
+		exo_lx_yield();
 	}
 	return EXO_OK;
 }
@@ -164,5 +164,5 @@ exo_err exo_signal_post(exo_space_t space, const exo_siginfo_t *si)
 	if (!si)
 		return EXO_EINVAL;
 	sg.si = *si;
-	return chan_simple(SIM_OP_SIGNAL, 0, 0, &sg, sizeof(sg), NULL, NULL, NULL, 0);
+	return exo_sim_chan_simple(SIM_OP_SIGNAL, 0, 0, &sg, sizeof(sg), NULL, NULL, NULL, 0);
 }

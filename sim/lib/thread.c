@@ -24,8 +24,8 @@ static void *trampoline(void *p)
 	struct exo_chan *c;
 
 	free(p);
-	chan_set_pending(s.tid);
-	if (chan_get(&c) == EXO_OK)
+	exo_sim_chan_set_pending(s.tid);
+	if (exo_sim_chan_get(&c) == EXO_OK)
 		s.fn(s.arg);
 	exo_thread_exit();
 }
@@ -38,39 +38,39 @@ exo_err exo_thread_create(void (*fn)(void *), void *arg, exo_tid_t *tid)
 
 	if (!fn)
 		return EXO_EINVAL;
-	err = chan_simple(SIM_OP_THREAD_NEW, 0, 0, NULL, 0, &t, NULL, NULL, 0);
+	err = exo_sim_chan_simple(SIM_OP_THREAD_NEW, 0, 0, NULL, 0, &t, NULL, NULL, 0);
 	if (err != EXO_OK)
 		return err;
 	s = malloc(sizeof(*s));
 	if (s) {
 		*s = (struct start){ fn, arg, t };
-		if (lx_thread_start(trampoline, s) == 0) {
+		if (exo_lx_thread_start(trampoline, s) == 0) {
 			if (tid)
 				*tid = t;
 			return EXO_OK;
 		}
 		free(s);
 	}
-	chan_simple(SIM_OP_THREAD_DROP, t, 0, NULL, 0, NULL, NULL, NULL, 0);
+	exo_sim_chan_simple(SIM_OP_THREAD_DROP, t, 0, NULL, 0, NULL, NULL, NULL, 0);
 	return EXO_ENOMEM;
 }
 
 _Noreturn void exo_thread_exit(void)
 {
-	chan_drop();
-	lx_thread_exit();
+	exo_sim_chan_drop();
+	exo_lx_thread_exit();
 }
 
 exo_tid_t exo_myself(void)
 {
 	struct exo_chan *c;
 
-	return chan_get(&c) == EXO_OK ? c->tid : EXO_NILTHREAD;
+	return exo_sim_chan_get(&c) == EXO_OK ? c->tid : EXO_NILTHREAD;
 }
 
 exo_space_t exo_my_space(void)
 {
 	struct exo_chan *c;
 
-	return chan_get(&c) == EXO_OK ? c->space : EXO_NILSPACE;
+	return exo_sim_chan_get(&c) == EXO_OK ? c->space : EXO_NILSPACE;
 }

@@ -20,7 +20,7 @@
 static _Atomic uint64_t boot_base;
 static atomic_int have_base;
 
-void time_join(uint64_t boot_ns)
+void exo_sim_time_join(uint64_t boot_ns)
 {
 	atomic_store(&boot_base, boot_ns);
 	atomic_store_explicit(&have_base, 1, memory_order_release);
@@ -32,7 +32,7 @@ static uint64_t base(void)
 	struct exo_chan *c;
 
 	if (!atomic_load_explicit(&have_base, memory_order_acquire))
-		(void)chan_get(&c); /* without a kernel: the host's own clock (base 0) */
+		(void)exo_sim_chan_get(&c); /* without a kernel: the host's own clock (base 0) */
 	return atomic_load(&boot_base);
 }
 
@@ -40,7 +40,7 @@ uint64_t exo_clock_ns(void)
 {
 	uint64_t b = base(), now = 0;
 
-	lx_clock_ns(LX_CLOCK_MONOTONIC, &now);
+	exo_lx_clock_ns(LX_CLOCK_MONOTONIC, &now);
 	return now > b ? now - b : 0;
 }
 
@@ -49,8 +49,8 @@ int64_t exo_realtime_offset_ns(void)
 	uint64_t b = base(), mono = 0, real = 0;
 
 	/* Wall clock minus Exo's clock, both read now: follows the host's wall clock. */
-	lx_clock_ns(LX_CLOCK_MONOTONIC, &mono);
-	lx_clock_ns(LX_CLOCK_REALTIME, &real);
+	exo_lx_clock_ns(LX_CLOCK_MONOTONIC, &mono);
+	exo_lx_clock_ns(LX_CLOCK_REALTIME, &real);
 	return (int64_t)(real - (mono - b));
 }
 
@@ -61,8 +61,8 @@ exo_err exo_cpu_time(int which, uint64_t *user_ns, uint64_t *sys_ns)
 	if (which != EXO_CPU_SPACE && which != EXO_CPU_THREAD)
 		return EXO_EINVAL;
 	/* The total at ns resolution; the host's split of it at us resolution. */
-	if (lx_clock_ns(which == EXO_CPU_THREAD ? LX_CLOCK_THREAD_CPU : LX_CLOCK_PROCESS_CPU, &total) < 0 ||
-	    lx_sys_time_ns(which == EXO_CPU_THREAD, &sys) < 0)
+	if (exo_lx_clock_ns(which == EXO_CPU_THREAD ? LX_CLOCK_THREAD_CPU : LX_CLOCK_PROCESS_CPU, &total) < 0 ||
+	    exo_lx_sys_time_ns(which == EXO_CPU_THREAD, &sys) < 0)
 		return EXO_EIO;
 	if (sys > total)
 		sys = total;
@@ -77,16 +77,16 @@ exo_err exo_space_sched(exo_space_t space, uint32_t policy, int32_t priority, in
 {
 	struct sim_sched p = { .policy = policy, .priority = priority, .nice = nice };
 	struct sim_hdr h = { .op = SIM_OP_SCHED, .aux = space };
-	struct lx_iov iov[2] = { { &h, sizeof(h) }, { &p, sizeof(p) } };
-	const struct sim_hdr *a = (const void *)chan_rxbuf();
+	struct exo_lx_iov iov[2] = { { &h, sizeof(h) }, { &p, sizeof(p) } };
+	const struct sim_hdr *a = (const void *)exo_sim_chan_rxbuf();
 	struct exo_chan *c;
 	long len;
-	exo_err err = chan_get(&c);
+	exo_err err = exo_sim_chan_get(&c);
 
 	if (applied)
 		*applied = 0;
 	if (err == EXO_OK)
-		err = chan_rpc(c, iov, 2, &len);
+		err = exo_sim_chan_rpc(c, iov, 2, &len);
 	if (err != EXO_OK)
 		return err;
 	if (a->op != SIM_OP_RESULT)
@@ -98,5 +98,5 @@ exo_err exo_space_sched(exo_space_t space, uint32_t policy, int32_t priority, in
 
 void exo_yield(void)
 {
-	lx_yield();
+	exo_lx_yield();
 }

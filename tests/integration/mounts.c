@@ -74,13 +74,13 @@ static int setup(void **state)
 	(void)state;
 	if (mkdir("/mnt", 0755) != 0 && errno != EEXIST)
 		return -1;
-	return fs_mount("tmpfs", "/mnt", 0);
+	return exo_fs_mount("tmpfs", "/mnt", 0);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	return fs_unmount("/mnt");
+	return exo_fs_unmount("/mnt");
 }
 
 static void test_the_mount_table_lists_the_root_and_each_mount(void **state)
@@ -104,30 +104,30 @@ static void test_the_mount_table_lists_the_root_and_each_mount(void **state)
 	assert_int_equal((unsigned long)mnt.st_dev, mt[1].dev);
 	assert_int_equal(exo_mounts(mt, 1), 1);
 	/* Mounting again, over a mount, at /, on a file, nowhere, or a server nobody runs. */
-	assert_int_equal(fs_mount("tmpfs", "/mnt", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs", "/mnt", 0), -1);
 	assert_int_equal(errno, EBUSY);
 	assert_int_equal(mkdir("/other", 0755), 0);
-	assert_int_equal(fs_mount("tmpfs", "/other", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs", "/other", 0), -1);
 	assert_int_equal(errno, EBUSY); /* a server is mounted once */
-	assert_int_equal(fs_mount("tmpfs2", "/mnt", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/mnt", 0), -1);
 	assert_int_equal(errno, EBUSY);
-	assert_int_equal(fs_mount("tmpfs2", "/", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/", 0), -1);
 	assert_int_equal(errno, EBUSY);
 	write_file("/afile", "x");
-	assert_int_equal(fs_mount("tmpfs2", "/afile", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/afile", 0), -1);
 	assert_int_equal(errno, ENOTDIR);
-	assert_int_equal(fs_mount("tmpfs2", "/nowhere", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/nowhere", 0), -1);
 	assert_int_equal(errno, ENOENT);
-	assert_int_equal(fs_mount("no-such-server", "/other", 0), -1);
+	assert_int_equal(exo_fs_mount("no-such-server", "/other", 0), -1);
 	assert_int_equal(errno, ENODEV);
-	assert_int_equal(fs_mount("console", "/other", 0), -1); /* not a file system server */
+	assert_int_equal(exo_fs_mount("console", "/other", 0), -1); /* not a file system server */
 	assert_int_equal(errno, ENODEV);
-	assert_int_equal(fs_mount("tmpfs2", "/other", 0x100), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/other", 0x100), -1);
 	assert_int_equal(errno, EINVAL);
 	/* Unmounting what is not a mount. */
-	assert_int_equal(fs_unmount("/other"), -1);
+	assert_int_equal(exo_fs_unmount("/other"), -1);
 	assert_int_equal(errno, EINVAL);
-	assert_int_equal(fs_unmount("/"), -1);
+	assert_int_equal(exo_fs_unmount("/"), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(rmdir("/other"), 0);
 	assert_int_equal(unlink("/afile"), 0);
@@ -285,9 +285,9 @@ static void test_files_on_a_mount_are_made_read_written_listed_renamed_and_remov
 	assert_int_equal(rmdir("/mnt/work"), 0);
 	/* The files live in the server, not in the VFS's ramfs. */
 	write_file("/mnt/kept", "kept");
-	assert_int_equal(fs_unmount("/mnt"), 0);
+	assert_int_equal(exo_fs_unmount("/mnt"), 0);
 	assert_int_equal(access("/mnt/kept", F_OK), -1);
-	assert_int_equal(fs_mount("tmpfs", "/mnt", 0), 0);
+	assert_int_equal(exo_fs_mount("tmpfs", "/mnt", 0), 0);
 	assert_file("/mnt/kept", "kept");
 	assert_int_equal(unlink("/mnt/kept"), 0);
 }
@@ -341,7 +341,7 @@ static void test_paths_cross_a_mount_both_ways(void **state)
 	free(p);
 	/* chroot into the mount: ".." stops at its root. */
 	/* A mount inside a mount: crossing two levels. */
-	assert_int_equal(fs_mount("tmpfs2", "/mnt/d/e", 0), 0);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/mnt/d/e", 0), 0);
 	write_file("/mnt/d/e/inner", "inner");
 	assert_int_equal(chdir("/mnt/d/e"), 0);
 	assert_file("inner", "inner");
@@ -349,10 +349,10 @@ static void test_paths_cross_a_mount_both_ways(void **state)
 	assert_int_equal(chdir("../../.."), 0);
 	assert_non_null(getcwd(buf, sizeof(buf)));
 	assert_string_equal(buf, "/");
-	assert_int_equal(fs_unmount("/mnt"), -1);
+	assert_int_equal(exo_fs_unmount("/mnt"), -1);
 	assert_int_equal(errno, EBUSY); /* another is mounted in it */
 	assert_int_equal(unlink("/mnt/d/e/inner"), 0);
-	assert_int_equal(fs_unmount("/mnt/d/e"), 0);
+	assert_int_equal(exo_fs_unmount("/mnt/d/e"), 0);
 	assert_int_equal(access("/mnt/d/e/inner", F_OK), -1);
 	assert_int_equal(unlink("/to-mnt"), 0);
 	assert_int_equal(unlink("/mnt/d/to-dev"), 0);
@@ -376,10 +376,10 @@ static void test_rename_and_link_across_file_systems_are_exdev(void **state)
 	assert_int_equal(errno, EXDEV);
 	/* Between two mounted servers too. */
 	assert_int_equal(mkdir("/m2", 0755), 0);
-	assert_int_equal(fs_mount("tmpfs2", "/m2", 0), 0);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/m2", 0), 0);
 	assert_int_equal(rename("/mnt/mntfile", "/m2/mntfile"), -1);
 	assert_int_equal(errno, EXDEV);
-	assert_int_equal(fs_unmount("/m2"), 0);
+	assert_int_equal(exo_fs_unmount("/m2"), 0);
 	/* The mount point itself does not move or go. */
 	assert_int_equal(rename("/mnt", "/mnt2"), -1);
 	assert_int_equal(errno, EBUSY);
@@ -399,12 +399,12 @@ static void test_a_busy_mount_or_mount_point_is_ebusy(void **state)
 
 	(void)state;
 	assert_int_equal(mkdir("/m2", 0755), 0);
-	assert_int_equal(fs_mount("tmpfs2", "/m2", 0), 0);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/m2", 0), 0);
 	/* An open file. */
 	write_file("/m2/f", "data");
 	fd = open("/m2/f", O_RDONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(fs_unmount("/m2"), -1);
+	assert_int_equal(exo_fs_unmount("/m2"), -1);
 	assert_int_equal(errno, EBUSY);
 	/* Unlinked while open: still readable until closed. */
 	assert_int_equal(unlink("/m2/f"), 0);
@@ -414,7 +414,7 @@ static void test_a_busy_mount_or_mount_point_is_ebusy(void **state)
 	/* A working directory inside. */
 	assert_int_equal(mkdir("/m2/sub", 0755), 0);
 	assert_int_equal(chdir("/m2/sub"), 0);
-	assert_int_equal(fs_unmount("/m2"), -1);
+	assert_int_equal(exo_fs_unmount("/m2"), -1);
 	assert_int_equal(errno, EBUSY);
 	assert_int_equal(chdir("/"), 0);
 	assert_int_equal(rmdir("/m2/sub"), 0);
@@ -431,19 +431,19 @@ static void test_a_busy_mount_or_mount_point_is_ebusy(void **state)
 		assert_int_equal(close(fd), 0);
 		assert_int_equal(unlink("/m2/fill"), 0);
 	}
-	assert_int_equal(fs_unmount("/m2"), 0);
+	assert_int_equal(exo_fs_unmount("/m2"), 0);
 	/* Mounting over a directory in use. */
 	assert_int_equal(chdir("/m2"), 0);
-	assert_int_equal(fs_mount("tmpfs2", "/m2", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/m2", 0), -1);
 	assert_int_equal(errno, EBUSY);
 	assert_int_equal(chdir("/"), 0);
 	fd = open("/m2", O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
-	assert_int_equal(fs_mount("tmpfs2", "/m2", 0), -1);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/m2", 0), -1);
 	assert_int_equal(errno, EBUSY);
 	assert_int_equal(close(fd), 0);
 	/* Read-only. */
-	assert_int_equal(fs_mount("tmpfs2", "/m2", EXO_MOUNT_RDONLY), 0);
+	assert_int_equal(exo_fs_mount("tmpfs2", "/m2", EXO_MOUNT_RDONLY), 0);
 	assert_int_equal(open("/m2/new", O_WRONLY | O_CREAT, 0644), -1);
 	assert_int_equal(errno, EROFS);
 	assert_int_equal(mkdir("/m2/new", 0755), -1);
@@ -451,7 +451,7 @@ static void test_a_busy_mount_or_mount_point_is_ebusy(void **state)
 	assert_int_equal(chmod("/m2", 0700), -1);
 	assert_int_equal(errno, EROFS);
 	assert_true(lists("/m2", ".."));
-	assert_int_equal(fs_unmount("/m2"), 0);
+	assert_int_equal(exo_fs_unmount("/m2"), 0);
 	assert_int_equal(rmdir("/m2"), 0);
 }
 
@@ -462,9 +462,9 @@ static int not_root(void)
 
 	if (setuid(1000) != 0)
 		return 10;
-	if (fs_mount("tmpfs2", "/tmp-nr", 0) != -1 || errno != EPERM)
+	if (exo_fs_mount("tmpfs2", "/tmp-nr", 0) != -1 || errno != EPERM)
 		return 11;
-	if (fs_unmount("/mnt") != -1 || errno != EPERM)
+	if (exo_fs_unmount("/mnt") != -1 || errno != EPERM)
 		return 12;
 	if (exo_mounts(mt, 4) != 2)
 		return 13;
@@ -779,7 +779,7 @@ static void test_a_hostile_file_system_server_gets_eio(void **state)
 	(void)state;
 	t_lookup("badfs");
 	assert_int_equal(mkdir("/bad", 0755), 0);
-	assert_int_equal(fs_mount("badfs", "/bad", 0), 0);
+	assert_int_equal(exo_fs_mount("badfs", "/bad", 0), 0);
 	assert_int_equal(stat("/bad/x", &st), -1);
 	assert_int_equal(errno, EIO);
 	fd = open("/bad", O_RDONLY | O_DIRECTORY);
@@ -796,7 +796,7 @@ static void test_a_hostile_file_system_server_gets_eio(void **state)
 		assert_int_equal(errno, EIO);
 		closedir(d);
 	}
-	assert_int_equal(fs_unmount("/bad"), 0);
+	assert_int_equal(exo_fs_unmount("/bad"), 0);
 	assert_int_equal(rmdir("/bad"), 0);
 	t_kill(srv);
 	/* The VFS goes on. */
