@@ -42,8 +42,7 @@ int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 	uint64_t in[2] = { (uint64_t)mode & 07777, !(flags & AT_SYMLINK_NOFOLLOW) };
 
 	if (flags & ~AT_SYMLINK_NOFOLLOW) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return path_call(px_at(VFS_CHMOD, dirfd, AT_FDCWD), 2, in, path);
 }
@@ -70,8 +69,7 @@ int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 	uint64_t in[3] = { id(uid), id(gid), !(flags & AT_SYMLINK_NOFOLLOW) };
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return fchown(dirfd, uid, gid);
@@ -112,8 +110,7 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
 			   (flags & AT_EACCESS ? VACC_EFFECTIVE : 0) };
 
 	if ((mode & ~(R_OK | W_OK | X_OK)) || (flags & ~AT_EACCESS)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return path_call(px_at(VFS_ACCESS, dirfd, AT_FDCWD), 1, in, path);
 }
@@ -151,8 +148,7 @@ int utimensat(int dirfd, const char *path, const struct timespec t[2], int flags
 	uint64_t in[3] = { wire_time(t, 0), wire_time(t, 1), flags & AT_SYMLINK_NOFOLLOW ? 0 : 1 };
 
 	if (flags & ~AT_SYMLINK_NOFOLLOW) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return path_call(px_at(VFS_UTIMENS, dirfd, AT_FDCWD), 3, in, path);
 }

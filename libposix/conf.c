@@ -15,8 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <exo/errno.h>
 #include <exo/msg.h>
 #include <exo/vfs.h>
+
+#include "px.h"
 
 int getpagesize(void)
 {
@@ -48,8 +51,7 @@ static long limit(int name)
 	case _PC_ALLOC_SIZE_MIN:
 		return -1; /* no such limit or option */
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 }
 

@@ -27,8 +27,7 @@ static int path_op(uint32_t op, const char *path, unsigned n, const uint64_t *in
 	int r;
 
 	if (!path) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	r = px_vfs_call(op, n, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
 	return r < 0 ? px_fail(r) : 0;
@@ -71,8 +70,7 @@ int unlink(const char *path)
 int unlinkat(int dirfd, const char *path, int flags)
 {
 	if (flags & ~AT_REMOVEDIR) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return path_op(px_at(flags & AT_REMOVEDIR ? VFS_RMDIR : VFS_UNLINK, dirfd, AT_FDCWD), path, 0, NULL);
 }
@@ -94,8 +92,7 @@ int linkat(int fd1, const char *from, int fd2, const char *to, int flags)
 	int r;
 
 	if (flags & ~AT_SYMLINK_FOLLOW) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_vfs_call(px_at(VFS_LINK, fd1, fd2), 1, in, from, strlen(from), to, NULL, 0, &m, NULL);
 	return r < 0 ? px_fail(r) : 0;
@@ -117,8 +114,7 @@ int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 	case S_IFCHR: in[0] |= VS_IFCHR; break;
 	case S_IFDIR: in[0] |= VS_IFDIR; break; /* the VFS says EPERM */
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return path_op(px_at(VFS_MKNOD, dirfd, AT_FDCWD), path, 2, in);
 }
@@ -151,8 +147,7 @@ ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 	int r;
 
 	if (size == 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_vfs_call(px_at(VFS_READLINK, dirfd, AT_FDCWD), 0, NULL, path, strlen(path), NULL, target,
 			sizeof(target), &m, &len);
@@ -198,8 +193,7 @@ char *realpath(const char *path, char *resolved)
 	int r;
 
 	if (!path) {
-		errno = EINVAL;
-		return NULL;
+		return px_fail_ptr(-XE_EINVAL);
 	}
 	r = px_vfs_call(VFS_REALPATH, 0, NULL, path, strlen(path), NULL, buf, sizeof(buf) - 1, &m, &len);
 	if (r < 0) {
@@ -208,14 +202,12 @@ char *realpath(const char *path, char *resolved)
 	}
 	buf[len] = 0;
 	if (len >= PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return NULL;
+		return px_fail_ptr(-XE_ENAMETOOLONG);
 	}
 	if (!resolved) {
 		resolved = malloc(len + 1);
 		if (!resolved) {
-			errno = ENOMEM;
-			return NULL;
+			return px_fail_ptr(-XE_ENOMEM);
 		}
 	}
 	memcpy(resolved, buf, len + 1);
@@ -243,11 +235,9 @@ char *getcwd(char *buf, size_t size)
 			return NULL;
 		}
 	} else if (size == 0) {
-		errno = EINVAL;
-		return NULL;
+		return px_fail_ptr(-XE_EINVAL);
 	} else if (size <= len) {
-		errno = ERANGE;
-		return NULL;
+		return px_fail_ptr(-XE_ERANGE);
 	}
 	memcpy(buf, path, len + 1);
 	return buf;
@@ -271,13 +261,11 @@ DIR *fdopendir(int fd)
 	if (fstat(fd, &st) < 0)
 		return NULL;
 	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return NULL;
+		return px_fail_ptr(-XE_ENOTDIR);
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
-		errno = ENOMEM;
-		return NULL;
+		return px_fail_ptr(-XE_ENOMEM);
 	}
 	d->fd = fd;
 	return d;
@@ -326,8 +314,7 @@ static struct dirent *px_readdir(DIR *d)
 	if (e->reclen < sizeof(*e) || d->pos + e->reclen > d->len) {
 		d->pos = d->len = 0;
 		d->end = 1;
-		errno = EIO;
-		return NULL;
+		return px_fail_ptr(-XE_EIO);
 	}
 	d->pos += e->reclen;
 	memset(&d->ent, 0, sizeof(d->ent));

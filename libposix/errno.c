@@ -38,6 +38,12 @@ int px_fail(int neg_xe)
 	return -1;
 }
 
+void *px_fail_ptr(int neg_xe)
+{
+	errno = px_errno(-neg_xe);
+	return NULL;
+}
+
 int px_kernel_errno(exo_err err)
 {
 	switch (err) {

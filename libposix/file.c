@@ -72,8 +72,7 @@ static int px_openat(int dirfd, const char *path, int flags, mode_t mode)
 	int r;
 
 	if (!path) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	r = px_vfs_call(px_at(VFS_OPEN, dirfd, AT_FDCWD), 2, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
 	if (r < 0)
@@ -194,8 +193,7 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 
 	if (fd >= 0 && fd < FD_CACHE && devs[fd].server && (writing ? devs[fd].wknown : devs[fd].rknown)) {
 		if (off >= 0) {
-			errno = ESPIPE; /* a device does not seek */
-			return -1;
+			return px_fail(-XE_ESPIPE); /* a device does not seek */
 		}
 		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle,
 			      writing ? 0 : devs[fd].rflags, buf, n);
@@ -219,8 +217,7 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 			writing ? 0 : n, &m, &got);
 	if (r == (int)VFS_REDIRECT) {
 		if (off >= 0) {
-			errno = ESPIPE;
-			return -1;
+			return px_fail(-XE_ESPIPE);
 		}
 		if (fd >= 0 && fd < FD_CACHE) {
 			devs[fd].server = m.mr[0];
@@ -287,13 +284,11 @@ static ssize_t vec_io(int fd, int writing, const struct iovec *iov, int cnt, int
 	char *b;
 
 	if (cnt < 0 || cnt > IOV_MAX) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	for (int i = 0; i < cnt; i++) {
 		if (iov[i].iov_len > (size_t)SSIZE_MAX - total) {
-			errno = EINVAL;
-			return -1;
+			return px_fail(-XE_EINVAL);
 		}
 		total += iov[i].iov_len;
 	}
@@ -340,8 +335,7 @@ ssize_t px_pwritev_b(int fd, const struct iovec *iov, int cnt, off_t off) __asm_
 ssize_t px_preadv_a(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	if (off < 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return vec_io(fd, 0, iov, cnt, off);
 }
@@ -354,8 +348,7 @@ ssize_t px_preadv_b(int fd, const struct iovec *iov, int cnt, off_t off)
 ssize_t px_pwritev_a(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	if (off < 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return vec_io(fd, 1, iov, cnt, off);
 }
@@ -379,8 +372,7 @@ static int sync_fd(int fd)
 	if (r < 0)
 		return px_fail(r);
 	if ((m.mr[VST_MODE] & VS_IFMT) == VS_IFIFO) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return 0;
 }
@@ -408,8 +400,7 @@ ssize_t px_pwrite_b(int fd, const void *buf, size_t n, off_t off) __asm__("pwrit
 ssize_t px_pread_a(int fd, void *buf, size_t n, off_t off)
 {
 	if (off < 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return io(fd, 0, buf, n, off);
 }
@@ -422,8 +413,7 @@ ssize_t px_pread_b(int fd, void *buf, size_t n, off_t off)
 ssize_t px_pwrite_a(int fd, const void *buf, size_t n, off_t off)
 {
 	if (off < 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return io(fd, 1, (void *)buf, n, off);
 }
@@ -445,8 +435,7 @@ off_t px_lseek_a(int fd, off_t off, int whence)
 	int r;
 
 	if (fd >= 0 && fd < FD_CACHE && devs[fd].server) {
-		errno = ESPIPE;
-		return -1;
+		return px_fail(-XE_ESPIPE);
 	}
 	r = px_vfs_call(VFS_LSEEK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	return r < 0 ? px_fail(r) : (off_t)m.mr[0];
@@ -464,8 +453,7 @@ static int px_dup(int fd, int lowest, int cloexec)
 	int r;
 
 	if (lowest < 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_vfs_call(VFS_DUP, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	if (r < 0)
@@ -486,8 +474,7 @@ int dup2(int fd, int nfd)
 	int r;
 
 	if (nfd < 0) {
-		errno = EBADF;
-		return -1;
+		return px_fail(-XE_EBADF);
 	}
 	r = px_vfs_call(VFS_DUP2, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	if (r < 0)
@@ -505,8 +492,7 @@ static int record_lock(int fd, int cmd, struct flock *fl)
 	int r;
 
 	if (!fl) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	in[0] = (uint64_t)fd;
 	in[1] = cmd == F_GETLK ? VLK_GET : cmd == F_SETLK ? VLK_SET : VLK_SETW;
@@ -515,16 +501,14 @@ static int record_lock(int fd, int cmd, struct flock *fl)
 	case F_RDLCK: in[2] = VLK_RDLCK; break;
 	case F_WRLCK: in[2] = VLK_WRLCK; break;
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	switch (fl->l_whence) {
 	case SEEK_SET: in[3] = VSEEK_SET; break;
 	case SEEK_CUR: in[3] = VSEEK_CUR; break;
 	case SEEK_END: in[3] = VSEEK_END; break;
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	in[4] = (uint64_t)(int64_t)fl->l_start;
 	in[5] = (uint64_t)(int64_t)fl->l_len;
@@ -554,8 +538,7 @@ int flock(int fd, int op)
 	case LOCK_EX: in[1] = VFL_EX; break;
 	case LOCK_UN: in[1] = VFL_UN; break;
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_vfs_call(VFS_FLOCK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	return r < 0 ? px_fail(r) : 0;
@@ -605,8 +588,7 @@ static int px_fcntl(int fd, int cmd, long arg)
 	case F_SETLKW:
 		return record_lock(fd, cmd, (struct flock *)arg);
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 }
 
@@ -682,8 +664,7 @@ int pipe2(int fds[2], int flags)
 	int r;
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_vfs_call(VFS_PIPE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	if (r < 0)

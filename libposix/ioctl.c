@@ -140,8 +140,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (req == TIOCGWINSZ || req == TIOCSWINSZ || req == TCGETS || req == TCSETS || req == TCSETSW ||
 	    req == TCSETSF || req == FIONREAD || req == FIONBIO) {
 		if (!arg) {
-			errno = EFAULT;
-			return -1;
+			return px_fail(-XE_EFAULT);
 		}
 	} else {
 		/* Not a request Exo knows: EBADF before ENOTTY, as Linux says. */

@@ -151,8 +151,7 @@ int munmap(void *addr, size_t len)
 	int r;
 
 	if (len == 0 || ((uintptr_t)addr & (EXO_PAGE_SIZE - 1))) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_mem_call(MEM_MUNMAP, 2, in, &m);
 	return r < 0 ? px_fail(r) : 0;
@@ -165,8 +164,7 @@ int mprotect(void *addr, size_t len, int prot)
 	int r;
 
 	if (((uintptr_t)addr & (EXO_PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	r = px_mem_call(MEM_MPROTECT, 3, in, &m);
 	return r < 0 ? px_fail(r) : 0;

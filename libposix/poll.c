@@ -63,8 +63,7 @@ static int vfs_poll(struct vfs_pollfd *e, nfds_t n, uint64_t timeout_ns)
 	int r, old;
 
 	if (n > VPOLL_MAX) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	old = px_intr(PX_INTR_EINTR); /* poll and select are never restarted (POSIX) */
 	r = px_vfs_call(VFS_POLL, 2, in, e, n * sizeof(*e), NULL, e, n * sizeof(*e), &m, &len);
@@ -72,8 +71,7 @@ static int vfs_poll(struct vfs_pollfd *e, nfds_t n, uint64_t timeout_ns)
 	if (r < 0)
 		return px_fail(r);
 	if (len != n * sizeof(*e)) {
-		errno = EIO;
-		return -1;
+		return px_fail(-XE_EIO);
 	}
 	return (int)m.mr[0];
 }
@@ -137,8 +135,7 @@ static int mask_enter(const sigset_t *mask, exo_sigset_t *old)
 
 	exo_signal_pending(&pending);
 	if (exo_signal_mask(EXO_SIG_SETMASK, &want, old) != EXO_OK) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return (pending & ~want & ~EXO_SIG_UNBLOCKABLE) ? 1 : 0;
 }
@@ -154,8 +151,7 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t
 	int r, saved;
 
 	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if (!mask)
 		return px_poll(fds, n, ts_ns(t));
@@ -164,8 +160,7 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t
 		return -1;
 	if (r == 1) {
 		mask_leave(&old);
-		errno = EINTR;
-		return -1;
+		return px_fail(-XE_EINTR);
 	}
 	r = px_poll(fds, n, ts_ns(t));
 	saved = errno;
@@ -180,8 +175,7 @@ static int px_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t time
 	int map[FD_SETSIZE], n = 0, r, count = 0;
 
 	if (nfds < 0 || nfds > FD_SETSIZE) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	for (int fd = 0; fd < nfds; fd++) {
 		uint16_t ev = (rd && FD_ISSET(fd, rd) ? VP_IN : 0) | (wr && FD_ISSET(fd, wr) ? VP_OUT : 0) |
@@ -199,8 +193,7 @@ static int px_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t time
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (e[i].revents & VP_NVAL) {
-			errno = EBADF;
-			return -1;
+			return px_fail(-XE_EBADF);
 		}
 	if (rd)
 		FD_ZERO(rd);
@@ -234,8 +227,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 	int r, saved;
 
 	if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	timeout = tv ? (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u : VPOLL_FOREVER;
 	start = exo_clock_ns();
@@ -257,8 +249,7 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec 
 	int r, saved;
 
 	if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if (!mask)
 		return px_select(nfds, rd, wr, ex, ts_ns(t));
@@ -267,8 +258,7 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec 
 		return -1;
 	if (r == 1) {
 		mask_leave(&old);
-		errno = EINTR;
-		return -1;
+		return px_fail(-XE_EINTR);
 	}
 	r = px_select(nfds, rd, wr, ex, ts_ns(t));
 	saved = errno;

@@ -17,6 +17,8 @@ int px_errno(int xe);
 
 /* Set errno from a negative Exo error number; returns -1. */
 int px_fail(int neg_xe);
+/* The same for calls that fail with NULL (opendir, getcwd, realpath...). */
+void *px_fail_ptr(int neg_xe);
 
 /* The errno for a failed kernel call (the server is gone, ...). */
 int px_kernel_errno(exo_err err);

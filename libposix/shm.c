@@ -15,6 +15,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <exo/errno.h>
+
+#include "px.h"
+
 #define SHM_DIR "/dev/shm/"
 
 static int shm_path(const char *name, char *buf, size_t size)
@@ -22,19 +26,16 @@ static int shm_path(const char *name, char *buf, size_t size)
 	size_t len;
 
 	if (!name) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	while (*name == '/')
 		name++;
 	len = strlen(name);
 	if (len == 0 || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if (len > NAME_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
+		return px_fail(-XE_ENAMETOOLONG);
 	}
 	snprintf(buf, size, SHM_DIR "%s", name);
 	return 0;

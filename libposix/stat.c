@@ -56,8 +56,7 @@ static int px_stat(const char *path, struct stat *st, uint32_t op)
 	int r;
 
 	if (!path || !st) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	r = px_vfs_call(op, 0, NULL, path, strlen(path), NULL, NULL, 0, &m, NULL);
 	if (r < 0)
@@ -73,8 +72,7 @@ static int px_fstat(int fd, struct stat *st)
 	int r;
 
 	if (!st) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
 	if (r < 0)
@@ -89,12 +87,10 @@ static int px_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if (!path || !st) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	if (!path[0] && (flags & AT_EMPTY_PATH))
 		return dirfd == AT_FDCWD ? px_stat(".", st, VFS_STAT) : px_fstat(dirfd, st);

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <exo/errno.h>
+
 #include "px.h"
 
 static ssize_t ck_read(void *c, char *buf, size_t n)
@@ -86,8 +88,7 @@ static FILE *px_fopen(const char *path, const char *mode)
 	FILE *f;
 
 	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
+		return px_fail_ptr(-XE_EINVAL);
 	}
 	fd = open(path, flags, 0666);
 	if (fd < 0)
@@ -109,8 +110,7 @@ FILE *fdopen(int fd, const char *mode)
 	struct stat st;
 
 	if (!mode || mode_flags(mode) < 0) {
-		errno = EINVAL;
-		return NULL;
+		return px_fail_ptr(-XE_EINVAL);
 	}
 	if (fstat(fd, &st) < 0)
 		return NULL;
@@ -123,8 +123,7 @@ static FILE *px_freopen(const char *path, const char *mode, FILE *old)
 	FILE *f;
 
 	if (flags < 0 || !path) {
-		errno = EINVAL;
-		return NULL;
+		return px_fail_ptr(-XE_EINVAL);
 	}
 	fflush(old);
 	fd = open(path, flags, 0666);

@@ -188,12 +188,10 @@ int tcsetattr(int fd, int when, const struct termios *t)
 	case TCSADRAIN: in[1] = DT_TCSADRAIN; break;
 	case TCSAFLUSH: in[1] = DT_TCSAFLUSH; break;
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if (!t) {
-		errno = EFAULT;
-		return -1;
+		return px_fail(-XE_EFAULT);
 	}
 	if ((r = px_tty_find(fd, &tty)) < 0)
 		return px_fail(r);
@@ -227,8 +225,7 @@ int tcflush(int fd, int queue)
 	case TCOFLUSH: in[1] = DT_FLUSH_OUT; break;
 	case TCIOFLUSH: in[1] = DT_FLUSH_BOTH; break;
 	default:
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	if ((r = px_tty_find(fd, &tty)) < 0)
 		return px_fail(r);
@@ -257,8 +254,7 @@ int tcdrain(int fd)
 int tcflow(int fd, int action)
 {
 	if (action != TCOOFF && action != TCOON && action != TCIOFF && action != TCION) {
-		errno = EINVAL;
-		return -1;
+		return px_fail(-XE_EINVAL);
 	}
 	return nothing_to_do(fd);
 }
