@@ -1,5 +1,6 @@
 /*
- * servers/proc/proc.h — the process server's state (see exo/proc.h).
+ * servers/proc/proc.h — the process server's state and the calls between
+ * its files (see exo/proc.h and README.md).
  */
 #ifndef EXO_SERVERS_PROC_H
 #define EXO_SERVERS_PROC_H
@@ -42,5 +43,67 @@ struct pserver {
 	int tty_sid, tty_pgrp;      /* the console's session and foreground group */
 	exo_tid_t memory, vfs, console;
 };
+
+/* The server's state: one thread, so one of it (table.c). */
+extern struct pserver S;
+
+/* One request being served: its message, sender, process and first string item. */
+struct req {
+	exo_msg_t *m;
+	exo_tid_t from;
+	struct proc *p;
+	const void *data;           /* the first string item */
+	uint32_t data_len;
+	bool deferred;
+};
+
+/*
+ * The op_* handlers: the number of reply words (o[] filled), or -XE_*;
+ * one that holds the request sets r->deferred (WAIT).
+ */
+
+/* table.c: the process table, and calls to the memory server and the VFS */
+/* srv_call: 0, a negative XE_ errno, or 1 when there is no such server. */
+uint64_t now_ns(void);
+struct proc *by_pid(int pid);
+struct proc *by_space(exo_space_t s);
+int count_procs(uint32_t ruid, bool by_uid);
+bool group_exists(int pgid, int sid);
+struct proc *proc_new(exo_space_t space);
+struct proc *proc_adopt(exo_space_t space);
+void proc_free(struct proc *p);
+exo_tid_t server(exo_tid_t *cache, const char *name);
+int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w, const void *data, uint32_t len);
+void push_cred(struct proc *p);
+
+/* signal.c: who may signal whom */
+void post(struct proc *to, int sig, int code, int from_pid, uint32_t from_uid, uint32_t status);
+int do_kill(struct proc *from, int64_t pid, int sig);
+
+/* wait.c: wait, and the ends, stops and continues of spaces (kernel notices) */
+void wait_consume(struct proc *w, struct proc *c);
+void space_exit(exo_space_t space, uint32_t wstatus, uint64_t utime, uint64_t stime);
+void space_state(exo_space_t space, uint32_t wstatus);
+int op_wait(struct req *r, uint64_t *o);
+
+/* timer.c: interval timers */
+exo_timeout_t timer_timeout(void);
+void timers_fire(void);
+int op_itimer(struct req *r, uint64_t *o);
+
+/* session.c: process groups, sessions, the console's foreground group */
+int op_setpgid(struct req *r);
+int op_setsid(struct req *r, uint64_t *o);
+int op_tcsetpgrp(struct req *r);
+
+/* pid.c: fork, credentials, groups, the process list, resource limits */
+int op_fork(struct req *r, uint64_t *o);
+int op_setids(struct req *r);
+int op_setgroups(struct req *r);
+void op_list(struct req *r);
+int op_rlimit(struct req *r, uint64_t *o);
+
+/* main.c: answers */
+void out_data(struct req *r, uint64_t word, const void *data, uint32_t len);
 
 #endif

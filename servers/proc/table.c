@@ -1,0 +1,150 @@
+/*
+ * servers/proc/table.c — the process table (pids, lookups, a process's birth and end of its record) and the calls proc makes to the memory server and the VFS.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <exo/memory.h>
+#include <exo/vfs.h>
+
+#include "proc.h"
+
+struct pserver S;
+
+/* The kernel's clock, read in place (no kernel call: exo/ipc.h). */
+uint64_t now_ns(void)
+{
+	return exo_clock_ns();
+}
+
+struct proc *by_pid(int pid)
+{
+	if (pid <= 0)
+		return NULL;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && S.procs[i].pid == pid)
+			return &S.procs[i];
+	return NULL;
+}
+
+struct proc *by_space(exo_space_t s)
+{
+	if (s == EXO_NILSPACE)
+		return NULL;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && S.procs[i].space == s)
+			return &S.procs[i];
+	return NULL;
+}
+
+int count_procs(uint32_t ruid, bool by_uid)
+{
+	int n = 0;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && (!by_uid || S.procs[i].ruid == ruid))
+			n++;
+	return n;
+}
+
+static int alloc_pid(void)
+{
+	for (int tries = 0; tries < 1 << 20; tries++) {
+		int pid = S.next_pid++;
+
+		if (S.next_pid > 99999)
+			S.next_pid = 2;
+		if (!by_pid(pid) && !by_pid(-pid))
+			return pid;
+	}
+	return -1;
+}
+
+bool group_exists(int pgid, int sid)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && S.procs[i].state != 'Z' && S.procs[i].pgid == pgid &&
+		    (sid == 0 || S.procs[i].sid == sid))
+			return true;
+	return false;
+}
+
+struct proc *proc_new(exo_space_t space)
+{
+	struct proc *p = NULL;
+
+	for (int i = 0; i < PROC_MAX && !p; i++)
+		if (!S.procs[i].used)
+			p = &S.procs[i];
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof(*p));
+	p->pid = alloc_pid();
+	if (p->pid < 0)
+		return NULL;
+	p->used = true;
+	p->space = space;
+	p->state = 'R';
+	p->start_ns = now_ns();
+	p->rlim[PRL_NPROC][0] = p->rlim[PRL_NPROC][1] = PROC_NPROC_DEFAULT;
+	p->rlim[PRL_NOFILE][0] = p->rlim[PRL_NOFILE][1] = VFS_FD_MAX;
+	snprintf(p->comm, sizeof(p->comm), "space%u", (unsigned)space);
+	return p;
+}
+
+/* A space we have not seen: a process of its own, init's child if there is one. */
+struct proc *proc_adopt(exo_space_t space)
+{
+	struct proc *p = proc_new(space);
+
+	if (!p)
+		return NULL;
+	p->ppid = by_pid(1) ? 1 : 0;
+	p->pgid = p->sid = p->pid;
+	return p;
+}
+
+void proc_free(struct proc *p)
+{
+	p->used = false;
+}
+
+exo_tid_t server(exo_tid_t *cache, const char *name)
+{
+	if (*cache == EXO_NILTHREAD)
+		exo_lookup(name, cache, EXO_TIMEOUT_ZERO);
+	return *cache;
+}
+
+/* A call to a server: 0, a negative XE_ errno, or 1 when there is no such server. */
+int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w,
+	     const void *data, uint32_t len)
+{
+	exo_msg_t m;
+	unsigned idx = n;
+	exo_err err;
+
+	if (server(cache, name) == EXO_NILTHREAD)
+		return 1;
+	memset(&m, 0, sizeof(m));
+	memcpy(m.mr, w, n * sizeof(uint64_t));
+	if (data)
+		idx = exo_msg_put_string(&m, idx, data, len);
+	m.tag = exo_tag(label, n, idx - n);
+	err = exo_call(*cache, &m, exo_timeout_ms(5000), exo_timeout_ms(5000));
+	if (err != EXO_OK) {
+		*cache = EXO_NILTHREAD;
+		return -XE_EIO;
+	}
+	return -(int)exo_tag_label(m.tag);
+}
+
+/* Tell the VFS a process's credentials (it checks permissions with them). */
+void push_cred(struct proc *p)
+{
+	uint64_t w[6] = { p->space, p->ruid, p->euid, p->rgid, p->egid, p->ngroups };
+
+	if (p->space != EXO_NILSPACE)
+		srv_call(&S.vfs, VFS_NAME, VFS_SETCRED, 6, w, p->groups,
+			 (uint32_t)(p->ngroups * sizeof(uint32_t)));
+}
