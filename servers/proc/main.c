@@ -39,12 +39,26 @@ void out_data(struct req *r, uint64_t word, const void *data, uint32_t len)
 	r->m->tag = exo_tag(0, 1, idx - 1);
 }
 
+/* One handler an operation (the word counts come from PROC_OPS, checked in dispatch). */
+static int (*const ops[PROC_OP_COUNT])(struct req *r, uint64_t *o) = {
+	[PROC_IDS] = op_ids,             [PROC_FORK] = op_fork,
+	[PROC_EXEC] = op_exec,           [PROC_WAIT] = op_wait,
+	[PROC_KILL] = op_kill,           [PROC_SETPGID] = op_setpgid,
+	[PROC_SETSID] = op_setsid,       [PROC_GETPGID] = op_getpgid,
+	[PROC_SETIDS] = op_setids,       [PROC_GETGROUPS] = op_getgroups,
+	[PROC_SETGROUPS] = op_setgroups, [PROC_LIST] = op_list,
+	[PROC_ITIMER] = op_itimer,       [PROC_GETITIMER] = op_getitimer,
+	[PROC_TCSETPGRP] = op_tcsetpgrp, [PROC_TCGETPGRP] = op_tcgetpgrp,
+	[PROC_CHLD] = op_chld,           [PROC_RLIMIT] = op_rlimit,
+	[PROC_SPACE] = op_space,         [PROC_INIT] = op_init,
+	[PROC_CHILDTIMES] = op_childtimes,
+};
+
 static void dispatch(struct req *r)
 {
 	uint32_t label = exo_tag_label(r->m->tag);
 	uint64_t o[10] = { 0 };
-	struct proc *p;
-	int n = 0;
+	int n;
 
 	if (label == EXO_LABEL_CANCEL) {
 		for (int i = 0; i < PROC_MAX; i++)
@@ -73,138 +87,14 @@ static void dispatch(struct req *r)
 		out(r, label == 0 || label >= PROC_OP_COUNT ? -XE_ENOSYS : -XE_EINVAL, 0, NULL);
 		return;
 	}
-	p = r->p = by_space(r->m->sender_space);
-	if (!p && !(p = r->p = proc_adopt(r->m->sender_space))) {
+	r->p = by_space(r->m->sender_space);
+	if (!r->p && !(r->p = proc_adopt(r->m->sender_space))) {
 		out(r, -XE_EAGAIN, 0, NULL);
 		return;
 	}
-	switch (label) {
-	case PROC_IDS:
-		o[0] = (uint64_t)p->pid, o[1] = (uint64_t)p->ppid, o[2] = (uint64_t)p->pgid;
-		o[3] = (uint64_t)p->sid, o[4] = p->ruid, o[5] = p->euid, o[6] = p->suid;
-		o[7] = p->rgid, o[8] = p->egid, o[9] = p->sgid;
-		n = 10;
-		break;
-	case PROC_FORK:
-		n = op_fork(r, o);
-		if (n == 0)
-			n = 1;
-		break;
-	case PROC_EXEC:
-		if (r->data) {
-			size_t len = r->data_len < PROC_COMM_MAX ? r->data_len : PROC_COMM_MAX;
-
-			memcpy(p->comm, r->data, len);
-			p->comm[len] = 0;
-		}
-		p->execed = true;
-		break;
-	case PROC_WAIT:
-		n = op_wait(r, o);
-		if (r->deferred)
-			return;
-		break;
-	case PROC_KILL:
-		n = do_kill(p, (int64_t)r->m->mr[0], (int)r->m->mr[1]);
-		break;
-	case PROC_SETPGID:
-		n = op_setpgid(r);
-		break;
-	case PROC_SETSID:
-		n = op_setsid(r, o);
-		break;
-	case PROC_GETPGID: {
-		struct proc *t = r->m->mr[0] == 0 ? p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
-
-		if (!t) {
-			n = -XE_ESRCH;
-		} else {
-			o[0] = (uint64_t)t->pgid, o[1] = (uint64_t)t->sid;
-			n = 2;
-		}
-		break;
-	}
-	case PROC_SETIDS:
-		n = op_setids(r);
-		break;
-	case PROC_GETGROUPS:
-		out_data(r, p->ngroups, p->groups, (uint32_t)(p->ngroups * sizeof(uint32_t)));
-		return;
-	case PROC_SETGROUPS:
-		n = op_setgroups(r);
-		break;
-	case PROC_LIST:
-		op_list(r);
-		return;
-	case PROC_ITIMER:
-		n = op_itimer(r, o);
-		break;
-	case PROC_GETITIMER: {
-		uint64_t now = now_ns();
-
-		o[0] = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
-		o[1] = p->it_interval;
-		n = 2;
-		break;
-	}
-	case PROC_TCSETPGRP:
-		n = op_tcsetpgrp(r);
-		break;
-	case PROC_TCGETPGRP:
-		if (S.tty_sid != p->sid) {
-			n = -XE_ENOTTY;
-		} else {
-			o[0] = (uint64_t)S.tty_pgrp, o[1] = (uint64_t)S.tty_sid;
-			n = 2;
-		}
-		break;
-	case PROC_CHLD:
-		p->chld = (unsigned)r->m->mr[0] & (PCHLD_NOCLDSTOP | PCHLD_NOCLDWAIT);
-		if (p->chld & PCHLD_NOCLDWAIT) {
-			/* Zombies it has now are not waited for either. */
-			for (int i = 0; i < PROC_MAX; i++)
-				if (S.procs[i].used && S.procs[i].ppid == p->pid && S.procs[i].state == 'Z')
-					wait_consume(p, &S.procs[i]);
-		}
-		break;
-	case PROC_RLIMIT:
-		n = op_rlimit(r, o);
-		break;
-	case PROC_SPACE: {
-		struct proc *t = r->m->mr[0] == 0 ? p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
-
-		if (!t || t->state == 'Z') {
-			n = -XE_ESRCH;
-		} else {
-			o[0] = t->space;
-			n = 1;
-		}
-		break;
-	}
-	case PROC_CHILDTIMES:
-		o[0] = p->cutime;
-		o[1] = p->cstime;
-		n = 2;
-		break;
-	case PROC_INIT: {
-		bool kids = false;
-
-		for (int i = 0; i < PROC_MAX; i++)
-			if (S.procs[i].used && S.procs[i].ppid == p->pid)
-				kids = true;
-		if (by_pid(1) || kids) {
-			n = p->pid == 1 ? 0 : -XE_EBUSY;
-			break;
-		}
-		p->pid = p->pgid = p->sid = 1;
-		p->ppid = 0;
-		/* Processes with no parent now have init. */
-		for (int i = 0; i < PROC_MAX; i++)
-			if (S.procs[i].used && &S.procs[i] != p && S.procs[i].ppid == 0)
-				S.procs[i].ppid = 1;
-		break;
-	}
-	}
+	n = ops[label] ? ops[label](r, o) : -XE_ENOSYS;
+	if (r->deferred || n == PROC_ANSWERED)
+		return; /* held back (WAIT), or the handler answered with a string item */
 	out(r, n < 0 ? n : 0, n > 0 ? (unsigned)n : 0, o);
 }
 

@@ -47,12 +47,13 @@ int op_fork(struct req *r, uint64_t *o)
 		return e == -XE_ENOMEM ? -XE_ENOMEM : -XE_EAGAIN;
 	}
 	o[0] = (uint64_t)c->pid;
-	return 0;
+	return 1;
 }
 
 /* setuid/setgid family: real, effective, saved (PID_KEEP: unchanged). */
-int op_setids(struct req *r)
+int op_setids(struct req *r, uint64_t *o)
 {
+	(void)o;
 	struct proc *p = r->p;
 	uint32_t v[3] = { (uint32_t)r->m->mr[1], (uint32_t)r->m->mr[2], (uint32_t)r->m->mr[3] };
 	uint32_t *ids[3];
@@ -78,8 +79,9 @@ int op_setids(struct req *r)
 	return 0;
 }
 
-int op_setgroups(struct req *r)
+int op_setgroups(struct req *r, uint64_t *o)
 {
+	(void)o;
 	uint64_t n = r->m->mr[0];
 
 	if (r->p->euid != 0)
@@ -93,7 +95,7 @@ int op_setgroups(struct req *r)
 	return 0;
 }
 
-void op_list(struct req *r)
+int op_list(struct req *r, uint64_t *o)
 {
 	static struct proc_info info[PROC_MAX];
 	unsigned n = 0;
@@ -109,7 +111,9 @@ void op_list(struct req *r)
 		memcpy(info[n].comm, p->comm, sizeof(info[n].comm));
 		n++;
 	}
+	(void)o;
 	out_data(r, n, info, (uint32_t)(n * sizeof(info[0])));
+	return PROC_ANSWERED;
 }
 
 int op_rlimit(struct req *r, uint64_t *o)
@@ -133,4 +137,39 @@ int op_rlimit(struct req *r, uint64_t *o)
 	o[0] = l[0];
 	o[1] = l[1];
 	return 2;
+}
+
+int op_ids(struct req *r, uint64_t *o)
+{
+	const struct proc *p = r->p;
+
+	o[0] = (uint64_t)p->pid, o[1] = (uint64_t)p->ppid, o[2] = (uint64_t)p->pgid;
+	o[3] = (uint64_t)p->sid, o[4] = p->ruid, o[5] = p->euid, o[6] = p->suid;
+	o[7] = p->rgid, o[8] = p->egid, o[9] = p->sgid;
+	return 10;
+}
+
+/* The caller runs a new image: its name (the string item) and setpgid's EACCES from now on. */
+int op_exec(struct req *r, uint64_t *o)
+{
+	struct proc *p = r->p;
+
+	(void)o;
+	if (r->data) {
+		size_t len = r->data_len < PROC_COMM_MAX ? r->data_len : PROC_COMM_MAX;
+
+		memcpy(p->comm, r->data, len);
+		p->comm[len] = 0;
+	}
+	p->execed = true;
+	return 0;
+}
+
+int op_getgroups(struct req *r, uint64_t *o)
+{
+	struct proc *p = r->p;
+
+	(void)o;
+	out_data(r, p->ngroups, p->groups, (uint32_t)(p->ngroups * sizeof(uint32_t)));
+	return PROC_ANSWERED;
 }

@@ -58,9 +58,12 @@ struct req {
 };
 
 /*
- * The op_* handlers: the number of reply words (o[] filled), or -XE_*;
- * one that holds the request sets r->deferred (WAIT).
+ * The op_* handlers, one an operation (the table in main.c): the number of
+ * reply words (o[] filled), or -XE_*; PROC_ANSWERED when the handler put
+ * the whole answer in r->m (a string item); one that holds the request sets
+ * r->deferred (WAIT).
  */
+#define PROC_ANSWERED 100
 
 /* table.c: the process table, and calls to the memory server and the VFS */
 /* srv_call: 0, a negative XE_ errno, or 1 when there is no such server. */
@@ -75,32 +78,43 @@ void proc_free(struct proc *p);
 exo_tid_t server(exo_tid_t *cache, const char *name);
 int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w, const void *data, uint32_t len);
 void push_cred(struct proc *p);
+int op_space(struct req *r, uint64_t *o);
+int op_init(struct req *r, uint64_t *o);
 
 /* signal.c: who may signal whom */
 void post(struct proc *to, int sig, int code, int from_pid, uint32_t from_uid, uint32_t status);
 int do_kill(struct proc *from, int64_t pid, int sig);
+int op_kill(struct req *r, uint64_t *o);
 
 /* wait.c: wait, and the ends, stops and continues of spaces (kernel notices) */
 void wait_consume(struct proc *w, struct proc *c);
 void space_exit(exo_space_t space, uint32_t wstatus, uint64_t utime, uint64_t stime);
 void space_state(exo_space_t space, uint32_t wstatus);
 int op_wait(struct req *r, uint64_t *o);
+int op_chld(struct req *r, uint64_t *o);
+int op_childtimes(struct req *r, uint64_t *o);
 
 /* timer.c: interval timers */
 exo_timeout_t timer_timeout(void);
 void timers_fire(void);
 int op_itimer(struct req *r, uint64_t *o);
+int op_getitimer(struct req *r, uint64_t *o);
 
 /* session.c: process groups, sessions, the console's foreground group */
-int op_setpgid(struct req *r);
+int op_setpgid(struct req *r, uint64_t *o);
 int op_setsid(struct req *r, uint64_t *o);
-int op_tcsetpgrp(struct req *r);
+int op_tcsetpgrp(struct req *r, uint64_t *o);
+int op_getpgid(struct req *r, uint64_t *o);
+int op_tcgetpgrp(struct req *r, uint64_t *o);
 
 /* pid.c: fork, credentials, groups, the process list, resource limits */
 int op_fork(struct req *r, uint64_t *o);
-int op_setids(struct req *r);
-int op_setgroups(struct req *r);
-void op_list(struct req *r);
+int op_setids(struct req *r, uint64_t *o);
+int op_setgroups(struct req *r, uint64_t *o);
+int op_list(struct req *r, uint64_t *o);
+int op_ids(struct req *r, uint64_t *o);
+int op_exec(struct req *r, uint64_t *o);
+int op_getgroups(struct req *r, uint64_t *o);
 int op_rlimit(struct req *r, uint64_t *o);
 
 /* main.c: answers */

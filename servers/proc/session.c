@@ -3,8 +3,9 @@
  */
 #include "proc.h"
 
-int op_setpgid(struct req *r)
+int op_setpgid(struct req *r, uint64_t *o)
 {
+	(void)o;
 	int64_t pid = (int64_t)r->m->mr[0], pgid = (int64_t)r->m->mr[1];
 	struct proc *t;
 
@@ -36,8 +37,9 @@ int op_setsid(struct req *r, uint64_t *o)
 	return 1;
 }
 
-int op_tcsetpgrp(struct req *r)
+int op_tcsetpgrp(struct req *r, uint64_t *o)
 {
+	(void)o;
 	int64_t pgid = (int64_t)r->m->mr[0];
 	struct proc *lead = by_pid(S.tty_sid);
 
@@ -53,4 +55,22 @@ int op_tcsetpgrp(struct req *r)
 		return -XE_EPERM;
 	S.tty_pgrp = (int)pgid;
 	return 0;
+}
+
+int op_getpgid(struct req *r, uint64_t *o)
+{
+	struct proc *t = r->m->mr[0] == 0 ? r->p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
+
+	if (!t)
+		return -XE_ESRCH;
+	o[0] = (uint64_t)t->pgid, o[1] = (uint64_t)t->sid;
+	return 2;
+}
+
+int op_tcgetpgrp(struct req *r, uint64_t *o)
+{
+	if (S.tty_sid != r->p->sid)
+		return -XE_ENOTTY;
+	o[0] = (uint64_t)S.tty_pgrp, o[1] = (uint64_t)S.tty_sid;
+	return 2;
 }

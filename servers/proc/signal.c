@@ -69,3 +69,9 @@ int do_kill(struct proc *from, int64_t pid, int sig)
 		return -XE_ESRCH;
 	return allowed ? 0 : -XE_EPERM;
 }
+
+int op_kill(struct req *r, uint64_t *o)
+{
+	(void)o;
+	return do_kill(r->p, (int64_t)r->m->mr[0], (int)r->m->mr[1]);
+}

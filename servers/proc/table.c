@@ -148,3 +148,34 @@ void push_cred(struct proc *p)
 		srv_call(&S.vfs, VFS_NAME, VFS_SETCRED, 6, w, p->groups,
 			 (uint32_t)(p->ngroups * sizeof(uint32_t)));
 }
+
+int op_space(struct req *r, uint64_t *o)
+{
+	struct proc *t = r->m->mr[0] == 0 ? r->p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
+
+	if (!t || t->state == 'Z')
+		return -XE_ESRCH;
+	o[0] = t->space;
+	return 1;
+}
+
+/* The caller becomes init (pid 1), if there is none and it has no children. */
+int op_init(struct req *r, uint64_t *o)
+{
+	struct proc *p = r->p;
+	bool kids = false;
+
+	(void)o;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && S.procs[i].ppid == p->pid)
+			kids = true;
+	if (by_pid(1) || kids)
+		return p->pid == 1 ? 0 : -XE_EBUSY;
+	p->pid = p->pgid = p->sid = 1;
+	p->ppid = 0;
+	/* Processes with no parent now have init. */
+	for (int i = 0; i < PROC_MAX; i++)
+		if (S.procs[i].used && &S.procs[i] != p && S.procs[i].ppid == 0)
+			S.procs[i].ppid = 1;
+	return 0;
+}

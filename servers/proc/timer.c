@@ -50,3 +50,13 @@ int op_itimer(struct req *r, uint64_t *o)
 	p->it_interval = value ? interval : 0;
 	return 2;
 }
+
+int op_getitimer(struct req *r, uint64_t *o)
+{
+	const struct proc *p = r->p;
+	uint64_t now = now_ns();
+
+	o[0] = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
+	o[1] = p->it_interval;
+	return 2;
+}

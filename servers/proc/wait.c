@@ -201,3 +201,25 @@ int op_wait(struct req *r, uint64_t *o)
 		wait_wake(r->p);
 	return 0;
 }
+
+int op_chld(struct req *r, uint64_t *o)
+{
+	struct proc *p = r->p;
+
+	(void)o;
+	p->chld = (unsigned)r->m->mr[0] & (PCHLD_NOCLDSTOP | PCHLD_NOCLDWAIT);
+	if (p->chld & PCHLD_NOCLDWAIT) {
+		/* Zombies it has now are not waited for either. */
+		for (int i = 0; i < PROC_MAX; i++)
+			if (S.procs[i].used && S.procs[i].ppid == p->pid && S.procs[i].state == 'Z')
+				wait_consume(p, &S.procs[i]);
+	}
+	return 0;
+}
+
+int op_childtimes(struct req *r, uint64_t *o)
+{
+	o[0] = r->p->cutime;
+	o[1] = r->p->cstime;
+	return 2;
+}
