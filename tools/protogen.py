@@ -81,6 +81,17 @@ def parse(path):
     return proto
 
 
+def params(name, op, first):
+    """A handler's or a stub's parameters: `first`, then the op's in and out structs."""
+    lo = op.name.lower()
+    args = [first]
+    if op.ins:
+        args.append(f"const struct {name}_{lo}_in *in")
+    if op.outs:
+        args.append(f"struct {name}_{lo}_out *out")
+    return ", ".join(args)
+
+
 def ctype(kind):
     return "int64_t" if kind == "i64" else "uint64_t"
 
@@ -166,13 +177,7 @@ def emit(proto, src):
     o.append(" */")
     o.append(f"struct {name}_handlers {{")
     for op in ops:
-        lo = op.name.lower()
-        args = ["void *ctx"]
-        if op.ins:
-            args.append(f"const struct {name}_{lo}_in *in")
-        if op.outs:
-            args.append(f"struct {name}_{lo}_out *out")
-        o.append(f"\tint (*{lo})({', '.join(args)});")
+        o.append(f"\tint (*{op.name.lower()})({params(name, op, 'void *ctx')});")
     o.append("};\n")
     o.append("/*")
     o.append(f" * Serve request m from `from`: its shape is checked (exo_proto_check), its")
@@ -208,12 +213,7 @@ def emit(proto, src):
     # The client's side.
     for op in ops:
         lo = op.name.lower()
-        args = ["exo_proto_call_fn call"]
-        if op.ins:
-            args.append(f"const struct {name}_{lo}_in *in")
-        if op.outs:
-            args.append(f"struct {name}_{lo}_out *out")
-        o.append(f"static inline int {name}_call_{lo}({', '.join(args)})\n{{")
+        o.append(f"static inline int {name}_call_{lo}({params(name, op, 'exo_proto_call_fn call')})\n{{")
         o.append("\texo_msg_t m;\n\tint r;\n")
         o.append("\tmemset(&m, 0, sizeof(m));")
         if op.ins:
