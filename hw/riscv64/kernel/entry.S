@@ -52,6 +52,10 @@ trap_entry:
 	csrw sscratch, zero
 	mv a0, sp
 	la sp, k_boot_stack_top
+	mv s0, a0               /* the user's s0 is in the frame; C keeps s0 */
+	call k_trap_fast        /* the IPC fast path, or 0 */
+	bnez a0, trap_return
+	mv a0, s0
 	call k_trap
 	/* k_trap returns the frame of the thread to run: fall into trap_return. */
 

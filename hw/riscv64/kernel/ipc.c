@@ -23,6 +23,29 @@ static inline void words(uint64_t *d, const uint64_t *s, unsigned n)
 		d[i] = s[i];
 }
 
+/*
+ * The fast path's copy: up to 8 words (what nearly every protocol sends) as
+ * straight loads and stores, entered at the count; more by the loop.
+ */
+static inline void words_fast(uint64_t *d, const uint64_t *s, unsigned n)
+{
+	if (n > 8) {
+		words(d, s, n);
+		return;
+	}
+	switch (n) {
+	case 8: d[7] = s[7]; /* fall through */
+	case 7: d[6] = s[6]; /* fall through */
+	case 6: d[5] = s[5]; /* fall through */
+	case 5: d[4] = s[4]; /* fall through */
+	case 4: d[3] = s[3]; /* fall through */
+	case 3: d[2] = s[2]; /* fall through */
+	case 2: d[1] = s[1]; /* fall through */
+	case 1: d[0] = s[0]; /* fall through */
+	case 0: break;
+	}
+}
+
 exo_err k_msg_load(struct kthread *t, uint64_t uva)
 {
 	struct kmsg *m = &t->msg;
@@ -45,25 +68,34 @@ exo_err k_msg_load(struct kthread *t, uint64_t uva)
 	return exo_msg_check_words(m->tag, m->mr);
 }
 
+/* The acceptor of t's exo_msg_t at uva, already found mapped at um. */
+static exo_err acceptor_mapped(struct kthread *t, uint64_t uva, const exo_msg_t *um)
+{
+	uint32_t nbr = um->nbr;
+
+	t->umsg = uva;
+	t->faulting = false;
+	if (nbr > EXO_BR_COUNT)
+		return EXO_EINVAL;
+	t->rcv_window = um->rcv_window;
+	t->nbuf = nbr;
+	for (unsigned i = 0; i < nbr; i++) {
+		t->buf_ptr[i] = (uint64_t)(uintptr_t)um->br[i].ptr;
+		t->buf_size[i] = um->br[i].size;
+	}
+	return EXO_OK;
+}
+
 exo_err k_acceptor_load(struct kthread *t, uint64_t uva)
 {
 	exo_msg_t *um = k_user_msg(t, uva);
 	exo_buf_t br[EXO_BR_COUNT];
 	uint32_t nbr;
 
+	if (um)
+		return acceptor_mapped(t, uva, um);
 	t->umsg = uva;
 	t->faulting = false;
-	if (um) {
-		if (um->nbr > EXO_BR_COUNT)
-			return EXO_EINVAL;
-		t->rcv_window = um->rcv_window;
-		t->nbuf = um->nbr;
-		for (unsigned i = 0; i < t->nbuf; i++) {
-			t->buf_ptr[i] = (uint64_t)(uintptr_t)um->br[i].ptr;
-			t->buf_size[i] = um->br[i].size;
-		}
-		return EXO_OK;
-	}
 	if (!k_copy_in(t->space, &nbr, uva + offsetof(exo_msg_t, nbr), sizeof(nbr)) ||
 	    !k_copy_in(t->space, &t->rcv_window, uva + offsetof(exo_msg_t, rcv_window), sizeof(t->rcv_window)))
 		return EXO_EINVAL;
@@ -285,7 +317,7 @@ struct kthread *k_ipc_fast(struct kthread *t)
 	u = exo_tag_untyped(tag);
 	if (exo_tag_typed(tag) || u > EXO_MR_COUNT || !(rm = k_user_msg(r, r->umsg)))
 		return NULL;
-	if (!k_handoff_fits(r) || k_acceptor_load(t, a[0]) != EXO_OK)
+	if (!k_handoff_fits(r) || acceptor_mapped(t, a[0], um) != EXO_OK)
 		return NULL;
 	if (!ipc_handoff(&K.ipc, &t->ipc, &r->ipc, nr == RV_SYS_CALL ? r->ipc.tid : EXO_ANYTHREAD))
 		return NULL;
@@ -293,7 +325,7 @@ struct kthread *k_ipc_fast(struct kthread *t)
 	t->reply_err = EXO_OK;
 	t->wait = KWAIT_IPC;
 	rm->tag = exo_tag_with_flags(tag, 0);
-	words(rm->mr, um->mr, u);
+	words_fast(rm->mr, um->mr, u);
 	rm->sender_space = t->space->id;
 	r->wait = KWAIT_NONE;
 	r->f.regs[R_A0] = EXO_OK;

@@ -268,10 +268,8 @@ static inline exo_msg_t *k_user_msg(struct kthread *t, uint64_t uva)
 bool k_copy_user(struct kspace *ds, uint64_t dva, struct kspace *ss, uint64_t sva, size_t n);
 
 /* thread.c */
-uint64_t k_ticks(void);
 uint64_t k_now(void);                    /* ns since boot */
 struct kthread *k_thread_new(struct kspace *s, uint64_t pc, uint64_t sp, uint64_t arg, uint64_t tp);
-struct kthread *k_thread_get(exo_tid_t tid);
 void k_thread_die(struct kthread *t);
 struct kspace *k_space_new(const char *label);
 struct kspace *k_space_find(exo_space_t id);
@@ -280,8 +278,6 @@ void k_ready(struct kthread *t);
 void k_sched_requeue(struct kspace *s);
 void k_block(struct kthread *t);
 struct kthread *k_pick(void);
-bool k_handoff_fits(const struct kthread *r);
-void k_handoff(struct kthread *t, struct kthread *r);
 void k_entropy(void *buf, size_t n);
 
 /* ipc.c */
@@ -357,6 +353,7 @@ void k_boot_space_ended(struct kspace *s);
 
 /* syscall.c, trap.c */
 void k_syscall(struct kthread *t);
+struct frame *k_trap_fast(struct frame *f);
 struct frame *k_trap(struct frame *f);
 _Noreturn void k_run(void);
 
@@ -369,6 +366,68 @@ static inline uint64_t csr_read_time(void)
 	uint64_t v;
 	__asm__ volatile("rdtime %0" : "=r"(v));
 	return v;
+}
+
+/* The timer's ticks (K.timebase a second); inline, the IPC path reads it often. */
+static inline uint64_t k_ticks(void)
+{
+	return csr_read_time();
+}
+
+/* The live thread tid names, or NULL (a stale generation, a dead or unused slot). */
+static inline struct kthread *k_thread_get(exo_tid_t tid)
+{
+	uint32_t num = exo_tid_number(tid);
+	struct kthread *t;
+
+	if (num == 0 || num >= K.nslots)
+		return NULL;
+	t = K.slots[num];
+	if (!t || t->ipc.tid != tid || t->dead)
+		return NULL;
+	return t;
+}
+
+/* The highest set bit of x, not 0 (thread.c). */
+int k_top_bit(uint64_t x);
+
+/* The highest priority a ready thread waits at, or -1. */
+static inline int k_highest_waiting(void)
+{
+	if (K.runq_bits[1])
+		return 64 + k_top_bit(K.runq_bits[1]);
+	if (K.runq_bits[0] <= 1)
+		return K.runq_bits[0] ? 0 : -1; /* the usual case: time sharing only */
+	return k_top_bit(K.runq_bits[0]);
+}
+
+/* A time slice: 10 ms, for OTHER longer with a lower nice (20 ms at -20) and shorter with a higher (1 ms at 19). */
+static inline uint64_t k_slice(const struct kspace *s)
+{
+	uint64_t tb = K.timebase;
+
+	if (s->sched_policy != EXO_SCHED_OTHER)
+		return tb / 100;
+	return tb / 100 * (uint64_t)(20 - s->sched_nice) / 20 + tb / 1000;
+}
+
+/*
+ * The IPC fast path: the current thread blocks and the hart goes straight
+ * to r, whose message it just delivered. That is what k_pick would choose
+ * only when nothing of r's priority or higher waits (k_handoff_fits); then
+ * k_handoff makes the switch as k_pick would, a new slice for r.
+ */
+static inline bool k_handoff_fits(const struct kthread *r)
+{
+	return k_highest_waiting() < (int)k_prio(r->space) && !r->space->stopped && !r->runnable;
+}
+
+static inline void k_handoff(struct kthread *t, struct kthread *r)
+{
+	t->runnable = false;
+	r->runnable = true;
+	K.current = r;
+	K.slice_end = k_ticks() + k_slice(r->space);
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -15,11 +15,6 @@
 
 #include "kernel.h"
 
-uint64_t k_ticks(void)
-{
-	return csr_read_time();
-}
-
 uint64_t k_now(void)
 {
 	uint64_t t = k_ticks(), tb = K.timebase;
@@ -112,19 +107,6 @@ struct kthread *k_thread_new(struct kspace *s, uint64_t pc, uint64_t sp, uint64_
 	s->threads = t;
 	s->nthreads++;
 	k_ready(t);
-	return t;
-}
-
-struct kthread *k_thread_get(exo_tid_t tid)
-{
-	uint32_t num = exo_tid_number(tid);
-	struct kthread *t;
-
-	if (num == 0 || num >= K.nslots)
-		return NULL;
-	t = K.slots[num];
-	if (!t || t->ipc.tid != tid || t->dead)
-		return NULL;
 	return t;
 }
 
@@ -308,18 +290,8 @@ void k_space_end(struct kspace *s, uint32_t wstatus)
 	k_free(s, sizeof(*s));
 }
 
-/* A time slice: 10 ms, for OTHER longer with a lower nice (20 ms at -20) and shorter with a higher (1 ms at 19). */
-static uint64_t slice(const struct kspace *s)
-{
-	uint64_t tb = K.timebase;
-
-	if (s->sched_policy != EXO_SCHED_OTHER)
-		return tb / 100;
-	return tb / 100 * (uint64_t)(20 - s->sched_nice) / 20 + tb / 1000;
-}
-
 /* The highest set bit of x (not 0), without libgcc's __clzdi2 (no Zbb here). */
-static int top_bit(uint64_t x)
+int k_top_bit(uint64_t x)
 {
 	int n = 0;
 
@@ -331,34 +303,6 @@ static int top_bit(uint64_t x)
 	return n;
 }
 
-static int highest_waiting(void)
-{
-	if (K.runq_bits[1])
-		return 64 + top_bit(K.runq_bits[1]);
-	if (K.runq_bits[0] <= 1)
-		return K.runq_bits[0] ? 0 : -1; /* the usual case: time sharing only */
-	return top_bit(K.runq_bits[0]);
-}
-
-/*
- * The IPC fast path: the current thread blocks and the hart goes straight
- * to r, whose message it just delivered. That is what k_pick would choose
- * only when nothing of r's priority or higher waits (k_handoff_fits); then
- * k_handoff makes the switch as k_pick would, a new slice for r.
- */
-bool k_handoff_fits(const struct kthread *r)
-{
-	return highest_waiting() < (int)k_prio(r->space) && !r->space->stopped && !r->runnable;
-}
-
-void k_handoff(struct kthread *t, struct kthread *r)
-{
-	t->runnable = false;
-	r->runnable = true;
-	K.current = r;
-	K.slice_end = k_ticks() + slice(r->space);
-}
-
 /*
  * The next thread: the oldest of the highest priority. The current one goes
  * on while nothing of a higher priority waits and, unless it is FIFO, its
@@ -367,7 +311,7 @@ void k_handoff(struct kthread *t, struct kthread *r)
 struct kthread *k_pick(void)
 {
 	struct kthread *c = K.current, *t;
-	int hp = highest_waiting();
+	int hp = k_highest_waiting();
 	bool yielding = K.yielding;
 
 	K.yielding = false;
@@ -377,15 +321,15 @@ struct kthread *k_pick(void)
 
 		if (hp < cp || (hp == cp && !yielding && (fifo || k_ticks() < K.slice_end))) {
 			if (k_ticks() >= K.slice_end) /* it goes on: a new slice, or the timer fires at once */
-				K.slice_end = k_ticks() + slice(c->space);
+				K.slice_end = k_ticks() + k_slice(c->space);
 			return c;
 		}
 		if (hp < 0) {
-			K.slice_end = k_ticks() + slice(c->space);
+			K.slice_end = k_ticks() + k_slice(c->space);
 			return c;
 		}
 		runq_push(c); /* behind its priority's others */
-		hp = highest_waiting();
+		hp = k_highest_waiting();
 	}
 	if (hp < 0)
 		return NULL;
@@ -396,6 +340,6 @@ struct kthread *k_pick(void)
 		K.runq_bits[hp / 64] &= ~(1ull << (hp % 64));
 	}
 	t->rnext = NULL;
-	K.slice_end = k_ticks() + slice(t->space);
+	K.slice_end = k_ticks() + k_slice(t->space);
 	return t;
 }

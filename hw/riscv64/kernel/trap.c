@@ -136,6 +136,33 @@ static struct frame *schedule(void)
 	}
 }
 
+/*
+ * trap_entry's first stop: exo_call and exo_reply_wait in k_ipc_fast's
+ * common case, in a function of their own so that the path pays for only
+ * the registers it uses. NULL: k_trap takes the trap, nothing changed.
+ */
+struct frame *k_trap_fast(struct frame *f)
+{
+	struct kthread *t = (struct kthread *)f, *n;
+	uint64_t now;
+
+	if (csr_scause() != EXC_ECALL_U ||
+	    (t->f.regs[R_A7] != RV_SYS_CALL && t->f.regs[R_A7] != RV_SYS_REPLY_WAIT))
+		return NULL;
+	now = k_ticks();
+	if (!(n = k_ipc_fast(t)))
+		return NULL;
+	/* k_ipc_fast chose n (k_handoff): schedule()'s tail, no deadline added. */
+	t->f.sepc += 4;
+	t->user_ticks += now - K.entered;
+	K.entered = k_ticks(); /* n's user time starts here: what follows is a few instructions */
+	t->sys_ticks += K.entered - now;
+	k_vm_switch(n->space);
+	if (armed == 0 || K.slice_end < armed)
+		arm(K.slice_end);
+	return &n->f;
+}
+
 struct frame *k_trap(struct frame *f)
 {
 	struct kthread *t = (struct kthread *)f;
@@ -152,23 +179,10 @@ struct frame *k_trap(struct frame *f)
 		}
 	} else {
 		switch (cause) {
-		case EXC_ECALL_U: {
-			struct kthread *n;
-
+		case EXC_ECALL_U: /* k_trap_fast did not take it */
 			t->f.sepc += 4;
-			n = t->f.regs[R_A7] == RV_SYS_CALL || t->f.regs[R_A7] == RV_SYS_REPLY_WAIT ? k_ipc_fast(t) : NULL;
-			if (n) {
-				/* The fast path chose n (k_handoff): schedule()'s tail, no deadline added. */
-				t->sys_ticks += k_ticks() - now;
-				k_vm_switch(n->space);
-				if (armed == 0 || K.slice_end < armed)
-					arm(K.slice_end);
-				K.entered = k_ticks();
-				return &n->f;
-			}
 			k_syscall(t);
 			break;
-		}
 		case EXC_INST_PAGE:
 		case EXC_LOAD_PAGE:
 		case EXC_STORE_PAGE:

@@ -34,17 +34,21 @@ void rv_touch(const void *p, uint64_t n, int write)
 }
 
 /* The pages of m and of what it sends and accepts. */
-static void touch_msg(exo_msg_t *m, int sends, int receives)
+static inline void touch_msg(exo_msg_t *m, int sends, int receives)
 {
-	rv_touch(m, sizeof(*m), 1);
-	if (sends) {
+	/* The message itself spans at most two pages: its first and last byte. */
+	volatile uint8_t *first = (volatile uint8_t *)m, *last = first + sizeof(*m) - 1;
+
+	*first = *first;
+	*last = *last;
+	if (sends && exo_tag_typed(m->tag)) {
 		unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag);
 
 		for (unsigned i = u; i + 1 < u + t && i + 1 < EXO_MR_COUNT; i += EXO_ITEM_WORDS)
 			if (exo_item_kind(m->mr[i]) == EXO_ITEM_STRING && exo_string_len(m->mr[i]) <= EXO_STRING_MAX)
 				rv_touch((const void *)(uintptr_t)m->mr[i + 1], exo_string_len(m->mr[i]), 0);
 	}
-	if (receives)
+	if (receives && m->nbr)
 		for (unsigned i = 0; i < m->nbr && i < EXO_BR_COUNT; i++)
 			if (m->br[i].size <= EXO_STRING_MAX)
 				rv_touch(m->br[i].ptr, m->br[i].size, 1);
