@@ -107,6 +107,22 @@ static void vectors(void)
 	close(fd);
 }
 
+/* A child that writes 8 records of PIPE_BUF bytes of letter into pipe p. */
+static pid_t record_writer(const int p[2], char letter)
+{
+	char buf[PIPE_BUF];
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	memset(buf, letter, sizeof(buf));
+	close(p[0]);
+	for (int i = 0; i < 8; i++)
+		if (write(p[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			_exit(1);
+	_exit(0);
+}
+
 static void pipes(void)
 {
 	char buf[PIPE_BUF];
@@ -151,24 +167,8 @@ static void pipes(void)
 	/* Two writers, each writing PIPE_BUF-byte records of one letter: the
 	 * reader must never see two letters in one record. */
 	T_EQ(pipe(p), 0, "a pipe for two writers");
-	w1 = fork();
-	if (w1 == 0) {
-		memset(buf, 'a', sizeof(buf));
-		close(p[0]);
-		for (i = 0; i < 8; i++)
-			if (write(p[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-				_exit(1);
-		_exit(0);
-	}
-	w2 = fork();
-	if (w2 == 0) {
-		memset(buf, 'b', sizeof(buf));
-		close(p[0]);
-		for (i = 0; i < 8; i++)
-			if (write(p[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-				_exit(1);
-		_exit(0);
-	}
+	w1 = record_writer(p, 'a');
+	w2 = record_writer(p, 'b');
 	close(p[1]);
 	bad = 0;
 	for (i = 0; i < 16; i++) {
