@@ -69,7 +69,8 @@ static void at_calls(void)
 	T_EQ(lstat("/kpaths/ln", &st) == 0 && S_ISLNK(st.st_mode), 1, "lstat sees a link");
 	T_EQ(stat("/kpaths/ln", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 7, 1, "stat follows it");
 	T_OK(realpath("/kpaths/./ln", buf) && !strcmp(buf, "/kpaths/g"), "realpath resolves . and the link (%s)", buf);
-	T_EQ(symlink("loop2", "/kpaths/loop1") | symlink("loop1", "/kpaths/loop2"), 0, "two links naming each other");
+	T_EQ(symlink("loop2", "/kpaths/loop1"), 0, "a link to a second link");
+	T_EQ(symlink("loop1", "/kpaths/loop2"), 0, "... which names the first");
 	T_EQ(open("/kpaths/loop1", O_RDONLY) == -1 && errno == ELOOP, 1, "... opening one: ELOOP");
 	T_EQ(open("/kpaths/ln", O_RDONLY | O_NOFOLLOW) == -1 && errno == ELOOP, 1, "O_NOFOLLOW on a link: ELOOP");
 	T_EQ(readlink("/kpaths/g", buf, sizeof(buf)) == -1 && errno == EINVAL, 1, "readlink of a file: EINVAL");

@@ -35,71 +35,66 @@ static int open_close(const char *path, int flags)
 	return outcome(fd);
 }
 
-struct probe {
-	const char *what;
-	int want;
-};
+/* The user's credentials are all it has: the real and effective ids. */
+static int is_user(void)
+{
+	return getuid() == USER && geteuid() == USER && getgid() == GROUP && getegid() == GROUP ? 0 : -1;
+}
 
-/* What an ordinary user (USER:GROUP, no supplementary groups) may do. */
-static const struct probe user_probes[] = {
-	{ "getuid and geteuid are the user's", 0 },
-	{ "open a root-only 0600 file: EACCES", EACCES },
-	{ "access R_OK on it: EACCES", EACCES },
-	{ "open the user's own 0644 file for writing", 0 },
-	{ "chmod the user's own file 0600", 0 },
-	{ "chmod root's file: EPERM", EPERM },
-	{ "chown the user's file to root: EPERM", EPERM },
-	{ "stat through a 0700 directory of root's: EACCES", EACCES },
-	{ "open through it: EACCES", EACCES },
-	{ "create in a 0755 directory of root's: EACCES", EACCES },
-	{ "create in a sticky 01777 directory", 0 },
-	{ "unlink root's file in the sticky directory: EPERM", EPERM },
-	{ "unlink the user's own file there", 0 },
-	{ "open a 0444 file for writing: EACCES", EACCES },
-	{ "access W_OK on the user's 0600 file", 0 },
-	{ "access X_OK on it: EACCES", EACCES },
-	{ "setuid(0) back to root: EPERM", EPERM },
-	{ "setgroups: EPERM", EPERM },
-	{ "mkdir in the sticky directory", 0 },
-	{ "the new directory is the user's, group and all", 0 },
-};
-#define NUSER (int)(sizeof(user_probes) / sizeof(user_probes[0]))
+static int setgroups_root(void)
+{
+	gid_t g = 0;
 
-static int user_probe(int i)
+	return outcome(setgroups(1, &g));
+}
+
+static int new_dir_is_users(void)
 {
 	struct stat st;
 
-	switch (i) {
-	case 0: return getuid() == USER && geteuid() == USER && getgid() == GROUP && getegid() == GROUP ? 0 : -1;
-	case 1: return open_close("/kperms/secret", O_RDONLY);
-	case 2: return outcome(access("/kperms/secret", R_OK));
-	case 3: return open_close("/kperms/pub", O_WRONLY);
-	case 4: return outcome(chmod("/kperms/pub", 0600));
-	case 5: return outcome(chmod("/kperms/secret", 0644));
-	case 6: return outcome(chown("/kperms/pub", 0, 0));
-	case 7: return outcome(stat("/kperms/closed/f", &st));
-	case 8: return open_close("/kperms/closed/f", O_RDONLY);
-	case 9: return open_close("/kperms/new", O_CREAT | O_WRONLY);
-	case 10: return open_close("/kperms/sticky/mine", O_CREAT | O_WRONLY);
-	case 11: return outcome(unlink("/kperms/sticky/rootf"));
-	case 12: return outcome(unlink("/kperms/sticky/mine"));
-	case 13: return open_close("/kperms/ro", O_WRONLY);
-	case 14: return outcome(access("/kperms/pub", W_OK));
-	case 15: return outcome(access("/kperms/pub", X_OK));
-	case 16: return outcome(setuid(0));
-	case 17: {
-		gid_t g = 0;
-
-		return outcome(setgroups(1, &g));
-	}
-	case 18: return outcome(mkdir("/kperms/sticky/d", 0755));
-	case 19:
-		if (stat("/kperms/sticky/d", &st) != 0)
-			return errno;
-		return st.st_uid == USER && st.st_gid == GROUP && (st.st_mode & 07777) == 0755 ? 0 : -1;
-	}
-	return -1;
+	if (stat("/kperms/sticky/d", &st) != 0)
+		return errno;
+	return st.st_uid == USER && st.st_gid == GROUP && (st.st_mode & 07777) == 0755 ? 0 : -1;
 }
+
+static int stat_outcome(const char *path)
+{
+	struct stat st;
+
+	return outcome(stat(path, &st));
+}
+
+/*
+ * What an ordinary user (USER:GROUP, no supplementary groups) may do: each
+ * probe's name, the outcome it must have (0 or an errno) and the expression
+ * the child evaluates, in the order the child runs them.
+ */
+#define USER_PROBES(X)                                                                              \
+	X("getuid and geteuid are the user's", 0, is_user())                                         \
+	X("open a root-only 0600 file: EACCES", EACCES, open_close("/kperms/secret", O_RDONLY))      \
+	X("access R_OK on it: EACCES", EACCES, outcome(access("/kperms/secret", R_OK)))              \
+	X("open the user's own 0644 file for writing", 0, open_close("/kperms/pub", O_WRONLY))       \
+	X("chmod the user's own file 0600", 0, outcome(chmod("/kperms/pub", 0600)))                  \
+	X("chmod root's file: EPERM", EPERM, outcome(chmod("/kperms/secret", 0644)))                 \
+	X("chown the user's file to root: EPERM", EPERM, outcome(chown("/kperms/pub", 0, 0)))        \
+	X("stat through a 0700 directory of root's: EACCES", EACCES, stat_outcome("/kperms/closed/f")) \
+	X("open through it: EACCES", EACCES, open_close("/kperms/closed/f", O_RDONLY))               \
+	X("create in a 0755 directory of root's: EACCES", EACCES,                                   \
+	  open_close("/kperms/new", O_CREAT | O_WRONLY))                                              \
+	X("create in a sticky 01777 directory", 0, open_close("/kperms/sticky/mine", O_CREAT | O_WRONLY)) \
+	X("unlink root's file in the sticky directory: EPERM", EPERM,                               \
+	  outcome(unlink("/kperms/sticky/rootf")))                                                    \
+	X("unlink the user's own file there", 0, outcome(unlink("/kperms/sticky/mine")))             \
+	X("open a 0444 file for writing: EACCES", EACCES, open_close("/kperms/ro", O_WRONLY))        \
+	X("access W_OK on the user's 0600 file", 0, outcome(access("/kperms/pub", W_OK)))            \
+	X("access X_OK on it: EACCES", EACCES, outcome(access("/kperms/pub", X_OK)))                 \
+	X("setuid(0) back to root: EPERM", EPERM, outcome(setuid(0)))                                \
+	X("setgroups: EPERM", EPERM, setgroups_root())                                               \
+	X("mkdir in the sticky directory", 0, outcome(mkdir("/kperms/sticky/d", 0755)))              \
+	X("the new directory is the user's, group and all", 0, new_dir_is_users())
+
+#define COUNT_PROBE(what, want, expr) +1
+#define NUSER (0 USER_PROBES(COUNT_PROBE))
 
 /* Run the probes in a child that becomes USER:GROUP; their outcomes in got. */
 static int as_user(int got[NUSER])
@@ -114,17 +109,16 @@ static int as_user(int got[NUSER])
 		close(p[0]);
 		if (setgroups(0, NULL) != 0 || setgid(GROUP) != 0 || setuid(USER) != 0)
 			_exit(2);
-		for (i = 0; i < NUSER; i++) {
-			int r = user_probe(i);
-
-			if (write(p[1], &r, sizeof(r)) != sizeof(r))
-				_exit(3);
-		}
-		_exit(0);
+		i = 0;
+#define RUN_PROBE(what, want, expr) got[i++] = (expr);
+		USER_PROBES(RUN_PROBE)
+#undef RUN_PROBE
+		_exit(write(p[1], got, sizeof(got[0]) * NUSER) == (ssize_t)(sizeof(got[0]) * NUSER) ? 0 : 3);
 	}
 	close(p[1]);
-	for (i = 0; i < NUSER; i++)
-		if (read(p[0], &got[i], sizeof(got[i])) != sizeof(got[i]))
+	/* One write of less than PIPE_BUF: one read has it all, or nothing came. */
+	if (read(p[0], got, sizeof(got[0]) * NUSER) != (ssize_t)(sizeof(got[0]) * NUSER))
+		for (i = 0; i < NUSER; i++)
 			got[i] = -2;
 	close(p[0]);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
@@ -144,7 +138,7 @@ static void build(void)
 	T_EQ(open_close("/kperms/pub", O_CREAT | O_WRONLY), 0, "pub, to give away");
 	T_EQ(chown("/kperms/pub", USER, GROUP), 0, "chown pub to the user, as root");
 	T_EQ(stat("/kperms/pub", &st) == 0 && st.st_uid == USER && st.st_gid == GROUP, 1, "... stat shows the owner");
-	T_EQ(stat("/kperms/pub", &st) == 0 && (st.st_mode & 0777) == 0644, 1, "... 0666 less the umask");
+	T_EQ(stat("/kperms/pub", &st) == 0 && (st.st_mode & 0777) == 0644, 1, "... mode 0644 under umask 022");
 	T_EQ(mkdir("/kperms/closed", 0700), 0, "a 0700 directory");
 	T_EQ(open_close("/kperms/closed/f", O_CREAT | O_WRONLY), 0, "... with a file in it");
 	T_EQ(mkdir("/kperms/sticky", 0777), 0, "a directory to make sticky");
@@ -178,9 +172,10 @@ static void ordinary_user(void)
 
 	rc = as_user(got);
 	T_EQ(rc, 0, "a child becomes the user and runs every probe");
-	for (i = 0; i < NUSER; i++) {
-		T_EQ(got[i], user_probes[i].want, user_probes[i].what);
-	}
+	i = 0;
+#define CHECK_PROBE(what, want, expr) T_EQ(got[i], want, what); i++;
+	USER_PROBES(CHECK_PROBE)
+#undef CHECK_PROBE
 }
 
 /* seteuid to the user and back: the saved set-user-ID lets it return. */

@@ -17,22 +17,13 @@
 
 #include "kernel.h"
 
+/*
+ * Message words from one buffer to the other: up to 8 (what nearly every
+ * protocol sends) as straight loads and stores entered at the count, more
+ * by a loop.
+ */
 static inline void words(uint64_t *d, const uint64_t *s, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		d[i] = s[i];
-}
-
-/*
- * The fast path's copy: up to 8 words (what nearly every protocol sends) as
- * straight loads and stores, entered at the count; more by the loop.
- */
-static inline void words_fast(uint64_t *d, const uint64_t *s, unsigned n)
-{
-	if (n > 8) {
-		words(d, s, n);
-		return;
-	}
 	switch (n) {
 	case 8: d[7] = s[7]; /* fall through */
 	case 7: d[6] = s[6]; /* fall through */
@@ -42,8 +33,10 @@ static inline void words_fast(uint64_t *d, const uint64_t *s, unsigned n)
 	case 3: d[2] = s[2]; /* fall through */
 	case 2: d[1] = s[1]; /* fall through */
 	case 1: d[0] = s[0]; /* fall through */
-	case 0: break;
+	case 0: return;
 	}
+	for (unsigned i = 0; i < n; i++)
+		d[i] = s[i];
 }
 
 exo_err k_msg_load(struct kthread *t, uint64_t uva)
@@ -108,8 +101,6 @@ exo_err k_acceptor_load(struct kthread *t, uint64_t uva)
 		t->buf_ptr[i] = (uint64_t)(uintptr_t)br[i].ptr;
 		t->buf_size[i] = br[i].size;
 	}
-	t->umsg = uva;
-	t->faulting = false;
 	return EXO_OK;
 }
 
@@ -299,15 +290,9 @@ struct kthread *k_ipc_fast(struct kthread *t)
 	exo_tag_t tag;
 	unsigned u;
 
-	if (nr == RV_SYS_CALL) {
-		if (a[3] != EXO_TIMEOUT_NEVER)
-			return NULL;
-	} else if (nr == RV_SYS_REPLY_WAIT) {
-		if (a[2] != EXO_TIMEOUT_NEVER || t->notes)
-			return NULL;
-	} else {
+	/* nr is RV_SYS_CALL or RV_SYS_REPLY_WAIT (k_trap_fast looked). */
+	if (nr == RV_SYS_CALL ? a[3] != EXO_TIMEOUT_NEVER : a[2] != EXO_TIMEOUT_NEVER || t->notes)
 		return NULL;
-	}
 	um = k_user_msg(t, a[0]);
 	r = k_thread_get((exo_tid_t)a[1]);
 	if (!um || !r || r->wait != KWAIT_IPC || r->faulting || r->sig_stashing ||
@@ -325,7 +310,7 @@ struct kthread *k_ipc_fast(struct kthread *t)
 	t->reply_err = EXO_OK;
 	t->wait = KWAIT_IPC;
 	rm->tag = exo_tag_with_flags(tag, 0);
-	words_fast(rm->mr, um->mr, u);
+	words(rm->mr, um->mr, u);
 	rm->sender_space = t->space->id;
 	r->wait = KWAIT_NONE;
 	r->f.regs[R_A0] = EXO_OK;

@@ -48,7 +48,7 @@ static inline void touch_msg(exo_msg_t *m, int sends, int receives)
 			if (exo_item_kind(m->mr[i]) == EXO_ITEM_STRING && exo_string_len(m->mr[i]) <= EXO_STRING_MAX)
 				rv_touch((const void *)(uintptr_t)m->mr[i + 1], exo_string_len(m->mr[i]), 0);
 	}
-	if (receives && m->nbr)
+	if (receives)
 		for (unsigned i = 0; i < m->nbr && i < EXO_BR_COUNT; i++)
 			if (m->br[i].size <= EXO_STRING_MAX)
 				rv_touch(m->br[i].ptr, m->br[i].size, 1);

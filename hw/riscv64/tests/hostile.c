@@ -163,6 +163,9 @@ int main(void)
 	m.nbr = 200;
 	T_EQ(rv_sys(RV_SYS_RECV, (uint64_t)(uintptr_t)&m, EXO_ANYTHREAD, 0, 0, 0).err, EXO_EINVAL,
 	     "an acceptor with 200 buffers: EXO_EINVAL");
+	m.tag = exo_tag(ECHO_ECHO, 1, 0); /* a call the IPC fast path could take, but for its acceptor */
+	T_EQ(rv_sys(RV_SYS_CALL, (uint64_t)(uintptr_t)&m, echo, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER, 0).err,
+	     EXO_EINVAL, "a call whose acceptor has 200 buffers: EXO_EINVAL");
 
 	bad = 0;
 	for (unsigned i = 0; i < sizeof(bad_ptrs) / sizeof(bad_ptrs[0]); i++) {
