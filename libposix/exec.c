@@ -3,12 +3,14 @@
  * system.
  *
  * The image is read through the VFS (so permissions and the namespace are
- * Exo's), checked, and handed to the kernel (exo_space_exec). Before the
- * point of no return every error comes back: ENOENT, EACCES, ENOEXEC,
- * E2BIG, ENOMEM. A "#!" script runs its interpreter. Then the process server
- * learns the new name, the VFS closes the close-on-exec descriptors and the
- * memory server drops the old layout. Caught signals return to their default
- * action and ignored ones stay ignored (the new image starts that way).
+ * Exo's), checked and prepared (px_image_load: the sim's kernel takes the
+ * image whole, riscv64's programs are laid out by a user-level loader,
+ * image_elf.c). Before the point of no return every error comes back:
+ * ENOENT, EACCES, ENOEXEC, E2BIG, ENOMEM. A "#!" script runs its
+ * interpreter. Then the process server learns the new name, the VFS closes
+ * the close-on-exec descriptors and the new program starts
+ * (px_image_start). Caught signals return to their default action and
+ * ignored ones stay ignored (the new image starts that way).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,16 +37,6 @@ extern char **environ;
 #define EXEC_ARG_MAX (256 * 1024)       /* argv and envp together (sysconf ARG_MAX) */
 #define EXEC_IMAGE_MAX (512u << 20)
 #define EXEC_SCRIPT_DEPTH 4
-
-#if defined(__x86_64__)
-#define HOST_EM 62
-#elif defined(__aarch64__)
-#define HOST_EM 183
-#elif defined(__riscv)
-#define HOST_EM 243
-#else
-#define HOST_EM 0
-#endif
 
 /* An errno a failed call left, as Exo's number (for the few exec passes on). */
 static int xe_of(int e)
@@ -102,18 +94,6 @@ static int slurp(int fd, char **img, size_t *len)
 	*img = buf;
 	*len = got;
 	return 0;
-}
-
-/* An ELF this machine runs: 64-bit, little-endian, an executable or PIE. */
-static int elf_ok(const unsigned char *p, size_t len)
-{
-	uint16_t type, machine;
-
-	if (len < 64 || memcmp(p, "\177ELF", 4) != 0 || p[4] != 2 || p[5] != 1)
-		return 0;
-	memcpy(&type, p + 16, 2);
-	memcpy(&machine, p + 18, 2);
-	return (type == 2 || type == 3) && (HOST_EM == 0 || machine == HOST_EM);
 }
 
 static const char *base_name(const char *path)
@@ -194,26 +174,19 @@ static int exec_script(const char *path, char *img, size_t len, char *const argv
 
 static int exec_image(const char *path, char *img, size_t len, char *const argv[], char *const envp[])
 {
-	uint64_t none = 0;
+	struct px_image im;
 	exo_msg_t m;
 	const char *name = base_name(path);
+	int r = px_image_load(&im, img, len, argv, envp);
 
-	if (!elf_ok((const unsigned char *)img, len))
-		return -XE_ENOEXEC;
-	{
-		const void *kept = img;
-
-		if (exo_space_exec_keep(&kept, len, &argv, &envp) != EXO_OK)
-			return -XE_E2BIG;
-		img = (char *)(uintptr_t)kept;
-	}
+	if (r < 0)
+		return r;
 	/* The point of no return. */
 	px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
 	px_vfs_call(VFS_EXEC, 0, NULL, NULL, 0, NULL, NULL, 0, &m, NULL);
-	px_mem_call(MEM_EXEC, 0, &none, &m);
 	px_stdio_flush();
-	exo_space_exec(img, len, name, argv, envp);
-	/* The host refused an image we checked: nothing to return to. */
+	px_image_start(&im, name);
+	/* The kernel refused an image we checked: nothing to return to. */
 	fprintf(stderr, "exec: %s: the image did not start\n", path);
 	_exit(127);
 }

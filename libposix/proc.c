@@ -249,10 +249,11 @@ struct fork_ctx {
 static exo_err fork_prep(exo_space_t child, void *arg)
 {
 	struct fork_ctx *f = arg;
-	uint64_t in = child;
 	exo_msg_t m;
+	/* The reply lands in m: the memory server keeps its pages ours, not copy-on-write. */
+	uint64_t in[3] = { child, (uint64_t)(uintptr_t)&m, sizeof(m) };
 
-	f->err = px_proc_call(PROC_FORK, 1, &in, NULL, 0, NULL, 0, &m);
+	f->err = px_proc_call(PROC_FORK, 3, in, NULL, 0, NULL, 0, &m);
 	if (f->err < 0)
 		return EXO_ENOMEM;
 	f->pid = (pid_t)m.mr[0];

@@ -79,6 +79,34 @@ int px_wstatus(uint32_t xstatus);
 void px_forked_child(void);
 /* The stdio bridge: flush the streams before an exec (stdio_glibc.c, stdio_picolibc.c). */
 void px_stdio_flush(void);
+
+/*
+ * The image half of exec, one file per kind of kernel: image_host.c where
+ * the kernel runs host executables (the sim), image_elf.c where programs
+ * are loaded at user level (riscv64). px_image_load checks the image and
+ * prepares all its start needs, leaving the old program intact: 0 or a
+ * negative Exo errno (ENOEXEC, E2BIG, ENOMEM). px_image_start, past the
+ * point of no return, starts it; it returns only if the kernel refused.
+ */
+struct px_image {
+	const char *img;                /* host: the image and its strings */
+	size_t len;
+	char *const *argv, *const *envp;
+	uint64_t entry, sp, argc, argv_at; /* loaded: where the new program starts */
+};
+int px_image_load(struct px_image *im, const char *img, size_t len, char *const argv[], char *const envp[]);
+void px_image_start(struct px_image *im, const char *name);
+
+/* The ELF machine this libposix's programs are built for (0: any). */
+#if defined(__x86_64__)
+#define PX_ELF_MACHINE 62
+#elif defined(__aarch64__)
+#define PX_ELF_MACHINE 183
+#elif defined(__riscv)
+#define PX_ELF_MACHINE 243
+#else
+#define PX_ELF_MACHINE 0
+#endif
 /*
  * What a caught signal does to the server call the thread is blocked in
  * (after the handler ran): PX_INTR_SA ends it with EINTR unless the action

@@ -78,23 +78,33 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 
 /*
  * Replace the calling space's program with the executable image img (len
- * bytes; sim: an ELF the host runs from an anonymous file). The space and
- * its id stay; its threads other than the caller end. Returns only on
- * failure: EXO_EINVAL (not an image this machine runs), EXO_EMSGSIZE
- * (argv and envp too large), EXO_ENOMEM.
+ * bytes), for a kernel that runs host executables (the sim: an ELF the host
+ * runs from an anonymous file). The space and its id stay; its threads
+ * other than the caller end. Returns only on failure: EXO_EINVAL (not an
+ * image this machine runs), EXO_EMSGSIZE (argv and envp too large),
+ * EXO_ENOMEM. riscv64 loads no images for a running space: EXO_ENOSYS
+ * (its programs are loaded at user level, exo_space_restart).
  */
 exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
 		       char *const envp[]);
 
 /*
- * Keep what exo_space_exec will read (the image, argv, envp) where the
- * release of the caller's managed range (MEM_EXEC, exo/memory.h) leaves it:
- * *img, *argv and *envp are replaced by the kept copies. A target whose
- * programs' heaps are in the managed range (riscv64) copies them out of it;
- * the sim, whose heaps are the host's, keeps the originals. EXO_EMSGSIZE
- * when they do not fit.
+ * Start the calling space afresh at a program its pager has laid out
+ * already (a user-level loader staged the segments and the first stack
+ * with MEM_IMAGE, exo/memory.h). The space and its id stay; its other
+ * threads end, every mapping and page it has goes, its signal actions
+ * return to their defaults (ignored ones stay ignored), `name` (may be
+ * NULL) becomes its label, and the caller becomes its first thread at
+ * `entry` with the stack pointer `sp` and the arguments arg0, arg1. Before
+ * that thread runs, the kernel calls the pager for it with EXO_LABEL_EXEC,
+ * as a fault at `entry` (mr[0] entry, mr[1] EXO_X, mr[2] sp): the pager
+ * installs the waiting layout and maps the entry page, or refuses and the
+ * space ends as on a refused fault (SIGSEGV). Returns only on failure, with
+ * nothing changed: EXO_EINVAL (entry or sp not a user address, sp not
+ * 16-byte aligned), EXO_ENOPARTNER (the space has no pager). The sim:
+ * EXO_ENOSYS (its programs are host executables, exo_space_exec).
  */
-exo_err exo_space_exec_keep(const void **img, uint64_t len, char *const **argv, char *const **envp);
+exo_err exo_space_restart(uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1, const char *name);
 
 /* Name registry: a server registers a name, clients look it up. */
 #define EXO_NAME_MAX 31
@@ -147,6 +157,13 @@ exo_err exo_unmap_many(const exo_fpage_t *fpages, unsigned n, unsigned flags);
  * mr[1] EXO_W_STOPPED(sig) or EXO_W_CONTINUED.
  */
 #define EXO_LABEL_SPACE_STATE 0xfffffff2u
+/*
+ * The pager's call for a thread restarted at a new program
+ * (exo_space_restart): EXO_TAGF_KERNEL set, mr[0] the entry point, mr[1]
+ * EXO_X, mr[2] the stack pointer. Answered as a fault at the entry point.
+ * 0xfffffff3 is riscv64's RV_LABEL_INTERRUPT.
+ */
+#define EXO_LABEL_EXEC 0xfffffff4u
 /*
  * Protocol-neutral request to any server that holds requests back (deferred
  * replies): forget the one the sender left waiting (it was interrupted by a

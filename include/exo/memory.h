@@ -25,9 +25,33 @@
  * the parent may, and its break and limit are the parent's. Nothing is mapped
  * in the child: its first touches fault. ENOMEM when the child's private
  * pages pass its limit or the server is out of memory (nothing changed).
+ * Two more words, optional, name a range of the parent's memory (at most
+ * MEM_FORK_KEEP_MAX bytes, else EINVAL) that stays the parent's, writable:
+ * the child gets copies of its pages at once instead of sharing them. It
+ * is the message the parent waits in while its servers copy their state
+ * (PROC_FORK, exo/proc.h): the reply lands there, and a shared page is
+ * read-only until a write fault copies it, which a reply cannot take.
  * MEM_EXEC releases everything the caller's space has, as if it ended
  * (private frames, shared regions, shm holds and rights), but the space goes
  * on with an empty layout and the break at EXO_VM_BASE; its limit stays.
+ *
+ * A program's image, loaded at user level (riscv64; the sim's programs are
+ * host executables). The loader stages each segment, and the first stack,
+ * in private regions of its own (MEM_MMAP) and then names them in
+ * MEM_IMAGE: n entries of (staged address, final address, length,
+ * protection). Each staged range must be exactly one private region of the
+ * caller (EINVAL otherwise), each final range page aligned, above the
+ * first MEM_IMAGE_LOW bytes, outside the managed range and apart from the
+ * others (EINVAL). The regions leave the caller's layout then (the caller
+ * loses its mappings of them; they stay charged to it) and wait, with
+ * their contents, as the layout of the space's next program; a new
+ * MEM_IMAGE replaces a waiting one, n = 0 only drops it. The layout takes
+ * effect when the kernel restarts the space at its new program
+ * (exo_space_restart, exo/ipc.h): the kernel calls the pager for the
+ * restarted thread with EXO_LABEL_EXEC, as a fault at the entry point. The
+ * server then releases the old layout as MEM_EXEC does, installs the
+ * waiting one and maps the entry page; with no layout waiting it refuses,
+ * and the space ends as on a refused fault.
  *
  * Every request is a call labelled MEM_<OP>; the reply's label is 0 on
  * success or a positive errno value of Exo's own (exo/errno.h), never the
@@ -89,10 +113,13 @@ uint64_t exo_vm_size(void);
 	X(SET_LIMIT, 10, 1, 0)                                                               \
 	/* in: shm id, space: let that space map the object (the caller holds it) */       \
 	X(SHM_SHARE, 11, 2, 0)                                                               \
-	/* in: parent space, child space (caller: "proc"): the child gets the layout */     \
+	/* in: parent space, child space (caller: "proc"): the child gets the layout; */   \
+	/* optional: address, length of the parent's range to keep its own */              \
 	X(FORK, 12, 2, 0)                                                                    \
 	/* the caller's space drops its whole layout (its image is being replaced) */       \
-	X(EXEC, 13, 0, 0)
+	X(EXEC, 13, 0, 0)                                                                    \
+	/* in: n, then n x (staged address, final address, length, protection) */          \
+	X(IMAGE, 14, 1, 0)
 
 enum mem_op {
 #define MEM_ENUM(name, num, in, out) MEM_##name = num,
@@ -110,6 +137,13 @@ static const unsigned char mem_op_in[MEM_OP_COUNT] = {
 
 #define MEM_SHM_CREAT 0x1u
 #define MEM_SHM_EXCL 0x2u
+
+/* MEM_FORK: the longest range the parent keeps its own (two pages: one exo_msg_t). */
+#define MEM_FORK_KEEP_MAX 8192ull
+
+/* MEM_IMAGE: at most this many regions; none below this address (no page 0). */
+#define MEM_IMAGE_MAX 12
+#define MEM_IMAGE_LOW 0x10000ull
 
 /* The size of the break region every space gets (brk/sbrk). */
 #define MEM_BRK_MAX (1ull << 30)

@@ -59,8 +59,9 @@ struct proc_info {
 #define PROC_OPS(X)                                                                          \
 	/* -> pid, ppid, pgid, sid, ruid, euid, suid, rgid, egid, sgid */                     \
 	X(IDS, 1, 0, 10)                                                                     \
-	/* child space (just forked by the caller) -> child pid */                           \
-	X(FORK, 2, 1, 1)                                                                     \
+	/* child space (just forked by the caller), address, length of the message the */  \
+	/* caller waits in (0, 0: none; MEM_FORK keeps it the caller's) -> child pid */      \
+	X(FORK, 2, 3, 1)                                                                     \
 	/* string: the program's name; -> 0 (the caller runs a new image) */                 \
 	X(EXEC, 3, 0, 0)                                                                     \
 	/* pid selector (int64: >0, -1, 0, < -1), PW_* -> pid, status, utime, stime */       \

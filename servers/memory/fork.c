@@ -14,6 +14,10 @@
  * frame without EXO_W. The child's private pages are charged to it at fork
  * (as at mmap), so its later copies never pass its limit.
  *
+ * The pages holding the message the parent waits in during the fork (a
+ * range proc passes on from PROC_FORK) are copied for the child at once
+ * instead: the reply must land in them, and shared pages are read-only.
+ *
  * Exec drops a space's layout as its end would, and keeps the space.
  */
 #include <stdlib.h>
@@ -92,6 +96,47 @@ fail:
 	return NULL;
 }
 
+/* Free the frames the child's copies own alone (kept pages), then the list; the order is the parent's. */
+static void list_free_kept(struct memsrv *ms, const struct mspace *p, struct region *copy)
+{
+	const struct region *g = p->regions;
+
+	for (struct region *n = copy; n; n = n->next, g = g->next)
+		for (uint64_t i = 0; n->frames && i < n->len / EXO_PAGE_SIZE; i++)
+			if (n->frames[i] && n->frames[i] != g->frames[i])
+				frame_free(ms, n->frames[i] - 1);
+	list_free(copy);
+}
+
+/*
+ * The parent's pages in [keep, keep + len) stay its own, writable: the
+ * child gets copies of them now instead of sharing them. They hold the
+ * message the parent waits in while the fork is made (exo/memory.h): the
+ * reply has to land there, and a page shared copy-on-write is read-only.
+ */
+static bool keep_copies(struct memsrv *ms, const struct mspace *p, struct region *copy, uint64_t keep,
+			uint64_t len)
+{
+	for (uint64_t a = keep & ~(uint64_t)(EXO_PAGE_SIZE - 1); len && a < keep + len; a += EXO_PAGE_SIZE) {
+		const struct region *g = region_find((struct mspace *)p, a);
+		struct region *n = copy;
+		uint64_t i, f;
+
+		if (!g || !g->frames || !(g->prot & EXO_W))
+			continue;
+		i = (a - g->start) / EXO_PAGE_SIZE;
+		if (!g->frames[i] || frame_shared(ms, g->frames[i] - 1))
+			continue; /* untouched, or read-only already: nothing to keep */
+		while (n && n->start != g->start)
+			n = n->next;
+		if (!n || !frame_alloc(ms, &f))
+			return false;
+		memcpy(ms->phys + f * EXO_PAGE_SIZE, ms->phys + (g->frames[i] - 1) * EXO_PAGE_SIZE, EXO_PAGE_SIZE);
+		n->frames[i] = f + 1;
+	}
+	return true;
+}
+
 /* The objects the parent may map: the child may map them too. */
 static bool may_map(struct shm *o, exo_space_t space)
 {
@@ -104,8 +149,11 @@ int mem_fork(struct mem_req *r)
 {
 	struct memsrv *ms = r->ms;
 	uint64_t pid = r->m->mr[0], cid = r->m->mr[1], pages = 0, limit;
+	bool kept = exo_tag_untyped(r->m->tag) >= 4;
+	uint64_t keep = kept ? r->m->mr[2] : 0, keep_len = kept ? r->m->mr[3] : 0;
 	struct mspace *p, *c;
 	struct region *copy;
+	const struct region *pg;
 	struct revoke rv = { 0 };
 	bool ok;
 
@@ -113,7 +161,7 @@ int mem_fork(struct mem_req *r)
 	if (!from_proc(r))
 		return -XE_EPERM;
 	if (pid == 0 || cid == 0 || pid > UINT32_MAX || cid > UINT32_MAX || pid == cid ||
-	    cid == exo_my_space())
+	    cid == exo_my_space() || keep_len > MEM_FORK_KEEP_MAX || keep + keep_len < keep)
 		return -XE_EINVAL;
 	c = mspace_get(ms, (exo_space_t)cid, false);
 	if (c && c->regions)
@@ -138,9 +186,13 @@ int mem_fork(struct mem_req *r)
 	copy = copy_regions(p, &ok);
 	if (!ok)
 		return -XE_ENOMEM;
+	if (!keep_copies(ms, p, copy, keep, keep_len)) {
+		list_free_kept(ms, p, copy);
+		return -XE_ENOMEM;
+	}
 	for (struct shm *o = ms->shms; o; o = o->next) {
 		if (may_map(o, p->id) && !shm_user(o, c->id, true)) {
-			list_free(copy);
+			list_free_kept(ms, p, copy);
 			return -XE_ENOMEM;
 		}
 	}
@@ -149,14 +201,15 @@ int mem_fork(struct mem_req *r)
 	for (struct shm *o = ms->shms; o; o = o->next)
 		if (may_map(o, p->id))
 			shm_user(o, c->id, false)->may_map = true;
-	for (struct region *n = copy; n; n = n->next) {
+	pg = p->regions;
+	for (struct region *n = copy; n; n = n->next, pg = pg->next) {
 		if (!n->frames) {
 			n->obj->refs++;
 			continue;
 		}
 		for (uint64_t i = 0; i < n->len / EXO_PAGE_SIZE; i++) {
-			if (!n->frames[i])
-				continue; /* never touched: stays untouched on both sides */
+			if (!n->frames[i] || n->frames[i] != pg->frames[i])
+				continue; /* never touched, or the child's own copy already (kept) */
 			frame_share(ms, n->frames[i] - 1);
 			if (n->prot & EXO_W)
 				revoke_add(ms, &rv, n->frames[i] - 1, EXO_W, false);

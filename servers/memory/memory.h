@@ -33,6 +33,7 @@ struct mspace {
 	uint64_t charged;         /* private pages reserved by its regions */
 	uint64_t limit;           /* pages */
 	uint64_t brk;             /* the break, EXO_VM_BASE when none */
+	struct region *next_image; /* the next program's layout, waiting (image.c) */
 	struct mspace *next;
 };
 
@@ -133,6 +134,13 @@ int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size);
 int mem_fork(struct mem_req *r);
 int mem_exec(struct mem_req *r);
 void mem_forget_proc(struct memsrv *ms, exo_space_t ended);
+
+/* image.c */
+int mem_image(struct mem_req *r);
+/* Install the waiting layout of the space restarted at its next program; false: none. */
+bool image_install(struct memsrv *ms, exo_space_t id);
+/* Drop a waiting layout (the space ended). */
+void image_forget(struct memsrv *ms, struct mspace *s);
 
 /* ops.c */
 void mem_dispatch(struct mem_req *r);

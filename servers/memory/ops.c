@@ -269,7 +269,7 @@ static int (*const ops[MEM_OP_COUNT])(struct mem_req *r) = {
 	[MEM_SHM_TRUNCATE] = do_shm_truncate, [MEM_BRK] = do_brk,
 	[MEM_STATS] = do_stats,           [MEM_SET_LIMIT] = do_set_limit,
 	[MEM_SHM_SHARE] = do_shm_share,   [MEM_FORK] = mem_fork,
-	[MEM_EXEC] = mem_exec,
+	[MEM_EXEC] = mem_exec,            [MEM_IMAGE] = mem_image,
 };
 
 /*
@@ -360,9 +360,14 @@ void mem_dispatch(struct mem_req *r)
 	bool from_kernel = exo_tag_flags(r->m->tag) & EXO_TAGF_KERNEL;
 	int res;
 
-	if (label == EXO_LABEL_PAGEFAULT) {
+	if (label == EXO_LABEL_PAGEFAULT || label == EXO_LABEL_EXEC) {
 		if (!from_kernel) {
-			reply(r, -XE_EPERM, 0); /* a forged fault */
+			reply(r, -XE_EPERM, 0); /* a forged fault or restart */
+			return;
+		}
+		/* A restart is a fault at the new program's entry, in its new layout. */
+		if (label == EXO_LABEL_EXEC && !image_install(r->ms, r->space)) {
+			reply(r, -XE_EFAULT, 0);
 			return;
 		}
 		do_fault(r);

@@ -84,6 +84,7 @@ void mspace_exit(struct memsrv *ms, exo_space_t id)
 		return;
 	*pp = s->next;
 	regions_free_all(ms, s, false); /* the kernel already removed its mappings */
+	image_forget(ms, s);
 	free(s);
 }
 

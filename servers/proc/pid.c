@@ -12,7 +12,8 @@ int op_fork(struct req *r, uint64_t *o)
 {
 	struct proc *p = r->p, *c;
 	exo_space_t cs = (exo_space_t)r->m->mr[0];
-	uint64_t w[2] = { p->space, cs };
+	/* and the caller's message, which MEM_FORK keeps writable for the reply */
+	uint64_t w[4] = { p->space, cs, r->m->mr[1], r->m->mr[2] };
 	int e;
 
 	if (cs == EXO_NILSPACE || r->m->mr[0] > UINT32_MAX || cs == p->space || by_space(cs))
@@ -39,7 +40,7 @@ int op_fork(struct req *r, uint64_t *o)
 	 * exo_space_fork discards the held child space, whose end notice makes
 	 * the memory server (and the VFS) drop what they copied for it.
 	 */
-	e = srv_call(&S.memory, MEM_NAME, MEM_FORK, 2, w, NULL, 0);
+	e = srv_call(&S.memory, MEM_NAME, MEM_FORK, 4, w, NULL, 0);
 	if (e == 0 || e == 1)
 		e = srv_call(&S.vfs, VFS_NAME, VFS_FORK, 2, w, NULL, 0);
 	if (e < 0) {

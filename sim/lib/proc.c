@@ -129,8 +129,9 @@ exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *co
 	return EXO_EINVAL;
 }
 
-/* The sim's heaps are the host's: MEM_EXEC leaves them, nothing to copy. */
-exo_err exo_space_exec_keep(const void **img, uint64_t len, char *const **argv, char *const **envp)
+/* The sim's programs are host executables (exo_space_exec): nothing is loaded at user level. */
+exo_err exo_space_restart(uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1, const char *name)
 {
-	return EXO_OK;
+	(void)entry, (void)sp, (void)arg0, (void)arg1, (void)name;
+	return EXO_ENOSYS;
 }

@@ -602,13 +602,15 @@ static void test_the_process_server_refuses_hostile_requests(void **state)
 	/* Word counts that are not the operation's. */
 	assert_int_equal(proc_raw(PROC_KILL, 1, w, NULL, 0, 0), XE_EINVAL);
 	assert_int_equal(proc_raw(PROC_IDS, 3, w, NULL, 0, 0), XE_EINVAL);
-	/* FORK of nothing, of itself, of a space past 32 bits. */
+	/* FORK with the word count of before (no message range), of nothing, of itself, of a space past 32 bits. */
+	w[1] = w[2] = 0;
+	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
 	w[0] = 0;
-	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	assert_int_equal(proc_raw(PROC_FORK, 3, w, NULL, 0, 0), XE_EINVAL);
 	w[0] = exo_my_space();
-	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	assert_int_equal(proc_raw(PROC_FORK, 3, w, NULL, 0, 0), XE_EINVAL);
 	w[0] = 1ull << 40;
-	assert_int_equal(proc_raw(PROC_FORK, 1, w, NULL, 0, 0), XE_EINVAL);
+	assert_int_equal(proc_raw(PROC_FORK, 3, w, NULL, 0, 0), XE_EINVAL);
 	/* WAIT with unknown options or a selector out of range. */
 	w[0] = (uint64_t)-1, w[1] = 0x1000;
 	assert_int_equal(proc_raw(PROC_WAIT, 2, w, NULL, 0, 0), XE_EINVAL);

@@ -121,6 +121,67 @@ static uint32_t run_child(const char *self, const char *what)
 	return EXO_W_UNKNOWN - 2;
 }
 
+/* MEM_IMAGE of n entries (staged, final, length, protection); the reply's label. */
+static uint32_t image(unsigned n, const uint64_t *e, unsigned words)
+{
+	exo_msg_t m = { 0 };
+	uint64_t w[1 + 4 * (MEM_IMAGE_MAX + 1)] = { n };
+
+	memcpy(w + 1, e, 4 * n * sizeof(uint64_t));
+	return mcall(&m, MEM_IMAGE, words ? words : 1 + 4 * n, w);
+}
+
+/*
+ * The next program's layout (MEM_IMAGE): bad tables are refused with
+ * nothing changed; a good one takes the staged regions out of this
+ * layout, still charged, until it is dropped. The restart that installs it
+ * is exec's (posix_procs, the shell tests); a forged one is refused.
+ */
+static void images(void)
+{
+	uint64_t low = 0x200000, before = my_pages(), len = 4 * PAGE, vm_end = EXO_VM_BASE + EXO_VM_SIZE;
+	uint8_t *a = mmap_anon(len, EXO_R | EXO_W), *b = mmap_anon(len, EXO_R | EXO_W);
+	uint64_t A = (uint64_t)(uintptr_t)a, B = (uint64_t)(uintptr_t)b;
+	exo_msg_t m = { 0 };
+
+	T_OK(a && b, "stage two regions of 16 KiB");
+	a[0] = 0x5a;
+	T_EQ(image(MEM_IMAGE_MAX + 1, (uint64_t[4 * (MEM_IMAGE_MAX + 1)]){ 0 }, 0), XE_EINVAL,
+	     "an image of more regions than MEM_IMAGE_MAX: EINVAL");
+	T_EQ(image(2, (uint64_t[]){ A, low, len, EXO_R | EXO_X, B, low + len, len, EXO_R | EXO_W }, 5), XE_EINVAL,
+	     "... of 2 entries in 5 words: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A + PAGE, low, PAGE, EXO_R }, 0), XE_EINVAL,
+	     "... staged in part of a region: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, low, len - PAGE, EXO_R }, 0), XE_EINVAL, "... shorter than the region: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, low + 12, len, EXO_R }, 0), XE_EINVAL, "... at an unaligned address: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, 0, len, EXO_R }, 0), XE_EINVAL, "... at page 0: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, EXO_VM_BASE - PAGE, len, EXO_R }, 0), XE_EINVAL,
+	     "... reaching into the managed range: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, vm_end - len, len, EXO_R }, 0), XE_EINVAL, "... inside it: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, UINT64_MAX - PAGE + 1, len, EXO_R }, 0), XE_EINVAL,
+	     "... wrapping past the end: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ A, low, len, 0x10 }, 0), XE_EINVAL, "... with rights past RWX: EINVAL");
+	T_EQ(image(2, (uint64_t[]){ A, low, len, EXO_R, B, low + PAGE, len, EXO_R }, 0), XE_EINVAL,
+	     "... two regions overlapping: EINVAL");
+	T_EQ(image(2, (uint64_t[]){ A, low, len, EXO_R, A, low + len, len, EXO_R }, 0), XE_EINVAL,
+	     "... one region named twice: EINVAL");
+	T_EQ(image(1, (uint64_t[]){ low, low, len, EXO_R }, 0), XE_EINVAL, "... staged where nothing is: EINVAL");
+	T_OK(a[0] == 0x5a && my_pages() == before + 8, "refused: the staged regions are still here, as they were");
+	T_EQ(image(2, (uint64_t[]){ A, low, len, EXO_R | EXO_X, B, low + len, len, EXO_R | EXO_W }, 0), 0,
+	     "a good image of two regions is taken");
+	T_OK(my_pages() == before + 8, "... still charged to this space (%llu pages)", (unsigned long long)my_pages());
+	T_EQ(mcall(&m, MEM_MMAP, 6, (uint64_t[6]){ len, EXO_R, MEM_FIXED, A, 0, 0 }), 0,
+	     "... and gone from its layout: a fixed map takes their place");
+	T_OK(my_pages() == before + 12, "... (charged anew)");
+	T_EQ(mcall(&m, MEM_MUNMAP, 2, (uint64_t[2]){ A, len }), 0, "unmap that");
+	T_EQ(image(0, NULL, 0), 0, "an image of no regions drops the waiting one");
+	T_OK(my_pages() == before, "... and its pages (%llu, were %llu)", (unsigned long long)my_pages(),
+	     (unsigned long long)before);
+	m = (exo_msg_t){ .tag = exo_tag(EXO_LABEL_EXEC, 3, 0), .mr = { low, EXO_X, 0 } };
+	T_EQ(exo_call(mem, &m, exo_timeout_ms(10000), exo_timeout_ms(10000)) == EXO_OK ? exo_tag_label(m.tag) : 0, XE_EPERM,
+	     "a restart notice from a space, not the kernel: EPERM");
+}
+
 int main(int argc, char **argv)
 {
 	exo_msg_t m = { 0 };
@@ -177,6 +238,8 @@ int main(int argc, char **argv)
 		if (sp[i + 1] != (uint8_t)(0xa0 + i / PAGE))
 			bad++;
 	T_EQ(bad, 0, "... and what it wrote is here");
+
+	images();
 
 	w[0] = 0;
 	w[1] = EXO_R;

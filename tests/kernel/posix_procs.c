@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <exo/memory.h>
 
 #include "tap.h"
 #include "unpack.h"
@@ -109,6 +112,117 @@ static void execs(void)
 	T_OK(fd >= 0 && write(fd, "not a program\n", 14) == 14 && close(fd) == 0, "a text file with x bits");
 	T_EQ(execl("/tmp-text", "x", (char *)NULL) == -1 && errno == ENOEXEC, 1, "exec of it: ENOEXEC, the caller goes on");
 	unlink("/tmp-text");
+}
+
+/*
+ * The user-level loader (libposix/image_elf.c, riscv64) refuses what it
+ * cannot run before the point of no return: copies of /bin/echo spoiled
+ * one way each are ENOEXEC and the caller goes on. The sim's kernel runs
+ * host executables, which the host checks after that point: skipped there.
+ */
+#if defined(__riscv)
+#define USER_LOADER 1
+#else
+#define USER_LOADER 0
+#endif
+#define ELF_PHOFF 32
+#define ELF_ENTRY 24
+#define PH_SIZE 56
+enum spoil { SPOIL_INTERP, SPOIL_VM, SPOIL_ENTRY, SPOIL_FILESZ, SPOIL_ORDER, SPOIL_SHORT, SPOIL_COUNT };
+static const char *const spoil_what[SPOIL_COUNT] = {
+	[SPOIL_INTERP] = "a program that asks for a dynamic linker (PT_INTERP)",
+	[SPOIL_VM] = "a segment in the managed range",
+	[SPOIL_ENTRY] = "an entry point in no executable segment",
+	[SPOIL_FILESZ] = "a segment past the end of the file",
+	[SPOIL_ORDER] = "segments out of order",
+	[SPOIL_SHORT] = "the program headers cut off",
+};
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static int spoiled_exec(const unsigned char *img, size_t len, enum spoil how)
+{
+	unsigned char *c = malloc(len);
+	unsigned char *ph = c + get64(img + ELF_PHOFF), *load = NULL, *load2 = NULL;
+	size_t out = len;
+	int fd, e = 0;
+
+	if (!c)
+		return -1;
+	memcpy(c, img, len);
+	for (unsigned i = 0; i < 8; i++) {
+		uint32_t type;
+
+		memcpy(&type, ph + i * PH_SIZE, 4);
+		if (type == 1 && !load)
+			load = ph + i * PH_SIZE;
+		else if (type == 1 && !load2)
+			load2 = ph + i * PH_SIZE;
+	}
+	switch (how) {
+	case SPOIL_INTERP: memcpy(ph, &(uint32_t){ 3 }, 4); break;
+	case SPOIL_VM: put64(load + 16, EXO_VM_BASE); break;
+	case SPOIL_ENTRY: put64(c + ELF_ENTRY, 0x10000); break;
+	case SPOIL_FILESZ: put64(load + 32, len * 2), put64(load + 40, len * 2); break;
+	case SPOIL_ORDER: put64(load2 + 16, get64(load + 16)); break;
+	case SPOIL_SHORT: out = get64(img + ELF_PHOFF) + PH_SIZE / 2; break;
+	default: break;
+	}
+	fd = open("/tmp-spoiled", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+	if (fd >= 0 && write(fd, c, out) == (ssize_t)out && close(fd) == 0) {
+		execl("/tmp-spoiled", "spoiled", (char *)NULL);
+		e = errno;
+	}
+	free(c);
+	unlink("/tmp-spoiled");
+	return e;
+}
+
+static void loader(void)
+{
+	struct stat st;
+	unsigned char *img = NULL;
+	int fd = open("/bin/echo", O_RDONLY);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && (img = malloc((size_t)st.st_size)) != NULL &&
+	    read(fd, img, (size_t)st.st_size) != st.st_size) {
+		free(img);
+		img = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	T_OK(img != NULL, "read /bin/echo");
+	for (int how = 0; how < SPOIL_COUNT; how++) {
+		if (USER_LOADER)
+			T_EQ(img ? spoiled_exec(img, (size_t)st.st_size, (enum spoil)how) : -1, ENOEXEC, spoil_what[how]);
+		else
+			T_SKIP("the sim runs host executables", "exec of %s: ENOEXEC", spoil_what[how]);
+	}
+	free(img);
+	{
+		/* Arguments past what the new stack takes: E2BIG, on every kernel. */
+		size_t n = 300 * 1024;
+		char *big = malloc(n + 1);
+
+		if (big) {
+			memset(big, 'a', n);
+			big[n] = 0;
+		}
+		T_EQ(big && execl("/bin/echo", "echo", big, (char *)NULL) == -1 ? errno : 0, E2BIG,
+		     "exec with 300 KiB of arguments: E2BIG, the caller goes on");
+		free(big);
+	}
 }
 
 static void signals(void)
@@ -243,6 +357,7 @@ int main(void)
 	T_EQ(stat("/bin/sh", &st) == 0 && (st.st_mode & 0111), 1, "/bin/sh is there");
 	forks();
 	execs();
+	loader();
 	signals();
 	storm();
 	return tap_done();

@@ -42,8 +42,7 @@ enum rv_sys {
 	RV_SYS_REALTIME,        /* -> a1 the wall clock's offset from the monotonic clock, ns */
 	RV_SYS_SPACE_FORK,      /* -> a1 the child's space (the child: EXO_OK, a1 0); the child is held */
 	RV_SYS_SPACE_RESUME,    /* a0 child, a1 go (0: the child ends) */
-	RV_SYS_SPACE_EXEC,      /* a0 image, a1 bytes, a2 packed argv then envp, a3 their bytes,
-	                           a4 argc | envc << 32, a5 name; returns only on failure */
+	RV_SYS_SPACE_RESTART,   /* a0 entry, a1 sp, a2 arg0, a3 arg1, a4 name; returns only on failure */
 	RV_SYS_SIG_POST,        /* a0 space, a1 exo_siginfo_t */
 	RV_SYS_SIG_RAISE,       /* a0 signal, a1 code */
 	RV_SYS_SIG_UPCALL,      /* a0 libexo's upcall entry (a0 = siginfo, a1 = the frame to return) */
@@ -78,6 +77,13 @@ enum rv_sys {
 #define RV_USER_END 0x0000004000000000ull    /* 256 GiB */
 #define RV_STACK_TOP 0x0000003f00000000ull   /* the first thread's stack ends here */
 #define RV_STACK_SIZE (256u * 1024u)
+/*
+ * The program header of the heap a program's linker script reserves
+ * (hw/riscv64/lib/user.ld), an OS-specific type: the kernel's loader gives
+ * it zeroed pages on first touch, for the programs it starts at boot; the
+ * user-level loader leaves it out (those programs' heap is the break region).
+ */
+#define RV_PT_LINKER_HEAP 0x6f786f01u
 /* The managed range the memory server hands out (exo/memory.h, exo_kinfo_t.vm_base). */
 #define RV_VM_BASE 0x0000001000000000ull     /* 64 GiB */
 #define RV_VM_SIZE (64ull << 30)

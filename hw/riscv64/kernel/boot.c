@@ -130,6 +130,15 @@ exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, ui
 
 		if (!rd->read(rd, eh.phoff + i * sizeof(ph), &ph, sizeof(ph)))
 			return EXO_EINVAL;
+		if (ph.type == RV_PT_LINKER_HEAP && ph.memsz && ph.vaddr >= RV_USER_BASE &&
+		    ph.vaddr + ph.memsz <= RV_VM_BASE && ph.vaddr + ph.memsz > ph.vaddr) {
+			/* It follows the bss: one range zeroed on first touch. */
+			if (!s->zero_lo || ph.vaddr < s->zero_lo)
+				s->zero_lo = ph.vaddr & ~4095ull;
+			if (ph.vaddr + ph.memsz > s->zero_hi)
+				s->zero_hi = (ph.vaddr + ph.memsz + 4095) & ~4095ull;
+			continue;
+		}
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
 		rights = EXO_R | (ph.flags & PF_W ? EXO_W : 0) | (ph.flags & PF_X ? EXO_X : 0);
@@ -142,9 +151,10 @@ exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, ui
 
 			if (va >= fend && (ph.flags & PF_W)) {
 				/* bss and heap: on first touch */
-				if (!s->zero_lo)
+				if (!s->zero_lo || va < s->zero_lo)
 					s->zero_lo = va;
-				s->zero_hi = (ph.vaddr + ph.memsz + 4095) & ~4095ull;
+				if (ph.vaddr + ph.memsz > s->zero_hi)
+					s->zero_hi = (ph.vaddr + ph.memsz + 4095) & ~4095ull;
 				break;
 			}
 			if (!k_space_page(s, va, rights, &pa))

@@ -298,6 +298,7 @@ void k_mem_space_fini(struct kspace *s);
 exo_err k_mem_transfer(struct kthread *from, struct kthread *to, struct kmsg *m);
 exo_err k_unmap(struct kthread *t, uint64_t ufpages, unsigned n, unsigned flags);
 void k_fault(struct kthread *t, uint64_t addr, unsigned access);
+void k_pager_call(struct kthread *t, uint32_t label, uint64_t addr, unsigned access, uint64_t word2);
 /* Give s a zeroed page of the kernel's at va (boot images, first stacks). */
 bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa);
 
@@ -324,8 +325,8 @@ void k_irq_thread_gone(struct kthread *t);
 /* space.c: fork and exec */
 exo_err k_space_fork(struct kthread *t, exo_space_t *child);
 exo_err k_space_resume(struct kthread *t, exo_space_t id, bool go);
-exo_err k_space_exec(struct kthread *t, uint64_t img, uint64_t len, uint64_t strs, uint64_t slen, unsigned argc,
-		     unsigned envc, uint64_t name);
+exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1,
+			uint64_t name);
 
 /* names.c */
 exo_err k_name_register(struct kthread *t, const char *name);

@@ -180,11 +180,23 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access)
 		k_space_end(s, EXO_W_SIGNALED(EXO_SIGSEGV));
 		return;
 	}
+	k_pager_call(t, EXO_LABEL_PAGEFAULT, addr, access, t->f.sepc);
+}
+
+/*
+ * t calls its pager, as a fault at addr: a reply that maps addr with the
+ * access resumes t at its sepc, anything else ends its space (trap.c).
+ * The caller has checked that there is a pager outside t's space.
+ */
+void k_pager_call(struct kthread *t, uint32_t label, uint64_t addr, unsigned access, uint64_t word2)
+{
+	exo_tid_t pager = t->space->pager ? t->space->pager : K.default_pager;
+
 	t->msg.kernel = true;
-	t->msg.tag = exo_tag(EXO_LABEL_PAGEFAULT, 3, 0);
+	t->msg.tag = exo_tag(label, 3, 0);
 	t->msg.mr[0] = addr;
 	t->msg.mr[1] = access;
-	t->msg.mr[2] = t->f.sepc;
+	t->msg.mr[2] = word2;
 	t->fault_addr = addr;
 	t->fault_access = access;
 	t->nbuf = 0;

@@ -11,15 +11,16 @@
  * until the parent, having had the servers copy their state (prep),
  * resumes it or gives up on it (RV_SYS_SPACE_RESUME).
  *
- * Exec: the image is read from the caller's memory into a new page table;
- * only then does the old one go, with the space's other threads and its
- * mappings, and the caller restarts at the new entry point. The space and
- * its id stay. A bad image leaves the caller as it was (EXO_EINVAL).
+ * Kernel pages are what the kernel loaded at boot (struct kpage): a
+ * program exec'd since has none, its whole memory is the memory server's,
+ * and fork copies nothing here.
  *
- * That the kernel loads images is this stage's: the design has a
- * user-level loader map segments through the memory server
- * (docs/riscv64.md), and fork becomes the memory server's copy-on-write of
- * the whole space then.
+ * Exec is the restart of a space at a program that a user-level loader
+ * (libposix/image_elf.c) laid out through the memory server (MEM_IMAGE):
+ * the kernel checks the entry and stack, drops the old program (threads,
+ * mappings, kernel pages, page table) and makes the caller the new
+ * program's first thread, whose first act is the pager's call that
+ * installs the new layout (EXO_LABEL_EXEC). The space and its id stay.
  */
 #include <string.h>
 
@@ -91,72 +92,30 @@ exo_err k_space_resume(struct kthread *t, exo_space_t id, bool go)
 	return EXO_OK;
 }
 
-static bool read_user(const struct k_reader *rd, uint64_t off, void *dst, uint64_t n)
+/*
+ * Restart the space at the program its pager laid out (exo_space_restart):
+ * everything of the old program goes, and t becomes the first thread of the
+ * new one, starting with the pager's call that installs its layout.
+ */
+exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1,
+			uint64_t name)
 {
-	return k_copy_in(rd->space, dst, rd->base + off, n);
-}
-
-/* Unpack "a\0b\0..." (count strings) from the caller into kernel memory. */
-static bool unpack(struct kthread *t, uint64_t uva, uint64_t len, unsigned count, char *buf, size_t cap,
-		   char **out)
-{
-	size_t off = 0;
-
-	if (len > cap || (len && !k_copy_in(t->space, buf, uva, len)) || (count && (!len || buf[len - 1])))
-		return false;
-	for (unsigned i = 0; i < count; i++) {
-		if (off >= len)
-			return false;
-		out[i] = buf + off;
-		off += strlen(buf + off) + 1;
-	}
-	out[count] = NULL;
-	return true;
-}
-
-exo_err k_space_exec(struct kthread *t, uint64_t img, uint64_t len, uint64_t strs, uint64_t slen, unsigned argc,
-		     unsigned envc, uint64_t name)
-{
-	static char buf[32768];
-	static char *ptrs[1024];
-	struct kspace *s = t->space, tmp;
-	struct k_reader rd = { .read = read_user, .space = s, .base = img };
-	uint64_t entry, sp, uargv, *oldpt;
-	struct kpage *oldk;
+	struct kspace *s = t->space;
+	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
+	struct kthread *p = k_thread_get(pager);
 	char label[sizeof(s->label)] = { 0 };
-	exo_err err;
+	uint64_t *newpt, *oldpt;
 
-	if (argc + envc + 2 > ARRAY_SIZE(ptrs) || argc == 0)
-		return EXO_EMSGSIZE;
-	if (!unpack(t, strs, slen, argc + envc, buf, sizeof(buf), ptrs))
-		return slen > sizeof(buf) ? EXO_EMSGSIZE : EXO_EINVAL;
+	if (entry < RV_USER_BASE || entry >= RV_USER_END || sp <= RV_USER_BASE || sp > RV_USER_END || (sp & 15))
+		return EXO_EINVAL;
+	if (!p || p->space == s)
+		return EXO_ENOPARTNER;
 	if (name && !k_copy_in(s, label, name, sizeof(label) - 1))
 		label[0] = 0;
-	/* Build the new image in a space of the side, then move it in. */
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.pt = k_pt_new();
-	if (!tmp.pt)
+	newpt = k_pt_new();
+	if (!newpt)
 		return EXO_ENOMEM;
-	err = k_elf_load(&tmp, &rd, len, &entry);
-	if (err == EXO_OK) {
-		char **envp = ptrs + argc + 1;
-
-		memmove(envp, ptrs + argc, (envc + 1) * sizeof(char *));
-		ptrs[argc] = NULL;
-		err = k_push_args(&tmp, ptrs, argc, envp, envc, &sp, &uargv);
-	}
-	if (err != EXO_OK) {
-		struct kpage *p;
-
-		while ((p = tmp.kpages) != NULL) {
-			tmp.kpages = p->next;
-			k_page_free(p->pa);
-			k_free(p, sizeof(*p));
-		}
-		k_pt_free(tmp.pt);
-		return err == EXO_EINVAL ? EXO_EINVAL : err;
-	}
-	/* The point of no return: the other threads, the mappings and the old image go. */
+	/* The point of no return: the other threads, the mappings and the old program go. */
 	for (struct kthread *o = s->threads, *next; o; o = next) {
 		next = o->snext;
 		if (o != t)
@@ -166,28 +125,26 @@ exo_err k_space_exec(struct kthread *t, uint64_t img, uint64_t len, uint64_t str
 	k_mem_space_init(s);
 	k_sig_exec(s);
 	oldpt = s->pt;
-	oldk = s->kpages;
-	s->pt = tmp.pt;
-	s->kpages = tmp.kpages;
-	s->zero_lo = tmp.zero_lo;
-	s->zero_hi = tmp.zero_hi;
+	s->pt = newpt;
+	s->zero_lo = s->zero_hi = 0;
 	s->ndev = 0;
 	s->mod_next = 0;
 	if (label[0])
 		memcpy(s->label, label, sizeof(s->label));
 	k_vm_switch(NULL);
-	while (oldk) {
-		struct kpage *p = oldk;
+	while (s->kpages) {
+		struct kpage *kp = s->kpages;
 
-		oldk = p->next;
-		k_page_free(p->pa);
-		k_free(p, sizeof(*p));
+		s->kpages = kp->next;
+		k_page_free(kp->pa);
+		k_free(kp, sizeof(*kp));
 	}
 	k_pt_free(oldpt);
 	memset(&t->f, 0, sizeof(t->f));
 	t->f.sepc = entry;
 	t->f.regs[R_SP] = sp;
-	t->f.regs[R_A0] = argc;
-	t->f.regs[R_A1] = uargv;
+	t->f.regs[R_A0] = arg0;
+	t->f.regs[R_A1] = arg1;
+	k_pager_call(t, EXO_LABEL_EXEC, entry, EXO_X, sp);
 	return EXO_OK;
 }

@@ -205,8 +205,8 @@ void k_syscall(struct kthread *t)
 	case RV_SYS_SPACE_RESUME:
 		err = k_space_resume(t, (exo_space_t)a[0], a[1] != 0);
 		break;
-	case RV_SYS_SPACE_EXEC:
-		err = k_space_exec(t, a[0], a[1], a[2], a[3], (unsigned)(a[4] & 0xffffffffu), (unsigned)(a[4] >> 32), a[5]);
+	case RV_SYS_SPACE_RESTART:
+		err = k_space_restart(t, a[0], a[1], a[2], a[3], a[4]);
 		if (err == EXO_OK)
 			return; /* the thread starts afresh: no result registers */
 		break;

@@ -167,81 +167,19 @@ exo_err exo_space_fork(exo_space_t *child, exo_err (*prep)(exo_space_t child, vo
 	return EXO_OK;
 }
 
-/* Pack count strings of v into buf at *off: false when they do not fit. */
-static int pack(char *buf, size_t cap, size_t *off, char *const v[], unsigned *count)
-{
-	*count = 0;
-	for (unsigned i = 0; v && v[i]; i++) {
-		size_t n = strlen(v[i]) + 1;
-
-		if (*off + n > cap)
-			return 0;
-		memcpy(buf + *off, v[i], n);
-		*off += n;
-		++*count;
-	}
-	return 1;
-}
-
-/*
- * The kept image and strings live in this program's bss, kernel-given pages
- * that MEM_EXEC does not release (only the pages touched are ever there).
- */
-#define KEEP_IMAGE (8u << 20)
-#define KEEP_STRINGS 32768u
-#define KEEP_PTRS 1024u
-
-exo_err exo_space_exec_keep(const void **img, uint64_t len, char *const **argv, char *const **envp)
-{
-	static uint8_t image[KEEP_IMAGE];
-	static char strs[KEEP_STRINGS];
-	static char *ptrs[KEEP_PTRS];
-	size_t off = 0, np = 0;
-	char *const *v[2] = { *argv, *envp };
-
-	if (len > sizeof(image))
-		return EXO_EMSGSIZE;
-	for (int k = 0; k < 2; k++) {
-		for (unsigned i = 0; v[k] && v[k][i]; i++) {
-			size_t n = strlen(v[k][i]) + 1;
-
-			if (off + n > sizeof(strs) || np + 2 >= KEEP_PTRS)
-				return EXO_EMSGSIZE;
-			memcpy(strs + off, v[k][i], n);
-			ptrs[np++] = strs + off;
-			off += n;
-		}
-		ptrs[np++] = NULL;
-	}
-	if (*img != image)
-		memmove(image, *img, len);
-	*img = image;
-	*argv = ptrs;
-	{
-		unsigned argc = 0;
-
-		while (ptrs[argc])
-			argc++;
-		*envp = ptrs + argc + 1;
-	}
-	return EXO_OK;
-}
-
+/* riscv64 runs no host images: programs are loaded at user level (libposix/image_elf.c). */
 exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *const argv[],
 		       char *const envp[])
 {
-	static char buf[32768];
-	size_t off = 0;
-	unsigned argc, envc;
+	(void)img, (void)len, (void)name, (void)argv, (void)envp;
+	return EXO_ENOSYS;
+}
 
-	if (!pack(buf, sizeof(buf), &off, argv, &argc) || !pack(buf, sizeof(buf), &off, envp, &envc))
-		return EXO_EMSGSIZE;
-	if (argc == 0)
-		return EXO_EINVAL;
-	rv_touch(img, len, 0);
-	rv_touch(buf, off, 0);
-	return RV_SYS_N(RV_SYS_SPACE_EXEC, (uint64_t)(uintptr_t)img, len, (uint64_t)(uintptr_t)buf, off,
-			(uint64_t)argc | (uint64_t)envc << 32, (uint64_t)(uintptr_t)name).err;
+exo_err exo_space_restart(uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1, const char *name)
+{
+	if (name)
+		rv_touch(name, strlen(name) + 1, 0); /* the kernel reads it before the old program goes */
+	return RV_SYS_N(RV_SYS_SPACE_RESTART, entry, sp, arg0, arg1, (uint64_t)(uintptr_t)name, 0).err;
 }
 
 exo_err exo_register(const char *name)

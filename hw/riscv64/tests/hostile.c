@@ -69,7 +69,7 @@ static unsigned random_calls(unsigned n)
 		for (unsigned j = 0; j < 6; j++)
 			a[j] = hostile_word();
 		switch (nr) {
-		case RV_SYS_THREAD_EXIT: case RV_SYS_SPACE_EXIT: case RV_SYS_SPACE_EXEC: case RV_SYS_THREAD_CREATE:
+		case RV_SYS_THREAD_EXIT: case RV_SYS_SPACE_EXIT: case RV_SYS_SPACE_RESTART: case RV_SYS_THREAD_CREATE:
 		case RV_SYS_SPACE_FORK: case RV_SYS_SIG_POST: case RV_SYS_SIG_RAISE: case RV_SYS_SIG_ACTION:
 		case RV_SYS_SIG_SUSPEND: case RV_SYS_SIG_RETURN: case RV_SYS_SIG_UPCALL: case RV_SYS_SIG_MASK:
 		case RV_SYS_DEV_MAP: case RV_SYS_IRQ_ATTACH: case RV_SYS_MODULE_MAP: case RV_SYS_SPACE_SPAWN:
@@ -248,8 +248,14 @@ int main(void)
 	     "map a boot-image member that is not there: EXO_ENOENT");
 	T_EQ(rv_sys(RV_SYS_SPACE_RESUME, exo_my_space(), 1, 0, 0, 0).err, EXO_ENOPARTNER,
 	     "resume a space that is not a held fork child: EXO_ENOPARTNER");
-	T_EQ(RV_SYS_N(RV_SYS_SPACE_EXEC, KERNEL_VA, 4096, (uint64_t)(uintptr_t)"x", 2, 1, 0).err, EXO_EINVAL,
-	     "exec of an image in the kernel: EXO_EINVAL, the caller goes on");
+	T_EQ(RV_SYS_N(RV_SYS_SPACE_RESTART, KERNEL_VA, RV_STACK_TOP, 0, 0, 0, 0).err, EXO_EINVAL,
+	     "restart at an entry in the kernel: EXO_EINVAL, the caller goes on");
+	T_EQ(RV_SYS_N(RV_SYS_SPACE_RESTART, 0, RV_STACK_TOP, 0, 0, 0, 0).err, EXO_EINVAL,
+	     "restart at entry 0: EXO_EINVAL");
+	T_EQ(RV_SYS_N(RV_SYS_SPACE_RESTART, RV_USER_BASE, RV_STACK_TOP - 8, 0, 0, 0, 0).err, EXO_EINVAL,
+	     "restart with a stack pointer not 16-byte aligned: EXO_EINVAL");
+	T_EQ(RV_SYS_N(RV_SYS_SPACE_RESTART, RV_USER_BASE, KERNEL_VA, 0, 0, 0, 0).err, EXO_EINVAL,
+	     "restart with the stack in the kernel: EXO_EINVAL");
 	T_EQ(rv_sys(0, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number 0: EXO_ENOSYS");
 	T_EQ(rv_sys(RV_SYS_COUNT + 100, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "an unknown call number: EXO_ENOSYS");
 	T_EQ(rv_sys(0xffffffffu, 0, 0, 0, 0, 0).err, EXO_ENOSYS, "call number -1: EXO_ENOSYS");

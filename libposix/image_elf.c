@@ -1,0 +1,241 @@
+/*
+ * libposix/image_elf.c — the image half of exec where programs are loaded
+ * at user level (riscv64): an ELF loader that lays the new program out
+ * through the memory server and has the kernel restart the space there.
+ *
+ * Loading: each PT_LOAD segment (those sharing a page merged into one) and
+ * the first stack are staged in private regions of the caller's own
+ * (MEM_MMAP), filled while the old program still runs, and handed to the
+ * memory server with the addresses they must have (MEM_IMAGE, exo/memory.h):
+ * the regions leave the old program's layout and wait, frames and all.
+ * Every check comes first, so a bad image, too many arguments or too little
+ * memory is an error with the old program intact (ENOEXEC, E2BIG, ENOMEM).
+ * Starting: exo_space_restart drops the old program and restarts the caller
+ * at the entry point; the memory server installs the waiting layout on the
+ * kernel's call for the new thread. The program's heap is the break region
+ * (MEM_BRK); the heap segment a linker script reserves for programs the
+ * kernel starts at boot is not loaded (RV_PT_LINKER_HEAP in
+ * hw/riscv64/common/abi.h is such a segment's type, and it is not PT_LOAD).
+ *
+ * The stack: strings at the top, then argv[], NULL, envp[], NULL at the
+ * stack pointer, 16-byte aligned (what crt0 and environ expect); it ends
+ * 64 KiB below the managed range, where the break region begins.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <exo/errno.h>
+#include <exo/ipc.h>
+#include <exo/memory.h>
+
+#include "px.h"
+
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define ET_EXEC 2
+
+#define STACK_SIZE (1u << 20)
+#define STACK_GAP 0x10000ull
+#define SEG_MAX (MEM_IMAGE_MAX - 1) /* the stack takes one entry */
+#define PAGE_MASK ((uint64_t)EXO_PAGE_SIZE - 1)
+
+struct ehdr {
+	unsigned char ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+/* One region of the new layout: its final page range, rights and staging address. */
+struct seg {
+	uint64_t va, len, staged;
+	unsigned prot;
+};
+
+static unsigned prot_of(uint32_t flags)
+{
+	return (flags & PF_R ? EXO_R : 0) | (flags & PF_W ? EXO_W : 0) | (flags & PF_X ? EXO_X : 0);
+}
+
+/* The program headers, checked, as the page ranges they need; -XE_ENOEXEC when they are not an image we run. */
+static int plan(const char *img, size_t len, uint64_t limit, struct seg *seg, unsigned *nseg, uint64_t *entry)
+{
+	struct ehdr eh;
+	uint64_t last_end = 0;
+	bool entry_ok = false;
+
+	if (len < sizeof(eh))
+		return -XE_ENOEXEC;
+	memcpy(&eh, img, sizeof(eh));
+	if (memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 || eh.ident[5] != 1 || eh.type != ET_EXEC ||
+	    eh.machine != PX_ELF_MACHINE || eh.phentsize != sizeof(struct phdr) || eh.phoff > len ||
+	    eh.phnum > (len - eh.phoff) / sizeof(struct phdr))
+		return -XE_ENOEXEC;
+	*nseg = 0;
+	for (unsigned i = 0; i < eh.phnum; i++) {
+		struct phdr ph;
+		uint64_t lo, hi;
+
+		memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.type == PT_INTERP)
+			return -XE_ENOEXEC; /* no dynamic linker here */
+		if (ph.type != PT_LOAD || ph.memsz == 0)
+			continue;
+		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
+		    ph.vaddr < MEM_IMAGE_LOW || ph.vaddr < last_end || ph.memsz > limit || ph.vaddr > limit - ph.memsz)
+			return -XE_ENOEXEC; /* out of the file, out of order, overlapping, or over the stack */
+		last_end = ph.vaddr + ph.memsz;
+		lo = ph.vaddr & ~PAGE_MASK;
+		hi = (last_end + PAGE_MASK) & ~PAGE_MASK;
+		if (*nseg && lo < seg[*nseg - 1].va + seg[*nseg - 1].len) {
+			/* It starts in the last page of the one before: one region, both rights. */
+			seg[*nseg - 1].len = hi - seg[*nseg - 1].va;
+			seg[*nseg - 1].prot |= prot_of(ph.flags);
+		} else {
+			if (*nseg == SEG_MAX)
+				return -XE_ENOEXEC;
+			seg[(*nseg)++] = (struct seg){ .va = lo, .len = hi - lo, .prot = prot_of(ph.flags) };
+		}
+		if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry < last_end)
+			entry_ok = true;
+	}
+	if (!entry_ok)
+		return -XE_ENOEXEC;
+	*entry = eh.entry;
+	return 0;
+}
+
+static int stage(struct seg *s)
+{
+	exo_msg_t m = { 0 };
+	int r = px_mem_call(MEM_MMAP, 6, (uint64_t[]){ s->len, EXO_R | EXO_W, 0, 0, 0, 0 }, &m);
+
+	if (r < 0)
+		return r;
+	s->staged = m.mr[0];
+	return 0;
+}
+
+static void unstage(struct seg *seg, unsigned n)
+{
+	exo_msg_t m;
+
+	for (unsigned i = 0; i < n; i++) {
+		m = (exo_msg_t){ 0 };
+		if (seg[i].staged)
+			px_mem_call(MEM_MUNMAP, 2, (uint64_t[]){ seg[i].staged, seg[i].len }, &m);
+	}
+}
+
+/* The strings' bytes and pointer slots the stack needs; -XE_E2BIG past a quarter of it. */
+static int stack_need(char *const argv[], char *const envp[], uint64_t *bytes, uint64_t *argc, uint64_t *nptr)
+{
+	uint64_t n = 0, b = 0, a = 0;
+
+	for (; argv && argv[a]; a++)
+		b += strlen(argv[a]) + 1;
+	for (; envp && envp[n]; n++)
+		b += strlen(envp[n]) + 1;
+	*bytes = b;
+	*argc = a;
+	*nptr = a + n + 2;
+	return b + *nptr * 8 > STACK_SIZE / 4 ? -XE_E2BIG : 0;
+}
+
+/* Where the staged copy of final address va of s is. */
+static char *at_staged(const struct seg *s, uint64_t va)
+{
+	return (char *)(uintptr_t)(s->staged + (va - s->va));
+}
+
+/* Write the arguments into the staged stack s, addressed as they will be below `top`. */
+static void stack_fill(const struct seg *s, uint64_t top, char *const argv[], char *const envp[], uint64_t bytes,
+		       uint64_t argc, uint64_t nptr, uint64_t *sp)
+{
+	uint64_t at = ((top - bytes) & ~15ull) - ((nptr * 8 + 15) & ~15ull), str = top, zero = 0;
+
+	for (uint64_t i = 0; i < nptr - 2; i++) {
+		const char *v = i < argc ? argv[i] : envp[i - argc];
+		size_t n = strlen(v) + 1;
+
+		str -= n;
+		memcpy(at_staged(s, str), v, n);
+		memcpy(at_staged(s, at + 8 * (i < argc ? i : i + 1)), &str, 8);
+	}
+	memcpy(at_staged(s, at + 8 * argc), &zero, 8);
+	memcpy(at_staged(s, at + 8 * (nptr - 1)), &zero, 8);
+	*sp = at;
+}
+
+int px_image_load(struct px_image *im, const char *img, size_t len, char *const argv[], char *const envp[])
+{
+	struct seg seg[MEM_IMAGE_MAX] = { 0 };
+	uint64_t top = EXO_VM_BASE - STACK_GAP, bytes, argc, nptr, words[1 + 4 * MEM_IMAGE_MAX];
+	unsigned n;
+	exo_msg_t m = { 0 };
+	int r;
+
+	r = plan(img, len, top - STACK_SIZE, seg, &n, &im->entry);
+	if (r == 0)
+		r = stack_need(argv, envp, &bytes, &argc, &nptr);
+	if (r < 0)
+		return r;
+	seg[n++] = (struct seg){ .va = top - STACK_SIZE, .len = STACK_SIZE, .prot = EXO_R | EXO_W };
+	for (unsigned i = 0; i < n && r == 0; i++)
+		r = stage(&seg[i]);
+	if (r < 0) {
+		unstage(seg, n);
+		return r == -XE_ENOMEM ? r : -XE_ENOMEM;
+	}
+	/* Staged: copy the file's bytes where each segment wants them (the rest is zero). */
+	{
+		struct ehdr eh;
+
+		memcpy(&eh, img, sizeof(eh));
+		for (unsigned i = 0; i < eh.phnum; i++) {
+			struct phdr ph;
+
+			memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
+			if (ph.type != PT_LOAD || ph.filesz == 0)
+				continue;
+			for (unsigned k = 0; k + 1 < n; k++)
+				if (ph.vaddr >= seg[k].va && ph.vaddr < seg[k].va + seg[k].len)
+					memcpy(at_staged(&seg[k], ph.vaddr), img + ph.offset, ph.filesz);
+		}
+	}
+	stack_fill(&seg[n - 1], top, argv, envp, bytes, argc, nptr, &im->sp);
+	words[0] = n;
+	for (unsigned i = 0; i < n; i++) {
+		words[1 + 4 * i] = seg[i].staged;
+		words[2 + 4 * i] = seg[i].va;
+		words[3 + 4 * i] = seg[i].len;
+		words[4 + 4 * i] = seg[i].prot;
+	}
+	r = px_mem_call(MEM_IMAGE, 1 + 4 * n, words, &m);
+	if (r < 0) {
+		unstage(seg, n);
+		return r == -XE_ENOMEM ? r : -XE_ENOEXEC;
+	}
+	im->argc = argc;
+	im->argv_at = im->sp;
+	return 0;
+}
+
+void px_image_start(struct px_image *im, const char *name)
+{
+	exo_msg_t m = { 0 };
+
+	exo_space_restart(im->entry, im->sp, im->argc, im->argv_at, name);
+	px_mem_call(MEM_IMAGE, 1, (uint64_t[]){ 0 }, &m); /* refused: drop the waiting layout */
+}
