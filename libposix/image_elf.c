@@ -8,7 +8,8 @@
  * (MEM_MMAP), filled while the old program still runs, and handed to the
  * memory server with the addresses they must have (MEM_IMAGE, exo/memory.h):
  * the regions leave the old program's layout and wait, frames and all.
- * Every check comes first, so a bad image, too many arguments or too little
+ * Segments must lie in the kernel's user range (exo_kinfo_t.user_lo) and
+ * below the stack. Every check comes first, so a bad image, too many arguments or too little
  * memory is an error with the old program intact (ENOEXEC, E2BIG, ENOMEM).
  * Starting: exo_space_restart drops the old program and restarts the caller
  * at the entry point; the memory server installs the waiting layout on the
@@ -69,7 +70,8 @@ static unsigned prot_of(uint32_t flags)
 }
 
 /* The program headers, checked, as the page ranges they need; -XE_ENOEXEC when they are not an image we run. */
-static int plan(const char *img, size_t len, uint64_t limit, struct seg *seg, unsigned *nseg, uint64_t *entry)
+static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struct seg *seg, unsigned *nseg,
+		uint64_t *entry)
 {
 	struct ehdr eh;
 	uint64_t last_end = 0;
@@ -93,7 +95,7 @@ static int plan(const char *img, size_t len, uint64_t limit, struct seg *seg, un
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
 		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
-		    ph.vaddr < MEM_IMAGE_LOW || ph.vaddr < last_end || ph.memsz > limit || ph.vaddr > limit - ph.memsz)
+		    ph.vaddr < low || ph.vaddr < last_end || ph.memsz > limit || ph.vaddr > limit - ph.memsz)
 			return -XE_ENOEXEC; /* out of the file, out of order, overlapping, or over the stack */
 		last_end = ph.vaddr + ph.memsz;
 		lo = ph.vaddr & ~PAGE_MASK;
@@ -110,7 +112,7 @@ static int plan(const char *img, size_t len, uint64_t limit, struct seg *seg, un
 		if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry < last_end)
 			entry_ok = true;
 	}
-	if (!entry_ok)
+	if (!entry_ok || (eh.entry & 1))
 		return -XE_ENOEXEC;
 	*entry = eh.entry;
 	return 0;
@@ -184,9 +186,13 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 	uint64_t top = EXO_VM_BASE - STACK_GAP, bytes, argc, nptr, words[1 + 4 * MEM_IMAGE_MAX];
 	unsigned n;
 	exo_msg_t m = { 0 };
+	exo_kinfo_t ki = { 0 };
 	int r;
 
-	r = plan(img, len, top - STACK_SIZE, seg, &n, &im->entry);
+	/* Below the kernel's user range the new program could not be mapped, after the point of no return. */
+	exo_kernel_info(&ki);
+	r = plan(img, len, ki.user_lo > MEM_IMAGE_LOW ? ki.user_lo : MEM_IMAGE_LOW, top - STACK_SIZE, seg, &n,
+		 &im->entry);
 	if (r == 0)
 		r = stack_need(argv, envp, &bytes, &argc, &nptr);
 	if (r < 0)
@@ -207,8 +213,8 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 			struct phdr ph;
 
 			memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
-			if (ph.type != PT_LOAD || ph.filesz == 0)
-				continue;
+			if (ph.type != PT_LOAD || ph.memsz == 0 || ph.filesz == 0)
+				continue; /* what plan() skipped, unchecked, and what has no bytes */
 			for (unsigned k = 0; k + 1 < n; k++)
 				if (ph.vaddr >= seg[k].va && ph.vaddr < seg[k].va + seg[k].len)
 					memcpy(at_staged(&seg[k], ph.vaddr), img + ph.offset, ph.filesz);

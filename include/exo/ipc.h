@@ -198,6 +198,8 @@ typedef struct exo_kinfo {
 	uint64_t entropy[4];    /* 32 fresh random bytes from the kernel, new each call */
 	uint64_t vm_base;       /* the managed range of every space (exo/memory.h) */
 	uint64_t vm_size;
+	uint64_t user_lo;       /* where a space's pages may be: [user_lo, user_hi); */
+	uint64_t user_hi;       /* 0, 0 where the kernel does not say (the sim) */
 } exo_kinfo_t;
 
 #define EXO_ABI_VERSION 1

@@ -228,8 +228,10 @@ int mem_exec(struct mem_req *r)
 {
 	struct mspace *s = mspace_get(r->ms, r->space, false);
 
-	if (s)
+	if (s) {
+		image_forget(r->ms, s); /* first: it is charged, and the reset starts the count at 0 */
 		mspace_reset(r->ms, s);
+	}
 	shm_forget_space(r->ms, r->space);
 	return 0;
 }

@@ -83,8 +83,8 @@ void mspace_exit(struct memsrv *ms, exo_space_t id)
 	if (!s)
 		return;
 	*pp = s->next;
-	regions_free_all(ms, s, false); /* the kernel already removed its mappings */
 	image_forget(ms, s);
+	regions_free_all(ms, s, false); /* the kernel already removed its mappings */
 	free(s);
 }
 

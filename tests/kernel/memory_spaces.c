@@ -127,7 +127,8 @@ static uint32_t image(unsigned n, const uint64_t *e, unsigned words)
 	exo_msg_t m = { 0 };
 	uint64_t w[1 + 4 * (MEM_IMAGE_MAX + 1)] = { n };
 
-	memcpy(w + 1, e, 4 * n * sizeof(uint64_t));
+	if (n)
+		memcpy(w + 1, e, 4 * n * sizeof(uint64_t));
 	return mcall(&m, MEM_IMAGE, words ? words : 1 + 4 * n, w);
 }
 

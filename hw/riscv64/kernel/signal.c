@@ -226,6 +226,32 @@ exo_err k_sig_post(struct kspace *s, struct kthread *to, const exo_siginfo_t *si
  * Before t returns to user mode: if a caught signal is pending for it and
  * unblocked, its registers go onto its stack and it enters the upcall.
  */
+/*
+ * Is a page of the signal frame at [sp, sp + n) not mapped writable, in a
+ * space whose pager can map it? Then t calls the pager as for a write fault
+ * there, and the upcall waits for it: a stack page the program has not
+ * touched yet, or one it shares copy-on-write since a fork, is the pager's.
+ * A refusal ends the space with SIGSEGV, as a fault would.
+ */
+static bool frame_fault(struct kthread *t, uint64_t sp, uint64_t n)
+{
+	struct kspace *s = t->space;
+	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
+	struct kthread *p = k_thread_get(pager);
+
+	if (!p || p->space == s || sp < RV_USER_BASE || sp + n > RV_USER_END)
+		return false; /* k_copy_out decides */
+	for (uint64_t va = sp & ~4095ull; va < sp + n; va += 4096) {
+		uint64_t *e = k_pt_walk(s->pt, va);
+
+		if (!e || (*e & (PTE_W | PTE_U)) != (PTE_W | PTE_U)) {
+			k_pager_call(t, EXO_LABEL_PAGEFAULT, va, EXO_W, t->f.sepc);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool k_sig_deliver(struct kthread *t)
 {
 	struct kspace *s = t->space;
@@ -250,6 +276,9 @@ bool k_sig_deliver(struct kthread *t)
 	}
 	if (!sig)
 		return true;
+	sp = ((t->f.regs[R_SP] - 128) & ~15ull) - ((sizeof(sf) + 15) & ~15ull);
+	if (frame_fault(t, sp, sizeof(sf)))
+		return false; /* the pager brings the stack page first; then the upcall */
 	memset(&sf, 0, sizeof(sf));
 	if (mine) {
 		sf.si = t->sig_info[sig];
@@ -268,7 +297,6 @@ bool k_sig_deliver(struct kthread *t)
 	if (t->sig_resume != RESUME_RECEIVE)
 		t->sig_resume = RESUME_NONE; /* a receive's stays: a reply may come during the upcall */
 	t->sig_suspended = false;
-	sp = ((t->f.regs[R_SP] - 128) & ~15ull) - ((sizeof(sf) + 15) & ~15ull);
 	if (!k_copy_out(s, sp, &sf, sizeof(sf))) {
 		kprintf("exo: %s (space %u): no stack for the upcall of signal %d: it ends\n", s->label, s->id, sig);
 		k_space_end(s, EXO_W_SIGNALED(EXO_SIGSEGV));

@@ -86,6 +86,8 @@ static void kinfo(struct kthread *t, uint64_t uva)
 	ki.cpu = 0;
 	ki.vm_base = RV_VM_BASE;
 	ki.vm_size = RV_VM_SIZE;
+	ki.user_lo = RV_USER_BASE;
+	ki.user_hi = RV_USER_END;
 	k_entropy(ki.entropy, sizeof(ki.entropy));
 	ret(t, k_copy_out(t->space, uva, &ki, sizeof(ki)) ? EXO_OK : EXO_EINVAL);
 }

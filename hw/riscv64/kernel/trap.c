@@ -116,7 +116,7 @@ static struct frame *schedule(void)
 		}
 		if (n) {
 			if (!k_sig_deliver(n))
-				continue; /* its space ended for want of an upcall stack */
+				continue; /* it waits for its pager to map the upcall's stack, or its space ended */
 			K.current = n;
 			k_vm_switch(n->space);
 			arm(K.slice_end);
