@@ -101,7 +101,8 @@ exo_err exo_space_exec(const void *img, uint64_t len, const char *name, char *co
  * installs the waiting layout and maps the entry page, or refuses and the
  * space ends as on a refused fault (SIGSEGV). Returns only on failure, with
  * nothing changed: EXO_EINVAL (entry or sp not a user address, sp not
- * 16-byte aligned), EXO_ENOPARTNER (the space has no pager). The sim:
+ * 16-byte aligned), EXO_ENOPARTNER (the space has no pager), EXO_ENOMEM
+ * (no memory for the kernel's new page table). The sim:
  * EXO_ENOSYS (its programs are host executables, exo_space_exec).
  */
 exo_err exo_space_restart(uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1, const char *name);

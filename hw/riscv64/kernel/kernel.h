@@ -308,7 +308,7 @@ void k_sig_dispatch(struct kspace *s);
 bool k_sig_deliver(struct kthread *t); /* false: t's space ended */
 void k_sig_return(struct kthread *t, uint64_t usf, bool restart);
 exo_err k_sig_action(struct kspace *s, int sig, int how, exo_sigset_t mask, unsigned flags);
-void k_sig_exec(struct kspace *s);
+void k_sig_exec(struct kspace *s, struct kthread *t);
 void k_sig_fork(struct kspace *p, struct kspace *c);
 void k_sig_timers(uint64_t now);
 uint64_t k_sig_next_deadline(void);

@@ -376,12 +376,17 @@ exo_err k_sig_action(struct kspace *s, int sig, int how, exo_sigset_t mask, unsi
 }
 
 /* exec: caught signals go back to their default actions; ignored ones stay ignored. */
-void k_sig_exec(struct kspace *s)
+void k_sig_exec(struct kspace *s, struct kthread *t)
 {
 	for (int i = 1; i < EXO_NSIG; i++)
 		if (s->sig_how[i] == EXO_SIG_CATCH)
 			s->sig_how[i] = EXO_SIG_DEFAULT;
 	s->upcall = 0;
+	/* The thread goes on in a new program: nothing of an interrupted call of the old one is resumed. */
+	t->sig_resume = RESUME_NONE;
+	t->sig_partner = EXO_NILTHREAD;
+	t->sig_stash_from = EXO_NILTHREAD;
+	t->sig_suspended = false;
 }
 
 /* fork: the child has the parent's actions and upcall; the calling thread's mask. */

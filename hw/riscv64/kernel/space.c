@@ -123,7 +123,7 @@ exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t
 	}
 	k_mem_space_fini(s);
 	k_mem_space_init(s);
-	k_sig_exec(s);
+	k_sig_exec(s, t);
 	oldpt = s->pt;
 	s->pt = newpt;
 	s->zero_lo = s->zero_hi = 0;
@@ -145,6 +145,8 @@ exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t
 	t->f.regs[R_SP] = sp;
 	t->f.regs[R_A0] = arg0;
 	t->f.regs[R_A1] = arg1;
+	/* The new program's code was written through data mappings: the hart's fetches must see it. */
+	__asm__ volatile("fence.i" ::: "memory");
 	k_pager_call(t, EXO_LABEL_EXEC, entry, EXO_X, sp);
 	return EXO_OK;
 }
