@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -116,7 +115,7 @@ static void *open_fifo_later(void *arg)
 static void test_fifos_wait_for_the_other_end(void **state)
 {
 	char buf[16] = { 0 };
-	pthread_t t;
+	struct t_thread t;
 	struct stat st;
 	void *res;
 	int fd, rd;
@@ -137,10 +136,10 @@ static void test_fifos_wait_for_the_other_end(void **state)
 	assert_int_equal(close(rd), 0);
 
 	/* A blocking reader waits for the writer, then reads its bytes and EOF. */
-	assert_int_equal(pthread_create(&t, NULL, open_fifo_later, (void *)(intptr_t)O_WRONLY), 0);
+	assert_int_equal(t_thread_start(&t, open_fifo_later, (void *)(intptr_t)O_WRONLY), 0);
 	rd = open("/fifo", O_RDONLY);
 	assert_true(rd >= 0);
-	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal(t_thread_join(&t, &res), 0);
 	fd = (int)(intptr_t)res;
 	assert_true(fd >= 0);
 	assert_int_equal(read(rd, buf, sizeof(buf)), 5);
@@ -150,10 +149,10 @@ static void test_fifos_wait_for_the_other_end(void **state)
 	assert_int_equal(close(rd), 0);
 
 	/* A blocking writer waits for the reader. */
-	assert_int_equal(pthread_create(&t, NULL, open_fifo_later, (void *)(intptr_t)O_RDONLY), 0);
+	assert_int_equal(t_thread_start(&t, open_fifo_later, (void *)(intptr_t)O_RDONLY), 0);
 	fd = open("/fifo", O_WRONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal(t_thread_join(&t, &res), 0);
 	rd = (int)(intptr_t)res;
 	assert_true(rd >= 0);
 	assert_int_equal(write(fd, "xy", 2), 2);
@@ -455,7 +454,7 @@ static void test_poll_and_select_on_pipes_files_and_the_console(void **state)
 	struct pollfd pf[3];
 	fd_set rd, wr;
 	struct timeval tv;
-	pthread_t t;
+	struct t_thread t;
 	void *res;
 	uint64_t t0;
 	char c;
@@ -471,10 +470,10 @@ static void test_poll_and_select_on_pipes_files_and_the_console(void **state)
 	assert_int_equal(pf[2].revents, 0);
 
 	/* A blocked poll wakes when another thread writes. */
-	assert_int_equal(pthread_create(&t, NULL, write_later, (void *)(intptr_t)p[1]), 0);
+	assert_int_equal(t_thread_start(&t, write_later, (void *)(intptr_t)p[1]), 0);
 	assert_int_equal(poll(pf, 1, -1), 1);
 	assert_int_equal(pf[0].revents, POLLIN);
-	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal(t_thread_join(&t, &res), 0);
 	assert_int_equal((intptr_t)res, 1);
 	assert_int_equal(read(p[0], &c, 1), 1);
 
@@ -673,7 +672,7 @@ static void *flock_later(void *arg)
 static void test_flock_belongs_to_the_open_file(void **state)
 {
 	int fd1 = open("/flocked", O_CREAT | O_RDWR, 0644), fd2 = open("/flocked", O_RDONLY), d;
-	pthread_t t;
+	struct t_thread t;
 	void *res;
 
 	assert_int_equal(flock(fd1, LOCK_EX), 0);
@@ -690,10 +689,10 @@ static void test_flock_belongs_to_the_open_file(void **state)
 	assert_int_equal(flock(fd2, LOCK_EX | LOCK_NB), -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 	/* A waiting flock gets the lock when the holder lets go. */
-	assert_int_equal(pthread_create(&t, NULL, flock_later, (void *)(intptr_t)fd2), 0);
+	assert_int_equal(t_thread_start(&t, flock_later, (void *)(intptr_t)fd2), 0);
 	usleep(50000);
 	assert_int_equal(close(d), 0);
-	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal(t_thread_join(&t, &res), 0);
 	assert_int_equal((intptr_t)res, 0);
 	assert_int_equal(flock(fd2, 0), -1);
 	assert_int_equal(errno, EINVAL);

@@ -12,7 +12,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -548,7 +547,7 @@ static void *setcred_from_another_thread(void *arg)
 static void test_only_the_process_server_forks_tables_and_sets_credentials(void **state)
 {
 	struct helper h;
-	pthread_t t;
+	struct t_thread t;
 	void *res;
 
 	(void)state;
@@ -565,8 +564,8 @@ static void test_only_the_process_server_forks_tables_and_sets_credentials(void 
 		assert_int_equal(exo_call(h.tid, &m, exo_timeout_ms(30000), exo_timeout_ms(30000)), EXO_OK);
 		assert_int_equal(m.mr[0], XE_EPERM);
 	}
-	assert_int_equal(pthread_create(&t, NULL, setcred_from_another_thread, NULL), 0);
-	assert_int_equal(pthread_join(t, &res), 0);
+	assert_int_equal(t_thread_start(&t, setcred_from_another_thread, NULL), 0);
+	assert_int_equal(t_thread_join(&t, &res), 0);
 	assert_int_equal((uintptr_t)res, 0);
 	quit_helper(h);
 }

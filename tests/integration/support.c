@@ -108,3 +108,29 @@ uint32_t t_wait_threads(uint32_t threads)
 	}
 	return ki.threads;
 }
+
+static void t_thread_main(void *p)
+{
+	struct t_thread *t = p;
+	exo_msg_t m = { .tag = exo_tag(1, 1, 0) };
+
+	m.mr[0] = (uint64_t)(uintptr_t)t->fn(t->arg);
+	exo_send(t->starter, &m, EXO_TIMEOUT_NEVER);
+}
+
+int t_thread_start(struct t_thread *t, void *(*fn)(void *), void *arg)
+{
+	*t = (struct t_thread){ .fn = fn, .arg = arg, .starter = exo_myself() };
+	return exo_thread_create(t_thread_main, t, &t->tid) == EXO_OK ? 0 : -1;
+}
+
+int t_thread_join(struct t_thread *t, void **res)
+{
+	exo_msg_t m = { 0 };
+
+	if (exo_recv(t->tid, &m, exo_timeout_ms(60000)) != EXO_OK || exo_tag_untyped(m.tag) != 1)
+		return -1;
+	if (res)
+		*res = (void *)(uintptr_t)m.mr[0];
+	return 0;
+}

@@ -49,4 +49,19 @@ exo_err t_call(exo_tid_t to, uint32_t label, uint64_t a, uint64_t b, exo_msg_t *
 /* Wait (up to 30 s) until the kernel counts `threads` threads; returns the count. */
 uint32_t t_wait_threads(uint32_t threads);
 
+/*
+ * A second thread of the test's own space, an Exo thread (exo_thread_create,
+ * not the host's pthreads): fn(arg) runs in it, and t_thread_join waits for
+ * its result, which the thread sends the starter as its last message.
+ */
+struct t_thread {
+	void *(*fn)(void *);
+	void *arg;
+	exo_tid_t starter, tid;
+};
+/* 0, or -1 when the thread could not be made. */
+int t_thread_start(struct t_thread *t, void *(*fn)(void *), void *arg);
+/* 0 with fn's result in *res (res may be NULL), -1 when none came within 60 s. Only the starter joins. */
+int t_thread_join(struct t_thread *t, void **res);
+
 #endif

@@ -9,7 +9,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -253,24 +252,24 @@ static void *sleeper_main(void *p)
 static void test_one_sleeper_never_holds_up_another(void **state)
 {
 	struct sleeper longer = { .ns = 60000 * MS }, shorter = { .ns = 30 * MS };
-	pthread_t a, b;
+	struct t_thread a, b;
 	struct sched_param sp;
 	uint64_t t0 = mono_ns();
 
-	assert_int_equal(pthread_create(&a, NULL, sleeper_main, &longer), 0);
+	assert_int_equal(t_thread_start(&a, sleeper_main, &longer), 0);
 	while (!atomic_load(&longer.started))
 		sched_yield();
-	assert_int_equal(pthread_create(&b, NULL, sleeper_main, &shorter), 0);
+	assert_int_equal(t_thread_start(&b, sleeper_main, &shorter), 0);
 	/* The server keeps answering while both sleep. */
 	assert_int_equal(sched_getparam(0, &sp), 0);
-	pthread_join(b, NULL);
+	assert_int_equal(t_thread_join(&b, NULL), 0);
 	assert_int_equal(shorter.result, 0);
 	assert_true(shorter.woke - t0 >= 30 * MS);
 	/* The short sleep ended while the long one still sleeps: no ordering by arrival. */
 	assert_int_equal(atomic_load(&longer.done), 0);
 	wait_sleepers(1);
 	assert_int_equal(exo_ipc_abort(atomic_load(&longer.tid)), EXO_OK);
-	pthread_join(a, NULL);
+	assert_int_equal(t_thread_join(&a, NULL), 0);
 	assert_int_equal(longer.result, -1);
 	assert_int_equal(longer.err, EINTR);
 }
@@ -278,17 +277,17 @@ static void test_one_sleeper_never_holds_up_another(void **state)
 static void test_an_interrupted_sleep_is_eintr_with_the_time_left(void **state)
 {
 	struct sleeper s = { .ns = 20000 * MS };
-	pthread_t th;
+	struct t_thread th;
 	uint64_t t0 = mono_ns();
 
-	assert_int_equal(pthread_create(&th, NULL, sleeper_main, &s), 0);
+	assert_int_equal(t_thread_start(&th, sleeper_main, &s), 0);
 	while (!atomic_load(&s.started))
 		sched_yield();
 	usleep(50000);
 	wait_sleepers(1);
 	/* A signal will do this; the kernel's abort is what it does. */
 	assert_int_equal(exo_ipc_abort(atomic_load(&s.tid)), EXO_OK);
-	pthread_join(th, NULL);
+	assert_int_equal(t_thread_join(&th, NULL), 0);
 	assert_int_equal(s.result, -1);
 	assert_int_equal(s.err, EINTR);
 	assert_true(s.rem.tv_sec > 0 && s.rem.tv_sec < 20);
@@ -512,14 +511,14 @@ static void test_state_goes_with_the_space_and_the_client(void **state)
 	struct forever f = { 0 };
 	exo_msg_t m;
 	uint64_t spaces, sleepers;
-	pthread_t th;
+	struct t_thread th;
 	pid_t pid;
 	int i;
 
 	assert_int_equal(raw(sched, SCHED_STATUS, 0, 0, 0, 0, &m), 0);
 	spaces = m.mr[0];
 	sleepers = m.mr[1];
-	assert_int_equal(pthread_create(&th, NULL, forever_main, &f), 0);
+	assert_int_equal(t_thread_start(&th, forever_main, &f), 0);
 	for (i = 0; i < 3000; i++) {
 		assert_int_equal(raw(sched, SCHED_STATUS, 0, 0, 0, 0, &m), 0);
 		if (m.mr[1] > sleepers)
@@ -528,7 +527,7 @@ static void test_state_goes_with_the_space_and_the_client(void **state)
 	}
 	assert_int_equal(m.mr[1], sleepers + 1);
 	assert_int_equal(exo_ipc_abort(atomic_load(&f.tid)), EXO_OK);
-	pthread_join(th, NULL);
+	assert_int_equal(t_thread_join(&th, NULL), 0);
 	assert_int_equal(f.err, EXO_ECANCELED);
 
 	/* A child space gets state of its own, which goes when it ends. */
