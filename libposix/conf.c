@@ -1,22 +1,34 @@
 /*
- * libposix/conf.c — getpagesize, pathconf, fpathconf: Exo's limits.
+ * libposix/conf.c — getpagesize, sysconf, pathconf, fpathconf: Exo's limits.
  *
- * sysconf is not defined here yet: most of its keys belong to servers that
- * do not exist yet (the process server), and language runtimes ask it for
- * host facts (_SC_SIGSTKSZ: signals are still the host's on the sim). The C
- * library's sysconf answers _SC_PAGESIZE with the same 4096, which the
- * memory tests check.
+ * sysconf answers from Exo, never from the host: the kernel info page
+ * (memory, processors), the memory server (free pages), the process
+ * server (the resource limits behind _SC_CHILD_MAX and _SC_OPEN_MAX), and
+ * libposix's own limits. An option Exo does not have (threads, semaphores,
+ * message queues, real-time signals, timers: not yet) is -1 with errno
+ * untouched, as POSIX says for an unsupported option; a name it does not
+ * know is EINVAL. _SC_SIGSTKSZ and _SC_MINSIGSTKSZ (glibc's, behind its
+ * SIGSTKSZ and MINSIGSTKSZ) are generous fixed sizes: the sim delivers
+ * signals on host stacks, whose need depends on the host CPU's registers.
  *
  * pathconf and fpathconf answer for the VFS's ramfs (the only file system so
  * far): the file must exist (the errors of stat), then the value, or -1
  * without touching errno for "no limit", or EINVAL for an unknown name.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <exo/errno.h>
+#include <exo/ipc.h>
+#include <exo/memory.h>
 #include <exo/msg.h>
+#include <exo/proc.h>
 #include <exo/vfs.h>
 
 #include "px.h"
@@ -24,6 +36,103 @@
 int getpagesize(void)
 {
 	return EXO_PAGE_SIZE;
+}
+
+#define POSIX_2008 200809L
+#define UNSUPPORTED (-2) /* an option Exo does not have: -1, errno untouched */
+
+/* A resource limit's soft value, or -1 for none (RLIM_INFINITY) or when it cannot be read. */
+static long rlimit_of(int res)
+{
+	struct rlimit rl;
+
+	if (getrlimit(res, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX)
+		return -1;
+	return (long)rl.rlim_cur;
+}
+
+static long kinfo_pages(void)
+{
+	exo_kinfo_t ki = { 0 };
+
+	return exo_kernel_info(&ki) == EXO_OK ? (long)(ki.phys_bytes / EXO_PAGE_SIZE) : -1;
+}
+
+static long free_pages(void)
+{
+	exo_msg_t m = { 0 };
+
+	return px_mem_call(MEM_STATS, 0, NULL, &m) == 0 ? (long)m.mr[1] : -1;
+}
+
+static long sys_value(int name)
+{
+	switch (name) {
+	case _SC_ARG_MAX: return PX_ARG_MAX;
+	case _SC_CHILD_MAX: return rlimit_of(RLIMIT_NPROC);
+	case _SC_OPEN_MAX: {
+		long n = rlimit_of(RLIMIT_NOFILE);
+
+		return n < 0 || n > VFS_FD_MAX ? VFS_FD_MAX : n;
+	}
+	case _SC_CLK_TCK: return PX_CLK_TCK;
+	case _SC_PAGESIZE: return EXO_PAGE_SIZE;
+	case _SC_NPROCESSORS_CONF:
+	case _SC_NPROCESSORS_ONLN: return 1; /* the kernels schedule Exo as one processor (docs/processes.md) */
+	case _SC_PHYS_PAGES: return kinfo_pages();
+	case _SC_AVPHYS_PAGES: return free_pages();
+	case _SC_NGROUPS_MAX: return PROC_NGROUPS_MAX;
+	case _SC_HOST_NAME_MAX: return 255;
+	case _SC_LOGIN_NAME_MAX: return 256;
+	case _SC_TTY_NAME_MAX: return 32;
+	case _SC_LINE_MAX: return 2048;
+	case _SC_RE_DUP_MAX: return 255;
+	case _SC_SYMLOOP_MAX: return 40;      /* the VFS's ELOOP bound (servers/vfs/path.c) */
+	case _SC_IOV_MAX: return IOV_MAX;
+#ifdef FOPEN_MAX
+	case _SC_STREAM_MAX: return FOPEN_MAX;
+#else
+	case _SC_STREAM_MAX: return 16;       /* picolibc names none: streams are only bounded by memory */
+#endif
+	case _SC_TZNAME_MAX: return -1;       /* no limit */
+	case _SC_VERSION:
+	case _SC_2_VERSION: return POSIX_2008;
+	case _SC_JOB_CONTROL:
+	case _SC_SAVED_IDS: return 1;
+	case _SC_FSYNC:
+	case _SC_MAPPED_FILES:
+	case _SC_MEMORY_PROTECTION:
+	case _SC_MONOTONIC_CLOCK:
+	case _SC_CPUTIME:
+	case _SC_PRIORITY_SCHEDULING:
+	case _SC_SHARED_MEMORY_OBJECTS: return POSIX_2008;
+	case _SC_THREADS:
+	case _SC_SEMAPHORES:
+	case _SC_MESSAGE_PASSING:
+	case _SC_REALTIME_SIGNALS:
+	case _SC_TIMERS:
+	case _SC_ASYNCHRONOUS_IO:
+	case _SC_BARRIERS:
+	case _SC_SPIN_LOCKS:
+	case _SC_READER_WRITER_LOCKS:
+	case _SC_THREAD_SAFE_FUNCTIONS:
+	case _SC_IPV6:
+	case _SC_RAW_SOCKETS: return UNSUPPORTED;
+#ifdef _SC_SIGSTKSZ
+	case _SC_SIGSTKSZ: return 65536;
+#endif
+#ifdef _SC_MINSIGSTKSZ
+	case _SC_MINSIGSTKSZ: return 16384;
+#endif
+	default: return px_fail(-XE_EINVAL);
+	}
+}
+
+long sysconf(int name)
+{
+	long v = sys_value(name);
+
+	return v == UNSUPPORTED ? -1 : v;
 }
 
 static long limit(int name)

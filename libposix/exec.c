@@ -34,7 +34,6 @@
 
 extern char **environ;
 
-#define EXEC_ARG_MAX (256 * 1024)       /* argv and envp together (sysconf ARG_MAX) */
 #define EXEC_IMAGE_MAX (512u << 20)
 #define EXEC_SCRIPT_DEPTH 4
 
@@ -197,7 +196,7 @@ static int do_exec_fd(int fd, const char *path, char *const argv[], char *const 
 	size_t len;
 	int r;
 
-	if (strv_size(argv, NULL) + strv_size(envp, NULL) > EXEC_ARG_MAX)
+	if (strv_size(argv, NULL) + strv_size(envp, NULL) > PX_ARG_MAX)
 		return -XE_E2BIG;
 	r = slurp(fd, &img, &len);
 	if (r < 0)

@@ -97,6 +97,10 @@ struct px_image {
 int px_image_load(struct px_image *im, const char *img, size_t len, char *const argv[], char *const envp[]);
 void px_image_start(struct px_image *im, const char *name);
 
+/* Limits sysconf tells and the calls behind them keep. */
+#define PX_ARG_MAX (256 * 1024) /* exec's argv and envp together */
+#define PX_CLK_TCK 100          /* clock ticks per second of times() */
+
 /* The ELF machine this libposix's programs are built for (0: any). */
 #if defined(__x86_64__)
 #define PX_ELF_MACHINE 62

@@ -28,7 +28,6 @@
 #include "sched_proto.h"
 
 #define NS 1000000000ull
-#define TICKS 100u /* clock ticks per second of times(), as sysconf(_SC_CLK_TCK) says */
 
 static void to_timespec(uint64_t ns, struct timespec *ts)
 {
@@ -168,11 +167,11 @@ clock_t times(struct tms *buf)
 		return px_fail(-XE_EIO);
 	child_times(&cuser, &csys);
 	memset(buf, 0, sizeof(*buf));
-	buf->tms_utime = (clock_t)(user / (NS / TICKS));
-	buf->tms_stime = (clock_t)(sys / (NS / TICKS));
-	buf->tms_cutime = (clock_t)(cuser / (NS / TICKS));
-	buf->tms_cstime = (clock_t)(csys / (NS / TICKS));
-	return (clock_t)(exo_clock_ns() / (NS / TICKS));
+	buf->tms_utime = (clock_t)(user / (NS / PX_CLK_TCK));
+	buf->tms_stime = (clock_t)(sys / (NS / PX_CLK_TCK));
+	buf->tms_cutime = (clock_t)(cuser / (NS / PX_CLK_TCK));
+	buf->tms_cstime = (clock_t)(csys / (NS / PX_CLK_TCK));
+	return (clock_t)(exo_clock_ns() / (NS / PX_CLK_TCK));
 }
 
 int getrusage(int who, struct rusage *ru)

@@ -3,7 +3,7 @@
  * the *at calls relative to a directory descriptor, symbolic links and
  * realpath, FIFOs between two processes, pipes (end of file, EPIPE, non-
  * blocking EAGAIN, PIPE_BUF atomicity between writers), readv/writev, poll
- * and the limits pathconf reports. The same program runs on exosim and on the
+ * and the limits pathconf and sysconf report. The same program runs on exosim and on the
  * riscv64 kernel; children report through their exit status only, so the TAP
  * numbering stays the parent's.
  */
@@ -15,10 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <exo/exo.h>
 
 #include "tap.h"
 
@@ -216,9 +219,41 @@ static void fifos(void)
 	T_EQ(unlink("/kpaths/fifo"), 0, "unlink the FIFO");
 }
 
+/* sysconf answers from Exo: its kernel, its servers, libposix's own limits. */
+static void limits(void)
+{
+	exo_kinfo_t ki = { 0 };
+	struct rlimit rl, old;
+
+	T_EQ(sysconf(_SC_PAGESIZE), 4096, "sysconf PAGESIZE");
+	T_EQ(sysconf(_SC_ARG_MAX), 256 * 1024, "sysconf ARG_MAX: what exec takes");
+	T_OK(exo_kernel_info(&ki) == EXO_OK && sysconf(_SC_PHYS_PAGES) == (long)(ki.phys_bytes / 4096),
+	     "sysconf PHYS_PAGES: the kernel's memory (%ld pages)", sysconf(_SC_PHYS_PAGES));
+	T_OK(sysconf(_SC_AVPHYS_PAGES) > 0 && sysconf(_SC_AVPHYS_PAGES) <= sysconf(_SC_PHYS_PAGES),
+	     "sysconf AVPHYS_PAGES: the memory server's free frames (%ld)", sysconf(_SC_AVPHYS_PAGES));
+	T_EQ(sysconf(_SC_NPROCESSORS_ONLN), 1, "sysconf NPROCESSORS_ONLN");
+	T_EQ(sysconf(_SC_CLK_TCK), 100, "sysconf CLK_TCK");
+	T_EQ(sysconf(_SC_NGROUPS_MAX), 32, "sysconf NGROUPS_MAX: the process server's");
+	T_OK(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit NOFILE");
+	rl = old;
+	rl.rlim_cur = 64;
+	T_OK(setrlimit(RLIMIT_NOFILE, &rl) == 0 && sysconf(_SC_OPEN_MAX) == 64,
+	     "sysconf OPEN_MAX follows RLIMIT_NOFILE (%ld)", sysconf(_SC_OPEN_MAX));
+	setrlimit(RLIMIT_NOFILE, &old);
+	T_OK(getrlimit(RLIMIT_NPROC, &rl) == 0 &&
+		     sysconf(_SC_CHILD_MAX) == (rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur),
+	     "sysconf CHILD_MAX is RLIMIT_NPROC (%ld)", sysconf(_SC_CHILD_MAX));
+	T_EQ(sysconf(_SC_VERSION), 200809L, "sysconf VERSION");
+	errno = 0;
+	T_OK(sysconf(_SC_THREADS) == -1 && errno == 0, "sysconf THREADS: -1, errno untouched (not yet)");
+	errno = 0;
+	T_OK(sysconf(-1) == -1 && errno == EINVAL, "sysconf of an unknown name: EINVAL");
+}
+
 int main(void)
 {
 	at_calls();
+	limits();
 	vectors();
 	pipes();
 	fifos();
