@@ -10,16 +10,17 @@
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "px.h"
 
 static int set_break(uint64_t want, uint64_t *now)
 {
-	exo_msg_t m = { 0 };
-	int r = px_mem_call(MEM_BRK, 1, &want, &m);
+	struct memory_brk_out out;
+	int r = memory_call_brk(px_mem_transport, &(struct memory_brk_in){ .addr = want }, &out);
 
 	if (r == 0)
-		*now = m.mr[0];
+		*now = out.brk;
 	return r;
 }
 
@@ -35,7 +36,7 @@ int brk(void *addr)
 
 void *sbrk(intptr_t incr)
 {
-	uint64_t cur, now;
+	uint64_t cur = 0, now = 0;
 	int r = set_break(0, &cur);
 
 	if (r == 0 && incr != 0) {

@@ -27,6 +27,7 @@
 #include <exo/errno.h>
 #include <exo/ipc.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 #include <exo/msg.h>
 #include <exo/proc.h>
 #include <exo/vfs.h>
@@ -60,9 +61,9 @@ static long kinfo_pages(void)
 
 static long free_pages(void)
 {
-	exo_msg_t m = { 0 };
+	struct memory_stats_out out;
 
-	return px_mem_call(MEM_STATS, 0, NULL, &m) == 0 ? (long)m.mr[1] : -1;
+	return memory_call_stats(px_mem_transport, &out) == 0 ? (long)out.free : -1;
 }
 
 static long sys_value(int name)

@@ -29,6 +29,7 @@
 #include <exo/errno.h>
 #include <exo/ipc.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "px.h"
 
@@ -120,24 +121,22 @@ static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struc
 
 static int stage(struct seg *s)
 {
-	exo_msg_t m = { 0 };
-	int r = px_mem_call(MEM_MMAP, 6, (uint64_t[]){ s->len, EXO_R | EXO_W, 0, 0, 0, 0 }, &m);
+	struct memory_mmap_out out;
+	int r = memory_call_mmap(px_mem_transport, &(struct memory_mmap_in){ .len = s->len, .prot = EXO_R | EXO_W },
+				 &out);
 
 	if (r < 0)
 		return r;
-	s->staged = m.mr[0];
+	s->staged = out.addr;
 	return 0;
 }
 
 static void unstage(struct seg *seg, unsigned n)
 {
-	exo_msg_t m;
-
-	for (unsigned i = 0; i < n; i++) {
-		m = (exo_msg_t){ 0 };
+	for (unsigned i = 0; i < n; i++)
 		if (seg[i].staged)
-			px_mem_call(MEM_MUNMAP, 2, (uint64_t[]){ seg[i].staged, seg[i].len }, &m);
-	}
+			memory_call_munmap(px_mem_transport,
+					   &(struct memory_munmap_in){ .addr = seg[i].staged, .len = seg[i].len });
 }
 
 /* The strings' bytes and pointer slots the stack needs; -XE_E2BIG past a quarter of it. */
@@ -183,9 +182,9 @@ static void stack_fill(const struct seg *s, uint64_t top, char *const argv[], ch
 int px_image_load(struct px_image *im, const char *img, size_t len, char *const argv[], char *const envp[])
 {
 	struct seg seg[MEM_IMAGE_MAX] = { 0 };
-	uint64_t top = EXO_VM_BASE - STACK_GAP, bytes, argc, nptr, words[1 + 4 * MEM_IMAGE_MAX];
+	uint64_t top = EXO_VM_BASE - STACK_GAP, bytes, argc, nptr;
+	struct memory_image_in layout = { 0 };
 	unsigned n;
-	exo_msg_t m = { 0 };
 	exo_kinfo_t ki = { 0 };
 	int r;
 
@@ -221,14 +220,14 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 		}
 	}
 	stack_fill(&seg[n - 1], top, argv, envp, bytes, argc, nptr, &im->sp);
-	words[0] = n;
+	layout.n = n;
 	for (unsigned i = 0; i < n; i++) {
-		words[1 + 4 * i] = seg[i].staged;
-		words[2 + 4 * i] = seg[i].va;
-		words[3 + 4 * i] = seg[i].len;
-		words[4 + 4 * i] = seg[i].prot;
+		layout.table[4 * i] = seg[i].staged;
+		layout.table[4 * i + 1] = seg[i].va;
+		layout.table[4 * i + 2] = seg[i].len;
+		layout.table[4 * i + 3] = seg[i].prot;
 	}
-	r = px_mem_call(MEM_IMAGE, 1 + 4 * n, words, &m);
+	r = memory_call_image(px_mem_transport, &layout);
 	if (r < 0) {
 		unstage(seg, n);
 		return r == -XE_ENOMEM ? r : -XE_ENOEXEC;
@@ -240,8 +239,6 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 
 void px_image_start(struct px_image *im, const char *name)
 {
-	exo_msg_t m = { 0 };
-
 	exo_space_restart(im->entry, im->sp, im->argc, im->argv_at, name);
-	px_mem_call(MEM_IMAGE, 1, (uint64_t[]){ 0 }, &m); /* refused: drop the waiting layout */
+	memory_call_image(px_mem_transport, &(struct memory_image_in){ .n = 0 }); /* refused: drop the waiting layout */
 }

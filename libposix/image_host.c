@@ -10,6 +10,7 @@
 #include <exo/errno.h>
 #include <exo/ipc.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "px.h"
 
@@ -31,8 +32,6 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 
 void px_image_start(struct px_image *im, const char *name)
 {
-	exo_msg_t m = { 0 };
-
-	px_mem_call(MEM_EXEC, 0, NULL, &m);
+	memory_call_exec(px_mem_transport);
 	exo_space_exec(im->img, im->len, name, im->argv, im->envp);
 }

@@ -18,6 +18,7 @@
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 #include <exo/vfs.h>
 
 #include "px.h"
@@ -37,22 +38,22 @@ void *px_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off
 
 static void *map_memory(void *addr, size_t len, int prot, int flags, uint64_t shm, int64_t off)
 {
-	exo_msg_t m = { 0 };
-	uint64_t in[6];
-	int r;
+	struct memory_mmap_in in = {
+		.len = len,
+		.prot = rights(prot),
+		.flags = ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : MEM_SHARED) | (flags & MAP_FIXED ? MEM_FIXED : 0),
+		.hint = (uintptr_t)addr,
+		.shm = shm,
+		.offset = (uint64_t)off,
+	};
+	struct memory_mmap_out out;
+	int r = memory_call_mmap(px_mem_transport, &in, &out);
 
-	in[0] = len;
-	in[1] = rights(prot);
-	in[2] = ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : MEM_SHARED) | (flags & MAP_FIXED ? MEM_FIXED : 0);
-	in[3] = (uintptr_t)addr;
-	in[4] = shm;
-	in[5] = (uint64_t)off;
-	r = px_mem_call(MEM_MMAP, 6, in, &m);
 	if (r < 0) {
 		px_fail(r);
 		return MAP_FAILED;
 	}
-	return (void *)(uintptr_t)m.mr[0];
+	return (void *)(uintptr_t)out.addr;
 }
 
 /* A private copy of a file's bytes [off, off + len), zeros past its end. */
@@ -146,26 +147,24 @@ void *px_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off
 
 int munmap(void *addr, size_t len)
 {
-	exo_msg_t m = { 0 };
-	uint64_t in[2] = { (uintptr_t)addr, len };
+	struct memory_munmap_in in = { .addr = (uintptr_t)addr, .len = len };
 	int r;
 
 	if (len == 0 || ((uintptr_t)addr & (EXO_PAGE_SIZE - 1))) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_mem_call(MEM_MUNMAP, 2, in, &m);
+	r = memory_call_munmap(px_mem_transport, &in);
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int mprotect(void *addr, size_t len, int prot)
 {
-	exo_msg_t m = { 0 };
-	uint64_t in[3] = { (uintptr_t)addr, len, rights(prot) };
+	struct memory_mprotect_in in = { .addr = (uintptr_t)addr, .len = len, .prot = rights(prot) };
 	int r;
 
 	if (((uintptr_t)addr & (EXO_PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_mem_call(MEM_MPROTECT, 3, in, &m);
+	r = memory_call_mprotect(px_mem_transport, &in);
 	return r < 0 ? px_fail(r) : 0;
 }

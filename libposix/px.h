@@ -24,10 +24,11 @@ void *px_fail_ptr(int neg_xe);
 int px_kernel_errno(exo_err err);
 
 /*
- * Call the memory server: label, up to 6 words in, the reply in *m.
- * Returns the reply's label as a negative Exo errno (0 on success).
+ * The transport of the memory protocol's stubs (memory_call_*, made from
+ * protocols/memory.def): send request m to the memory server, the reply in
+ * *m. Returns the reply's label as a negative Exo errno (0 on success).
  */
-int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m);
+int px_mem_transport(exo_msg_t *m);
 
 /*
  * Call the VFS: label, words, up to two strings (s1: a path or data, s2: a

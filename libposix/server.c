@@ -36,17 +36,16 @@ void px_cancel(exo_tid_t server)
 	exo_call(server, &m, exo_timeout_ms(5000), exo_timeout_ms(5000));
 }
 
-int px_mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
+int px_mem_transport(exo_msg_t *m)
 {
+	exo_msg_t req = *m; /* sent again as it was if the server restarted */
 	exo_err err;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (memory_tid == EXO_NILTHREAD &&
 		    exo_lookup(MEM_NAME, &memory_tid, exo_timeout_ms(5000)) != EXO_OK)
 			return -XE_ENOSYS;
-		m->tag = exo_tag(label, n, exo_tag_typed(m->tag));
-		if (n)
-			memcpy(m->mr, in, n * sizeof(uint64_t));
+		*m = req;
 		int old = px_intr(PX_INTR_NONE); /* the memory server never holds a request back */
 
 		err = exo_call(memory_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);

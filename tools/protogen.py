@@ -8,8 +8,9 @@ their request and reply fields, and the value names of enum and flag
 fields. The header holds, for both targets:
 
   - enum NAME_op: PFX_<OP> = number, PFX_OP_COUNT;
-  - struct NAME_<op>_in / _out with one fixed-width field a declared field,
-    a _Static_assert that each fits the message registers, and inline
+  - struct NAME_<op>_in / _out with one fixed-width field a declared field
+    (an array for u64[N], a pointer and a length for a string item), a
+    _Static_assert that each fits the message registers, and inline
     functions that put them into and get them from a message;
   - NAME_proto: the description exo_proto_check (libexo/proto.c) checks a
     request against and exotrace prints fields by;
@@ -19,6 +20,7 @@ fields. The header holds, for both targets:
     (exo_proto_call_fn), which check the reply's word count.
 """
 import os
+import re
 import sys
 
 KINDS = {"u64": "EXO_PF_U64", "i64": "EXO_PF_I64", "space": "EXO_PF_SPACE"}
@@ -66,11 +68,19 @@ def parse(path):
                 op.doc.append(line.strip()[4:])
             elif w[0] in ("in", "out") and op and len(w) == 3:
                 kind = w[1]
-                if kind not in KINDS:
+                fields = op.ins if w[0] == "in" else op.outs
+                if kind in ("string", "string?"):
+                    if w[0] != "in":
+                        fail(path, n, "a string is a request's item: in only")
+                    if kind == "string" and any(k == "string?" for k, _ in fields):
+                        fail(path, n, "a required string after an optional one")
+                elif re.fullmatch(r"u64\[[0-9]+\]", kind):
+                    if not 1 <= int(kind[4:-1]) <= 64:
+                        fail(path, n, f"{kind}: an array of 1 to 64 words")
+                elif kind not in KINDS:
                     k, _, e = kind.partition(":")
                     if k not in ("enum", "flags") or e not in proto["enums"] or proto["enums"][e][0] != k:
                         fail(path, n, f"{kind}: not a field type (u64, i64, space, enum:NAME, flags:NAME)")
-                fields = op.ins if w[0] == "in" else op.outs
                 if any(fn == w[2] for _, fn in fields):
                     fail(path, n, f"{w[2]}: a field name used twice")
                 fields.append((kind, w[2]))
@@ -94,6 +104,23 @@ def params(name, op, first):
 
 def ctype(kind):
     return "int64_t" if kind == "i64" else "uint64_t"
+
+
+def is_string(kind):
+    return kind in ("string", "string?")
+
+
+def words(kind):
+    """Message registers a field takes: 0 for a string (an item), N for u64[N], else 1."""
+    if is_string(kind):
+        return 0
+    if kind.startswith("u64["):
+        return int(kind[4:-1])
+    return 1
+
+
+def nwords(fields):
+    return sum(words(k) for k, _ in fields)
 
 
 def emit(proto, src):
@@ -127,13 +154,17 @@ def emit(proto, src):
         t = f"{name}_{op.name.lower()}_{side}_fields"
         o.append(f"static const struct exo_proto_field {t}[] = {{")
         for kind, fn in fields:
-            if kind in KINDS:
-                o.append(f'\t{{ "{fn}", {KINDS[kind]}, 0, NULL }},')
+            if is_string(kind):
+                o.append(f'\t{{ "{fn}", EXO_PF_STRING, 0, NULL, 0 }},')
+            elif kind.startswith("u64["):
+                o.append(f'\t{{ "{fn}", EXO_PF_U64, 0, NULL, {words(kind)} }},')
+            elif kind in KINDS:
+                o.append(f'\t{{ "{fn}", {KINDS[kind]}, 0, NULL, 1 }},')
             else:
                 k, _, e = kind.partition(":")
                 arr = f"{name}_{e}_names"
                 ek = "EXO_PF_ENUM" if k == "enum" else "EXO_PF_FLAGS"
-                o.append(f'\t{{ "{fn}", {ek}, sizeof({arr}) / sizeof({arr}[0]), {arr} }},')
+                o.append(f'\t{{ "{fn}", {ek}, sizeof({arr}) / sizeof({arr}[0]), {arr}, 1 }},')
         o.append("};")
         return t
 
@@ -148,17 +179,51 @@ def emit(proto, src):
             st = f"struct {name}_{lo}_{side}"
             o.append(f"{st} {{")
             for kind, fn in fields:
-                o.append(f"\t{ctype(kind)} {fn};")
+                if is_string(kind):
+                    o.append(f"\tconst char *{fn}; /* {'NULL: none; ' if kind == 'string?' else ''}not NUL-terminated */")
+                    o.append(f"\tuint32_t {fn}_len;")
+                elif kind.startswith("u64["):
+                    o.append(f"\tuint64_t {fn}[{words(kind)}];")
+                else:
+                    o.append(f"\t{ctype(kind)} {fn};")
             o.append("};")
-            o.append(f"_Static_assert(sizeof({st}) <= EXO_MR_COUNT * sizeof(uint64_t), "
+            nstr = sum(1 for k, _ in fields if is_string(k))
+            o.append(f"_Static_assert({nwords(fields)} + {2 * nstr} <= EXO_MR_COUNT, "
                      f'"{name}.{op.name} {side}: more words than a message has");')
-            o.append(f"static inline void {name}_{lo}_{side}_put(exo_msg_t *m, const {st} *v)\n{{")
-            for i, (kind, fn) in enumerate(fields):
-                o.append(f"\tm->mr[{i}] = (uint64_t)v->{fn};")
+            o.append("/* Returns the typed words it put (its string items). */")
+            o.append(f"static inline unsigned {name}_{lo}_{side}_put(exo_msg_t *m, const {st} *v)\n{{")
+            o.append(f"\tunsigned i = {nwords(fields)};\n")
+            at = 0
+            for kind, fn in fields:
+                if is_string(kind):
+                    if kind == "string?":
+                        o.append(f"\tif (v->{fn})\n\t\ti = exo_msg_put_string(m, i, v->{fn}, v->{fn}_len);")
+                    else:
+                        o.append(f"\ti = exo_msg_put_string(m, i, v->{fn}, v->{fn}_len);")
+                elif kind.startswith("u64["):
+                    o.append(f"\tmemcpy(&m->mr[{at}], v->{fn}, sizeof(v->{fn}));")
+                    at += words(kind)
+                else:
+                    o.append(f"\tm->mr[{at}] = (uint64_t)v->{fn};")
+                    at += 1
+            o.append(f"\treturn i - {nwords(fields)};")
             o.append("}")
             o.append(f"static inline void {name}_{lo}_{side}_get(const exo_msg_t *m, {st} *v)\n{{")
-            for i, (kind, fn) in enumerate(fields):
-                o.append(f"\tv->{fn} = ({ctype(kind)})m->mr[{i}];")
+            if nstr:
+                o.append(f"\tunsigned items = exo_tag_typed(m->tag) / EXO_ITEM_WORDS, u = exo_tag_untyped(m->tag);\n")
+            at = 0
+            k = 0
+            for kind, fn in fields:
+                if is_string(kind):
+                    o.append(f"\tv->{fn} = {k} < items ? (const char *)(uintptr_t)m->mr[u + {2 * k + 1}] : NULL;")
+                    o.append(f"\tv->{fn}_len = {k} < items ? exo_string_len(m->mr[u + {2 * k}]) : 0;")
+                    k += 1
+                elif kind.startswith("u64["):
+                    o.append(f"\tmemcpy(v->{fn}, &m->mr[{at}], sizeof(v->{fn}));")
+                    at += words(kind)
+                else:
+                    o.append(f"\tv->{fn} = ({ctype(kind)})m->mr[{at}];")
+                    at += 1
             o.append("}")
         tables[op.name] = (fields_table(op, "in", op.ins), fields_table(op, "out", op.outs))
         o.append("")
@@ -166,7 +231,10 @@ def emit(proto, src):
     o.append(f"static const struct exo_proto_op {name}_ops[{pfx}_OP_COUNT] = {{")
     for op in ops:
         ti, to = tables[op.name]
-        o.append(f'\t[{pfx}_{op.name}] = {{ "{op.name}", {len(op.ins)}, {len(op.outs)}, {int(op.held)}, {ti}, {to} }},')
+        req = sum(1 for k, _ in op.ins if k == "string")
+        opt = sum(1 for k, _ in op.ins if k == "string?")
+        o.append(f'\t[{pfx}_{op.name}] = {{ "{op.name}", {nwords(op.ins)}, {nwords(op.outs)}, {int(op.held)}, {ti}, {to}, '
+                 f'{len(op.ins)}, {len(op.outs)}, {req}, {opt} }},')
     o.append("};")
     o.append(f'static const struct exo_proto {name}_proto = {{ "{name}", {pfx}_OP_COUNT, {name}_ops }};\n')
 
@@ -203,7 +271,7 @@ def emit(proto, src):
         o.append("\t\tif (r == 0) {")
         if op.outs:
             o.append(f"\t\t\t{name}_{lo}_out_put(m, &out);")
-        o.append(f"\t\t\tm->tag = exo_tag(0, {len(op.outs)}, 0);")
+        o.append(f"\t\t\tm->tag = exo_tag(0, {nwords(op.outs)}, 0);")
         o.append("\t\t}")
         o.append("\t\tbreak;\n\t}")
     o.append("\tdefault:\n\t\tr = op;\n\t\tbreak;\n\t}")
@@ -214,14 +282,14 @@ def emit(proto, src):
     for op in ops:
         lo = op.name.lower()
         o.append(f"static inline int {name}_call_{lo}({params(name, op, 'exo_proto_call_fn call')})\n{{")
-        o.append("\texo_msg_t m;\n\tint r;\n")
+        o.append("\texo_msg_t m;\n\tunsigned typed = 0;\n\tint r;\n")
         o.append("\tmemset(&m, 0, sizeof(m));")
         if op.ins:
-            o.append(f"\t{name}_{lo}_in_put(&m, in);")
-        o.append(f"\tm.tag = exo_tag({pfx}_{op.name}, {len(op.ins)}, 0);")
+            o.append(f"\ttyped = {name}_{lo}_in_put(&m, in);")
+        o.append(f"\tm.tag = exo_tag({pfx}_{op.name}, {nwords(op.ins)}, typed);")
         o.append("\tr = call(&m);")
         o.append("\tif (r < 0)\n\t\treturn r;")
-        o.append(f"\tif (exo_tag_untyped(m.tag) != {len(op.outs)} || exo_tag_typed(m.tag) != 0)")
+        o.append(f"\tif (exo_tag_untyped(m.tag) != {nwords(op.outs)} || exo_tag_typed(m.tag) != 0)")
         o.append("\t\treturn -XE_EIO; /* not the reply the protocol declares */")
         if op.outs:
             o.append(f"\t{name}_{lo}_out_get(&m, out);")

@@ -55,7 +55,8 @@
  *
  * Every request is a call labelled MEM_<OP>; the reply's label is 0 on
  * success or a positive errno value of Exo's own (exo/errno.h), never the
- * host's. Registers are listed per operation below.
+ * host's. A request whose label names no operation is ENOSYS; one with
+ * other than the declared words and strings is EINVAL (exo_proto_check).
  */
 #ifndef EXO_MEMORY_H
 #define EXO_MEMORY_H
@@ -86,54 +87,11 @@ uint64_t exo_vm_size(void);
 #define MEM_FIXED 0x2u    /* exactly at the hint, replacing what is there */
 
 /*
- * The operations, with their registers (in: request mr[], out: reply mr[]).
- * X(name, number, in-words, out-words)
+ * The operations, their numbers and their registers are declared once, in
+ * protocols/memory.def: memory_proto.h (generated) has enum memory_op
+ * (MEM_MMAP...), the request and reply layouts, the server's dispatch and
+ * the client stubs. Include it to speak the protocol.
  */
-#define MEM_OPS(X)                                                                          \
-	/* in: len, prot, flags, hint, shm id (MEM_SHARED), offset; out: address */         \
-	X(MMAP, 1, 6, 1)                                                                     \
-	/* in: address, len */                                                              \
-	X(MUNMAP, 2, 2, 0)                                                                   \
-	/* in: address, len, prot */                                                        \
-	X(MPROTECT, 3, 3, 0)                                                                 \
-	/* in: flags (MEM_SHM_CREAT|EXCL), size; string item name (none: anonymous, new) */ \
-	/* out: shm id, size */                                                             \
-	X(SHM_OPEN, 4, 2, 2)                                                                 \
-	/* in: string item name */                                                          \
-	X(SHM_UNLINK, 5, 0, 0)                                                               \
-	/* in: shm id (drop a reference taken by SHM_OPEN) */                               \
-	X(SHM_CLOSE, 6, 1, 0)                                                                \
-	/* in: shm id, size */                                                              \
-	X(SHM_TRUNCATE, 7, 2, 0)                                                             \
-	/* in: new break (0: query); out: the break */                                      \
-	X(BRK, 8, 1, 1)                                                                      \
-	/* out: frames in use, frames free, this space's pages, this space's limit */       \
-	X(STATS, 9, 0, 4)                                                                    \
-	/* in: limit in pages for the caller's space (may only lower it) */                 \
-	X(SET_LIMIT, 10, 1, 0)                                                               \
-	/* in: shm id, space: let that space map the object (the caller holds it) */       \
-	X(SHM_SHARE, 11, 2, 0)                                                               \
-	/* in: parent space, child space (caller: "proc"): the child gets the layout; */   \
-	/* optional: address, length of the parent's range to keep its own */              \
-	X(FORK, 12, 2, 0)                                                                    \
-	/* the caller's space drops its whole layout (its image is being replaced) */       \
-	X(EXEC, 13, 0, 0)                                                                    \
-	/* in: n, then n x (staged address, final address, length, protection) */          \
-	X(IMAGE, 14, 1, 0)
-
-enum mem_op {
-#define MEM_ENUM(name, num, in, out) MEM_##name = num,
-	MEM_OPS(MEM_ENUM)
-#undef MEM_ENUM
-	MEM_OP_COUNT
-};
-
-/* Untyped words each request must carry, from the declaration above. */
-static const unsigned char mem_op_in[MEM_OP_COUNT] = {
-#define MEM_IN(name, num, in, out) [MEM_##name] = in,
-	MEM_OPS(MEM_IN)
-#undef MEM_IN
-};
 
 #define MEM_SHM_CREAT 0x1u
 #define MEM_SHM_EXCL 0x2u
@@ -141,7 +99,7 @@ static const unsigned char mem_op_in[MEM_OP_COUNT] = {
 /* MEM_FORK: the longest range the parent keeps its own (two pages: one exo_msg_t). */
 #define MEM_FORK_KEEP_MAX 8192ull
 
-/* MEM_IMAGE: at most this many regions; none below this address (no page 0). */
+/* MEM_IMAGE: at most this many regions (its table's 48 words); none below this address (no page 0). */
 #define MEM_IMAGE_MAX 12
 #define MEM_IMAGE_LOW 0x10000ull
 

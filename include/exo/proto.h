@@ -12,13 +12,14 @@
 
 #include <exo/msg.h>
 
-/* A field's kind: how exotrace prints it (all travel as one 64-bit word). */
+/* A field's kind: how exotrace prints it (each word of it a 64-bit register). */
 enum exo_proto_kind {
 	EXO_PF_U64 = 0,
 	EXO_PF_I64,
 	EXO_PF_SPACE,            /* a space id (0: the caller's own) */
 	EXO_PF_ENUM,             /* one of names */
 	EXO_PF_FLAGS,            /* an OR of names */
+	EXO_PF_STRING,           /* a string item (no register of its own) */
 };
 
 struct exo_proto_name {
@@ -31,6 +32,7 @@ struct exo_proto_field {
 	uint8_t kind;            /* enum exo_proto_kind */
 	uint8_t nnames;
 	const struct exo_proto_name *names;
+	uint8_t words;           /* registers it takes: 1, N for u64[N], 0 for a string */
 };
 
 struct exo_proto_op {
@@ -38,6 +40,8 @@ struct exo_proto_op {
 	uint8_t nin, nout;       /* untyped words of the request and of the reply */
 	uint8_t held;            /* the server may hold the answer back */
 	const struct exo_proto_field *in, *out;
+	uint8_t nfin, nfout;     /* fields of the request and of the reply */
+	uint8_t nstr, nstr_opt;  /* string items the request must carry, and may carry besides */
 };
 
 struct exo_proto {
@@ -55,7 +59,8 @@ struct exo_proto {
 /*
  * The shape of request m from thread `from`, checked in one place for every
  * protocol: its operation number when the label names an operation of p
- * and the message carries exactly the words it declares and no items;
+ * and the message carries exactly the words it declares and, as items, the
+ * strings it declares (an optional one may be left out) and nothing else;
  * -XE_ENOSYS for a label that names none; -XE_EINVAL for a malformed one
  * (logged on stderr with the sender's thread and space).
  */

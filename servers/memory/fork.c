@@ -145,12 +145,11 @@ static bool may_map(struct shm *o, exo_space_t space)
 	return u && (u->refs || u->may_map);
 }
 
-int mem_fork(struct mem_req *r)
+int mem_fork(void *ctx, const struct memory_fork_in *in)
 {
+	struct mem_req *r = ctx;
 	struct memsrv *ms = r->ms;
-	uint64_t pid = r->m->mr[0], cid = r->m->mr[1], pages = 0, limit;
-	bool kept = exo_tag_untyped(r->m->tag) >= 4;
-	uint64_t keep = kept ? r->m->mr[2] : 0, keep_len = kept ? r->m->mr[3] : 0;
+	uint64_t pid = in->parent, cid = in->child, pages = 0, limit, keep = in->keep, keep_len = in->keep_len;
 	struct mspace *p, *c;
 	struct region *copy;
 	const struct region *pg;
@@ -224,8 +223,9 @@ int mem_fork(struct mem_req *r)
 	return 0;
 }
 
-int mem_exec(struct mem_req *r)
+int mem_exec(void *ctx)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, false);
 
 	if (s) {

@@ -67,16 +67,21 @@ static int check_entry(struct mspace *s, const uint64_t *e, const uint64_t *all,
 	return 0;
 }
 
-int mem_image(struct mem_req *r)
+_Static_assert(sizeof(((struct memory_image_in *)0)->table) == 4 * MEM_IMAGE_MAX * sizeof(uint64_t),
+	       "protocols/memory.def: IMAGE's table holds MEM_IMAGE_MAX entries of 4 words");
+
+int mem_image(void *ctx, const struct memory_image_in *in)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
-	uint64_t n = r->m->mr[0], *e = &r->m->mr[1];
+	uint64_t n = in->n;
+	const uint64_t *e = in->table;
 	struct region *list = NULL;
 	struct revoke rv = { 0 };
 
 	if (!s)
 		return -XE_ENOMEM;
-	if (n > MEM_IMAGE_MAX || exo_tag_untyped(r->m->tag) < 1 + 4 * n)
+	if (n > MEM_IMAGE_MAX)
 		return -XE_EINVAL;
 	for (unsigned i = 0; i < n; i++) {
 		int err = check_entry(s, e + 4 * i, e, i);

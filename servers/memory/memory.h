@@ -13,6 +13,8 @@
 #include <exo/exo.h>
 #include <exo/memory.h>
 
+#include "memory_proto.h"
+
 struct shm;
 
 /* A range of a space's managed addresses with one protection. */
@@ -131,12 +133,13 @@ void shm_put(struct memsrv *ms, struct shm *o);
 int shm_resize(struct memsrv *ms, struct shm *o, uint64_t size);
 
 /* fork.c */
-int mem_fork(struct mem_req *r);
-int mem_exec(struct mem_req *r);
+/* Handlers of MEM_FORK and MEM_EXEC (ctx: the struct mem_req). */
+int mem_fork(void *ctx, const struct memory_fork_in *in);
+int mem_exec(void *ctx);
 void mem_forget_proc(struct memsrv *ms, exo_space_t ended);
 
 /* image.c */
-int mem_image(struct mem_req *r);
+int mem_image(void *ctx, const struct memory_image_in *in);
 /* Install the waiting layout of the space restarted at its next program; false: none. */
 bool image_install(struct memsrv *ms, exo_space_t id);
 /* Drop a waiting layout (the space ended). */

@@ -1,6 +1,7 @@
 /*
- * servers/memory/ops.c — the memory server's operations (exo/memory.h), one
- * handler each, dispatched by table; page faults and kernel notices too.
+ * servers/memory/ops.c — the memory server's operations (protocols/memory.def,
+ * exo/memory.h), one handler each, dispatched by the generated memory_serve;
+ * page faults and the kernel's restart call come first.
  *
  * Each handler checks the whole request first, then changes state, then
  * fills the reply: label 0 and its registers, or label = an XE_* errno.
@@ -13,9 +14,9 @@
 
 #include "memory.h"
 
-static void reply(struct mem_req *r, int err, unsigned words)
+static void refuse(struct mem_req *r, int err)
 {
-	r->m->tag = exo_tag(err < 0 ? (uint32_t)-err : 0, err < 0 ? 0 : words, 0);
+	r->m->tag = exo_tag((uint32_t)-err, 0, 0);
 }
 
 static bool page_aligned(uint64_t v)
@@ -33,17 +34,19 @@ static bool in_vm(uint64_t a, uint64_t len)
 	return a >= EXO_VM_BASE && len <= EXO_VM_SIZE && a - EXO_VM_BASE <= EXO_VM_SIZE - len;
 }
 
-static int do_mmap(struct mem_req *r)
+static int do_mmap(void *ctx, const struct memory_mmap_in *in, struct memory_mmap_out *out)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
-	uint64_t *mr = r->m->mr, len = mr[0], hint = mr[3], off = mr[5], addr;
-	unsigned prot = (unsigned)mr[1], flags = (unsigned)mr[2];
+	uint64_t len = in->len, hint = in->hint, off = in->offset, addr;
+	unsigned prot = (unsigned)in->prot, flags = (unsigned)in->flags;
 	struct shm *obj = NULL;
 	int err;
 
 	if (!s)
 		return -XE_ENOMEM;
-	if (len == 0 || (prot & ~EXO_RWX) || (flags & ~(MEM_SHARED | MEM_FIXED)) || !page_aligned(off))
+	if (len == 0 || (in->prot & ~(uint64_t)EXO_RWX) || (in->flags & ~(uint64_t)(MEM_SHARED | MEM_FIXED)) ||
+	    !page_aligned(off))
 		return -XE_EINVAL;
 	len = page_round(len);
 	if (len == 0 || len > EXO_VM_SIZE)
@@ -55,10 +58,10 @@ static int do_mmap(struct mem_req *r)
 			return -XE_ENOMEM;
 	}
 	if (flags & MEM_SHARED) {
-		if (mr[4]) {
+		if (in->shm) {
 			struct shm_user *u;
 
-			obj = shm_find_id(r->ms, (uint32_t)mr[4]);
+			obj = in->shm <= UINT32_MAX ? shm_find_id(r->ms, (uint32_t)in->shm) : NULL;
 			u = obj ? shm_user(obj, r->space, false) : NULL;
 			if (!u || (!u->refs && !u->may_map))
 				return -XE_EBADF; /* not an object this space holds or was given */
@@ -77,37 +80,39 @@ static int do_mmap(struct mem_req *r)
 			err = -XE_ENOMEM;
 	}
 	err = addr ? region_add(r->ms, s, addr, len, prot, flags & MEM_SHARED, obj, off / EXO_PAGE_SIZE) : -XE_ENOMEM;
-	if (obj && !mr[4])
+	if (obj && !in->shm)
 		shm_put(r->ms, obj); /* the region holds the anonymous object now */
 	if (err)
 		return err;
-	mr[0] = addr;
-	return 1;
+	out->addr = addr;
+	return 0;
 }
 
-static int do_munmap(struct mem_req *r)
+static int do_munmap(void *ctx, const struct memory_munmap_in *in)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
-	uint64_t addr = r->m->mr[0], len = page_round(r->m->mr[1]);
+	uint64_t addr = in->addr, len = page_round(in->len);
 
 	if (!s)
 		return -XE_ENOMEM;
-	if (!page_aligned(addr) || r->m->mr[1] == 0 || len == 0)
+	if (!page_aligned(addr) || in->len == 0 || len == 0)
 		return -XE_EINVAL;
 	if (in_vm(addr, len))
 		regions_remove(r->ms, s, addr, len);
 	return 0;
 }
 
-static int do_mprotect(struct mem_req *r)
+static int do_mprotect(void *ctx, const struct memory_mprotect_in *in)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
-	uint64_t addr = r->m->mr[0], len = page_round(r->m->mr[1]);
-	unsigned prot = (unsigned)r->m->mr[2];
+	uint64_t addr = in->addr, len = page_round(in->len);
+	unsigned prot = (unsigned)in->prot;
 
 	if (!s)
 		return -XE_ENOMEM;
-	if (!page_aligned(addr) || (prot & ~EXO_RWX))
+	if (!page_aligned(addr) || (in->prot & ~(uint64_t)EXO_RWX))
 		return -XE_EINVAL;
 	if (len == 0)
 		return 0;
@@ -116,51 +121,47 @@ static int do_mprotect(struct mem_req *r)
 	return regions_protect(r->ms, s, addr, len, prot);
 }
 
-/* The name of a SHM_OPEN/SHM_UNLINK request: its first string item. */
-static int shm_name(struct mem_req *r, unsigned u, char *out, size_t n)
+/* The name a SHM_OPEN/SHM_UNLINK request carries (its string item): "/name", one component. */
+static int shm_name(const char *str, uint32_t len, char *out, size_t n)
 {
-	unsigned t = exo_tag_typed(r->m->tag);
-	uint32_t len;
-
-	if (t < 2 || exo_item_kind(r->m->mr[u]) != EXO_ITEM_STRING)
-		return -XE_EINVAL;
-	len = exo_string_len(r->m->mr[u]);
 	if (len == 0 || len >= n)
 		return -XE_ENAMETOOLONG;
-	memcpy(out, (const void *)(uintptr_t)r->m->mr[u + 1], len);
+	memcpy(out, str, len);
 	out[len] = 0;
 	if (strlen(out) != len || out[0] != '/' || strchr(out + 1, '/') || len < 2)
 		return -XE_EINVAL;
 	return 0;
 }
 
-static int do_shm_open(struct mem_req *r)
+static int do_shm_open(void *ctx, const struct memory_shm_open_in *in, struct memory_shm_open_out *out)
 {
+	struct mem_req *r = ctx;
 	char name[64] = "";
 	struct shm *o;
 	int err = 0;
 
 	/* No name: a new anonymous object, alive while someone holds or maps it. */
-	if (exo_tag_typed(r->m->tag) == 0) {
-		if (!(r->m->mr[0] & MEM_SHM_CREAT))
+	if (!in->name) {
+		if (!(in->flags & MEM_SHM_CREAT))
 			return -XE_EINVAL;
 	} else {
-		err = shm_name(r, 2, name, sizeof(name));
+		err = shm_name(in->name, in->name_len, name, sizeof(name));
 	}
 	if (err)
 		return err;
-	err = shm_open_obj(r->ms, r->space, name, (unsigned)r->m->mr[0], 0, &o);
+	err = shm_open_obj(r->ms, r->space, name, (unsigned)in->flags, 0, &o);
 	if (err)
 		return err;
-	r->m->mr[0] = o->id;
-	r->m->mr[1] = o->npages * EXO_PAGE_SIZE;
-	return 2;
+	out->shm = o->id;
+	out->size = o->npages * EXO_PAGE_SIZE;
+	return 0;
 }
 
-static int do_shm_unlink(struct mem_req *r)
+static int do_shm_unlink(void *ctx, const struct memory_shm_unlink_in *in)
 {
+	struct mem_req *r = ctx;
 	char name[64];
-	int err = shm_name(r, 0, name, sizeof(name));
+	int err = shm_name(in->name, in->name_len, name, sizeof(name));
 
 	return err ? err : shm_unlink_obj(r->ms, name);
 }
@@ -174,9 +175,10 @@ static struct shm *held(struct mem_req *r, uint64_t id)
 	return u && u->refs ? o : NULL;
 }
 
-static int do_shm_close(struct mem_req *r)
+static int do_shm_close(void *ctx, const struct memory_shm_close_in *in)
 {
-	struct shm *o = held(r, r->m->mr[0]);
+	struct mem_req *r = ctx;
+	struct shm *o = held(r, in->shm);
 
 	if (!o)
 		return -XE_EBADF;
@@ -185,42 +187,45 @@ static int do_shm_close(struct mem_req *r)
 	return 0;
 }
 
-static int do_shm_truncate(struct mem_req *r)
+static int do_shm_truncate(void *ctx, const struct memory_shm_truncate_in *in)
 {
-	struct shm *o = held(r, r->m->mr[0]);
+	struct mem_req *r = ctx;
+	struct shm *o = held(r, in->shm);
 
 	if (!o)
 		return -XE_EBADF;
-	return shm_resize(r->ms, o, r->m->mr[1]);
+	return shm_resize(r->ms, o, in->size);
 }
 
-static int do_shm_share(struct mem_req *r)
+static int do_shm_share(void *ctx, const struct memory_shm_share_in *in)
 {
-	struct shm *o = held(r, r->m->mr[0]);
+	struct mem_req *r = ctx;
+	struct shm *o = held(r, in->shm);
 	struct shm_user *u;
 
 	if (!o)
 		return -XE_EBADF;
-	if (r->m->mr[1] == 0 || r->m->mr[1] > UINT32_MAX)
+	if (in->to == 0 || in->to > UINT32_MAX)
 		return -XE_EINVAL;
-	u = shm_user(o, (exo_space_t)r->m->mr[1], true);
+	u = shm_user(o, (exo_space_t)in->to, true);
 	if (!u)
 		return -XE_ENOMEM;
 	u->may_map = true;
 	return 0;
 }
 
-static int do_brk(struct mem_req *r)
+static int do_brk(void *ctx, const struct memory_brk_in *in, struct memory_brk_out *out)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
-	uint64_t want = r->m->mr[0], old, nw;
+	uint64_t want = in->addr, old, nw;
 	int err;
 
 	if (!s)
 		return -XE_ENOMEM;
 	if (want == 0) {
-		r->m->mr[0] = s->brk;
-		return 1;
+		out->brk = s->brk;
+		return 0;
 	}
 	if (want < EXO_VM_BASE || want > EXO_VM_BASE + MEM_BRK_MAX)
 		return -XE_ENOMEM;
@@ -234,42 +239,51 @@ static int do_brk(struct mem_req *r)
 		regions_remove(r->ms, s, nw, old - nw);
 	}
 	s->brk = want;
-	r->m->mr[0] = s->brk;
-	return 1;
+	out->brk = s->brk;
+	return 0;
 }
 
-static int do_stats(struct mem_req *r)
+static int do_stats(void *ctx, struct memory_stats_out *out)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, false);
 
-	r->m->mr[0] = r->ms->used;
-	r->m->mr[1] = r->ms->nframes - r->ms->used;
-	r->m->mr[2] = s ? s->charged : 0;
-	r->m->mr[3] = s ? s->limit : r->ms->default_limit;
-	return 4;
+	out->used = r->ms->used;
+	out->free = r->ms->nframes - r->ms->used;
+	out->pages = s ? s->charged : 0;
+	out->limit = s ? s->limit : r->ms->default_limit;
+	return 0;
 }
 
-static int do_set_limit(struct mem_req *r)
+static int do_set_limit(void *ctx, const struct memory_set_limit_in *in)
 {
+	struct mem_req *r = ctx;
 	struct mspace *s = mspace_get(r->ms, r->space, true);
 
 	if (!s)
 		return -XE_ENOMEM;
-	if (r->m->mr[0] > s->limit)
+	if (in->pages > s->limit)
 		return -XE_EPERM;
-	s->limit = r->m->mr[0];
+	s->limit = in->pages;
 	return 0;
 }
 
-/* The handlers; the words each request carries come from MEM_OPS (mem_op_in). */
-static int (*const ops[MEM_OP_COUNT])(struct mem_req *r) = {
-	[MEM_MMAP] = do_mmap,             [MEM_MUNMAP] = do_munmap,
-	[MEM_MPROTECT] = do_mprotect,     [MEM_SHM_OPEN] = do_shm_open,
-	[MEM_SHM_UNLINK] = do_shm_unlink, [MEM_SHM_CLOSE] = do_shm_close,
-	[MEM_SHM_TRUNCATE] = do_shm_truncate, [MEM_BRK] = do_brk,
-	[MEM_STATS] = do_stats,           [MEM_SET_LIMIT] = do_set_limit,
-	[MEM_SHM_SHARE] = do_shm_share,   [MEM_FORK] = mem_fork,
-	[MEM_EXEC] = mem_exec,            [MEM_IMAGE] = mem_image,
+/* The handlers of protocols/memory.def; memory_serve checks each request's shape first. */
+static const struct memory_handlers handlers = {
+	.mmap = do_mmap,
+	.munmap = do_munmap,
+	.mprotect = do_mprotect,
+	.shm_open = do_shm_open,
+	.shm_unlink = do_shm_unlink,
+	.shm_close = do_shm_close,
+	.shm_truncate = do_shm_truncate,
+	.brk = do_brk,
+	.stats = do_stats,
+	.set_limit = do_set_limit,
+	.shm_share = do_shm_share,
+	.fork = mem_fork,
+	.exec = mem_exec,
+	.image = mem_image,
 };
 
 /*
@@ -358,25 +372,19 @@ void mem_dispatch(struct mem_req *r)
 {
 	uint32_t label = exo_tag_label(r->m->tag);
 	bool from_kernel = exo_tag_flags(r->m->tag) & EXO_TAGF_KERNEL;
-	int res;
 
 	if (label == EXO_LABEL_PAGEFAULT || label == EXO_LABEL_EXEC) {
 		if (!from_kernel) {
-			reply(r, -XE_EPERM, 0); /* a forged fault or restart */
+			refuse(r, -XE_EPERM); /* a forged fault or restart */
 			return;
 		}
 		/* A restart is a fault at the new program's entry, in its new layout. */
 		if (label == EXO_LABEL_EXEC && !image_install(r->ms, r->space)) {
-			reply(r, -XE_EFAULT, 0);
+			refuse(r, -XE_EFAULT);
 			return;
 		}
 		do_fault(r);
 		return;
 	}
-	if (label >= MEM_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < mem_op_in[label]) {
-		reply(r, -XE_ENOSYS, 0);
-		return;
-	}
-	res = ops[label](r);
-	reply(r, res < 0 ? res : 0, res < 0 ? 0 : (unsigned)res);
+	memory_serve(&handlers, r, r->m, r->from);
 }

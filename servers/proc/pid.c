@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <exo/memory.h>
+#include "memory_proto.h"
 #include <exo/vfs.h>
 
 #include "proc.h"

@@ -13,6 +13,7 @@
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "vfs.h"
 

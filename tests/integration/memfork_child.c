@@ -10,6 +10,7 @@
 
 #include <exo/exo.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "memfork.h"
 #include "support.h"
@@ -46,7 +47,7 @@ static uint64_t serve(exo_msg_t *m)
 		*(volatile uint64_t *)p = m->mr[1];
 		return 0;
 	case MF_FORK:
-		return mem(MEM_FORK, 2, m->mr[0], m->mr[1], &out);
+		return mem(MEM_FORK, 4, m->mr[0], m->mr[1], &out);
 	case MF_BRK:
 		return mem(MEM_BRK, 1, 0, 0, &out) == 0 ? out : 0;
 	default:

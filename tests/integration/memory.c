@@ -28,6 +28,7 @@
 
 #include <exo/errno.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 #include "memfork.h"
 #include "support.h"
@@ -416,9 +417,10 @@ static void test_forged_fault_messages_are_refused(void **state)
 	assert_int_equal(exo_call(t_lookup(MEM_NAME), &m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER), EXO_OK);
 	assert_int_equal(exo_tag_label(m.tag), XE_EPERM);
 	assert_int_equal(exo_tag_typed(m.tag), 0);
-	/* Unknown operations and short requests. */
+	/* Unknown operations, and requests not of the declared shape (protocols/memory.def). */
 	assert_int_equal(mem_call(999, 0, NULL, &m), XE_ENOSYS);
-	assert_int_equal(mem_call(MEM_MMAP, 2, (uint64_t[]){ PAGE, EXO_R }, &m), XE_ENOSYS);
+	assert_int_equal(mem_call(MEM_MMAP, 2, (uint64_t[]){ PAGE, EXO_R }, &m), XE_EINVAL);
+	assert_int_equal(mem_call(MEM_STATS, 1, (uint64_t[]){ 0 }, &m), XE_EINVAL);
 }
 
 static int limited_space(void *arg)
@@ -854,7 +856,7 @@ static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 
 	child = helper_spawn(MEMFORK_NAME);
 	at_fork = frames_used();
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), 0);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), child), 0);
 	/* Copy-on-write: nothing is copied at fork, nor when the child reads. */
 	assert_int_equal(frames_used(), at_fork);
 	assert_int_equal(helper(MF_CHECK, (uintptr_t)p, 16 * PAGE, 1), 0);
@@ -885,15 +887,15 @@ static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 
 	/* Only "proc" may fork; a child with regions, bad spaces, short requests are refused. */
 	assert_int_equal(helper(MF_FORK, child, exo_my_space(), 0), XE_EPERM);
-	assert_int_equal(mem_call(MEM_FORK, 2, (uint64_t[]){ exo_my_space(), child }, &m), XE_EPERM);
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), XE_EBUSY);
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), exo_my_space()), XE_EINVAL);
-	assert_int_equal(proc_fork(proc, 2, 0, child), XE_EINVAL);
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), 0), XE_EINVAL);
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), 1ull << 40), XE_EINVAL);
-	assert_int_equal(proc_fork(proc, 1, exo_my_space(), child), XE_ENOSYS);
+	assert_int_equal(mem_call(MEM_FORK, 4, (uint64_t[]){ exo_my_space(), child, 0, 0 }, &m), XE_EPERM);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), child), XE_EBUSY);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), exo_my_space()), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 4, 0, child), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), 0), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), 1ull << 40), XE_EINVAL);
+	assert_int_equal(proc_fork(proc, 2, exo_my_space(), child), XE_EINVAL); /* not the declared 4 words */
 	/* A parent the server does not know gives an empty child. */
-	assert_int_equal(proc_fork(proc, 2, 0x7ffffff0, 0x7ffffff1), 0);
+	assert_int_equal(proc_fork(proc, 4, 0x7ffffff0, 0x7ffffff1), 0);
 
 	/* The child ends: every frame it got is free again (the parent keeps one new page). */
 	helper(MF_EXIT, 0, 0, 0);
@@ -914,7 +916,7 @@ static void test_fork_gives_the_child_a_copy_on_write_copy(void **state)
 	assert_int_equal(wait_frames(before), before);
 	/* With "proc" gone, nobody may fork. */
 	proc_stop(proc);
-	assert_int_equal(mem_call(MEM_FORK, 2, (uint64_t[]){ exo_my_space(), child }, &m), XE_EPERM);
+	assert_int_equal(mem_call(MEM_FORK, 4, (uint64_t[]){ exo_my_space(), child, 0, 0 }, &m), XE_EPERM);
 }
 
 /* Three owners of one frame: the parent, its child, the child's child. */
@@ -930,8 +932,8 @@ static void test_fork_of_a_fork_and_unmap_keep_frame_counts_exact(void **state)
 	a = helper_spawn("memfork-a");
 	b = helper_spawn("memfork-b");
 	at_fork = frames_used();
-	assert_int_equal(proc_fork(proc, 2, exo_my_space(), a), 0);
-	assert_int_equal(proc_fork(proc, 2, a, b), 0);
+	assert_int_equal(proc_fork(proc, 4, exo_my_space(), a), 0);
+	assert_int_equal(proc_fork(proc, 4, a, b), 0);
 	assert_int_equal(helper_at("memfork-b", MF_CHECK, (uintptr_t)p, 4 * PAGE, 5), 0);
 	assert_int_equal(helper_at("memfork-a", MF_CHECK, (uintptr_t)p, 4 * PAGE, 5), 0);
 	assert_int_equal(frames_used(), at_fork);

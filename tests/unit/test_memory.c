@@ -193,7 +193,7 @@ static uint32_t image(exo_space_t s, unsigned n, const uint64_t *e)
 
 	if (n)
 		memcpy(w + 1, e, 4 * n * sizeof(uint64_t));
-	return call(s, MEM_IMAGE, 1 + 4 * n, w, &m);
+	return call(s, MEM_IMAGE, 1 + 4 * MEM_IMAGE_MAX, w, &m);
 }
 
 static void test_an_image_moves_its_frames_and_installs_on_restart(void **state)

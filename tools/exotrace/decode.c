@@ -3,8 +3,8 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, MEM_OPS, PROC_OPS, DEV_OPS, FS_OPS), or from the description
- * made from a protocol's declaration (protocols/sched.def): the names
+ * include/exo (VFS_OPS, PROC_OPS, DEV_OPS, FS_OPS), or from the description
+ * made from a protocol's declaration (protocols/sched.def, memory.def): the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -19,6 +19,7 @@
 #include <exo/memory.h>
 #include <exo/proc.h>
 #include <exo/sched.h>
+#include "memory_proto.h"
 #include "sched_proto.h"
 #include <exo/vfs.h>
 
@@ -34,7 +35,6 @@
 	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
 
 PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
-PROTO_TABLES(mem, MEM_OPS, MEM_OP_COUNT)
 PROTO_TABLES(proc, PROC_OPS, PROC_OP_COUNT)
 PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
 PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
@@ -45,7 +45,7 @@ PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
 static const struct proto protos[] = {
 	PROTO(VFS_NAME, "vfs", VFS_OP_MASK, vfs, VFS_OP_COUNT),
-	PROTO(MEM_NAME, "memory", 0xffffffffu, mem, MEM_OP_COUNT),
+	DECLARED(MEM_NAME, &memory_proto),
 	PROTO(PROC_NAME, "proc", 0xffffffffu, proc, PROC_OP_COUNT),
 	DECLARED(SCHED_NAME, &sched_proto),
 	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
@@ -337,7 +337,7 @@ void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const E
 {
 	const struct exo_proto_op *o;
 	const struct exo_proto_field *fd;
-	unsigned n;
+	unsigned n, nf;
 
 	op &= p ? p->op_mask : 0;
 	if (!p || !p->desc || op == 0 || op >= p->desc->count || !p->desc->ops[op].name) {
@@ -347,12 +347,29 @@ void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const E
 	o = &p->desc->ops[op];
 	n = reply ? o->nout : o->nin;
 	fd = reply ? o->out : o->in;
-	if (e->n_mr != n || e->n_items) {
+	nf = reply ? o->nfout : o->nfin;
+	if (e->n_mr != n || e->n_items > (reply ? 0u : (unsigned)o->nstr + o->nstr_opt)) {
 		put_body(f, e, e->n_mr); /* not the shape declared: as it is */
 		return;
 	}
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0, w = 0, s = 0; i < nf; i++) {
+		if (fd[i].kind == EXO_PF_STRING && s >= e->n_items)
+			continue; /* an optional string left out */
 		fprintf(f, "%s%s=", i ? ", " : "", fd[i].name);
-		put_value(f, &fd[i], e->mr[i]);
+		if (fd[i].kind == EXO_PF_STRING) {
+			const Exotrace__Item *it = e->items[s++];
+
+			if (it->kind == EXO_ITEM_STRING)
+				put_quoted(f, it->data.data, it->data.len, it->length, 48);
+			else
+				fputs("?", f);
+			continue;
+		}
+		for (unsigned k = 0; k < fd[i].words; k++) {
+			fputs(k == 0 && fd[i].words > 1 ? "[" : k ? " " : "", f);
+			put_value(f, &fd[i], e->mr[w++]);
+		}
+		if (fd[i].words > 1)
+			fputs("]", f);
 	}
 }

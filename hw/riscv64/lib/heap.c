@@ -16,6 +16,7 @@
 
 #include <exo/ipc.h>
 #include <exo/memory.h>
+#include "memory_proto.h"
 
 extern char __heap_start[], __heap_end[];
 
