@@ -25,7 +25,7 @@
  * the parent may, and its break and limit are the parent's. Nothing is mapped
  * in the child: its first touches fault. ENOMEM when the child's private
  * pages pass its limit or the server is out of memory (nothing changed).
- * Two more words, optional, name a range of the parent's memory (at most
+ * Two more words name a range of the parent's memory (0, 0: none; at most
  * MEM_FORK_KEEP_MAX bytes, else EINVAL) that stays the parent's, writable:
  * the child gets copies of its pages at once instead of sharing them. It
  * is the message the parent waits in while its servers copy their state
