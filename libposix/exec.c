@@ -180,9 +180,25 @@ static int exec_image(const char *path, char *img, size_t len, char *const argv[
 
 	if (r < 0)
 		return r;
-	/* The point of no return. */
-	px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
-	px_vfs_call(VFS_EXEC, 0, NULL, NULL, 0, NULL, NULL, 0, &m, NULL);
+	/*
+	 * The point of no return. The process server and the VFS must both
+	 * take the exec (a system without one of them, ENOSYS, has nothing to
+	 * change there): a program started with the descriptors close-on-exec
+	 * should have closed, or unknown to proc as exec'd, would be wrong in a
+	 * way no caller could see. As Linux ends a process that fails past this
+	 * point, this one ends here, before the new program starts.
+	 */
+	r = px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
+	if (r < 0 && r != -XE_ENOSYS) {
+		fprintf(stderr, "exec: %s: the process server refused the exec (error %d)\n", path, -r);
+		_exit(127);
+	}
+	r = px_vfs_call(VFS_EXEC, 0, NULL, NULL, 0, NULL, NULL, 0, &m, NULL);
+	if (r < 0 && r != -XE_ENOSYS) {
+		fprintf(stderr, "exec: %s: the VFS could not close the close-on-exec descriptors (error %d)\n", path,
+			-r);
+		_exit(127);
+	}
 	px_stdio_flush();
 	px_image_start(&im, name);
 	/* The kernel refused an image we checked: nothing to return to. */
