@@ -99,7 +99,8 @@ static uint32_t call(exo_space_t space, uint32_t op, unsigned n, const uint64_t 
 {
 	memset(m, 0, sizeof(*m));
 	m->tag = exo_tag(op, n, 0);
-	memcpy(m->mr, w, n * sizeof(uint64_t));
+	if (n)
+		memcpy(m->mr, w, n * sizeof(uint64_t));
 	return req(space, 0x100 + space, m);
 }
 
