@@ -8,7 +8,8 @@
  *
  * Replies: label 0 and the registers listed, or an XE_* errno. A read that
  * must wait is answered later (the server keeps serving others meanwhile).
- * A request with fewer words than declared gets XE_ENOSYS; a bad handle
+ * A request with fewer words than declared gets XE_EINVAL (an unknown label
+ * XE_ENOSYS); a bad handle
  * XE_EBADF; bad flags or selectors XE_EINVAL; a terminal call to a device
  * that is not a terminal XE_ENOTTY.
  *

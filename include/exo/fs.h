@@ -14,7 +14,7 @@
  * EXO_STRING_MAX bytes.
  *
  * Replies: label 0 and the registers listed, or an XE_* errno. A request
- * with fewer words than declared, or an unknown label, is XE_ENOSYS.
+ * with fewer words than declared is XE_EINVAL, an unknown label XE_ENOSYS.
  * "node, attrs" in a reply is the node's id in mr[0] and FSA_WORDS
  * attribute words after it (enum fs_attr_word). Modes, ids, times and
  * directory entries are the VFS's wire values (exo/vfs.h).

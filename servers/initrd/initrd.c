@@ -121,7 +121,8 @@ static void dispatch(struct initrd *d, exo_msg_t *m)
 	int r;
 
 	if (label >= DEV_OP_COUNT || !ops[label] || exo_tag_untyped(m->tag) < dev_op_in[label]) {
-		m->tag = exo_tag(XE_ENOSYS, 0, 0);
+		/* No such operation: ENOSYS; one, malformed: EINVAL, as every server answers (exo/proto.h). */
+		m->tag = exo_tag(label >= DEV_OP_COUNT || !ops[label] ? XE_ENOSYS : XE_EINVAL, 0, 0);
 		return;
 	}
 	r = ops[label](d, m);

@@ -513,8 +513,10 @@ void tmpfs_dispatch(struct treq *r)
 
 	r->out = NULL;
 	r->out_len = 0;
-	if (label >= FS_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < fs_op_in[label])
-		res = -XE_ENOSYS;
+	if (label >= FS_OP_COUNT || !ops[label])
+		res = -XE_ENOSYS; /* no such operation */
+	else if (exo_tag_untyped(r->m->tag) < fs_op_in[label])
+		res = -XE_EINVAL; /* an operation, malformed (exo/proto.h) */
 	else if (label != FS_MOUNT && !r->t->mounted)
 		res = -XE_ENXIO; /* nobody mounted it: nothing is served */
 	else

@@ -143,8 +143,13 @@ int do_mount(struct vreq *r)
 			fsc_call(mt, &m, NULL, 0);
 		}
 		free(mt);
-		/* The server's EPERM is not the caller's; ENOSYS: not a file system server. */
-		return e == -XE_EPERM ? -XE_EIO : e == -XE_ENOSYS ? -XE_ENODEV : e;
+		/*
+		 * The server's EPERM is not the caller's. ENOSYS or EINVAL: not a
+		 * file system server (the FS_MOUNT sent here is well formed, so a
+		 * server that finds it malformed read its label as another
+		 * protocol's operation: the console's DEV_READ is label 1 too).
+		 */
+		return e == -XE_EPERM ? -XE_EIO : e == -XE_ENOSYS || e == -XE_EINVAL ? -XE_ENODEV : e;
 	}
 	mt->root = root;
 	root->opens++;

@@ -1343,8 +1343,10 @@ void vfs_dispatch(struct vreq *r)
 		r->m->tag = exo_tag(0, 0, 0);
 		return;
 	}
-	if (label >= VFS_OP_COUNT || !ops[label] || exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {
-		res = -XE_ENOSYS;
+	if (label >= VFS_OP_COUNT || !ops[label]) {
+		res = -XE_ENOSYS; /* no such operation */
+	} else if (exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {
+		res = -XE_EINVAL; /* an operation, malformed: as every server answers it (exo/proto.h) */
 	} else if (!r->p) {
 		res = -XE_ENOMEM;
 	} else {

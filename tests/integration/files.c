@@ -210,7 +210,7 @@ static void test_the_console_refuses_wrong_handles_and_operations(void **state)
 	memset(&m, 0, sizeof(m));
 	m.tag = exo_tag(DEV_READ, 1, 0); /* too few words */
 	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
-	assert_int_equal(exo_tag_label(m.tag), XE_ENOSYS);
+	assert_int_equal(exo_tag_label(m.tag), XE_EINVAL);
 	m.tag = exo_tag(77, 0, 0);
 	assert_int_equal(exo_call(con, &m, EXO_TIMEOUT_NEVER, exo_timeout_ms(10000)), EXO_OK);
 	assert_int_equal(exo_tag_label(m.tag), XE_ENOSYS);
