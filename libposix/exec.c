@@ -28,6 +28,7 @@
 #include <exo/errno.h>
 #include <exo/memory.h>
 #include <exo/proc.h>
+#include "proc_proto.h"
 #include <exo/vfs.h>
 
 #include "px.h"

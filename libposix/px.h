@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include <exo/exo.h>
+#include <exo/proc.h>
+
+#include "proc_proto.h"
 
 /* The C library's errno value for an Exo error number. */
 int px_errno(int xe);

@@ -19,6 +19,7 @@
 
 #include <exo/errno.h>
 #include <exo/proc.h>
+#include "proc_proto.h"
 #include <exo/signal.h>
 
 #include "px.h"

@@ -19,6 +19,7 @@
 #include <exo/dev.h>
 #include <exo/errno.h>
 #include <exo/proc.h>
+#include "proc_proto.h"
 #include <exo/vfs.h>
 
 #include "px.h"

@@ -70,8 +70,8 @@ def parse(path):
                 kind = w[1]
                 fields = op.ins if w[0] == "in" else op.outs
                 if kind in ("string", "string?"):
-                    if w[0] != "in":
-                        fail(path, n, "a string is a request's item: in only")
+                    if w[0] != "in" and kind != "string":
+                        fail(path, n, "a reply's string is never optional: the server always sends it")
                     if kind == "string" and any(k == "string?" for k, _ in fields):
                         fail(path, n, "a required string after an optional one")
                 elif re.fullmatch(r"u64\[[0-9]+\]", kind):
@@ -179,7 +179,10 @@ def emit(proto, src):
             st = f"struct {name}_{lo}_{side}"
             o.append(f"{st} {{")
             for kind, fn in fields:
-                if is_string(kind):
+                if is_string(kind) and side == "out":
+                    o.append(f"\tconst void *{fn}; /* the server's bytes; a client sets its buffer before the call */")
+                    o.append(f"\tuint32_t {fn}_len; /* ... and its size there; then the bytes received */")
+                elif is_string(kind):
                     o.append(f"\tconst char *{fn}; /* {'NULL: none; ' if kind == 'string?' else ''}not NUL-terminated */")
                     o.append(f"\tuint32_t {fn}_len;")
                 elif kind.startswith("u64["):
@@ -215,7 +218,8 @@ def emit(proto, src):
             k = 0
             for kind, fn in fields:
                 if is_string(kind):
-                    o.append(f"\tv->{fn} = {k} < items ? (const char *)(uintptr_t)m->mr[u + {2 * k + 1}] : NULL;")
+                    ptype = "const void *" if side == "out" else "const char *"
+                    o.append(f"\tv->{fn} = {k} < items ? ({ptype})(uintptr_t)m->mr[u + {2 * k + 1}] : NULL;")
                     o.append(f"\tv->{fn}_len = {k} < items ? exo_string_len(m->mr[u + {2 * k}]) : 0;")
                     k += 1
                 elif kind.startswith("u64["):
@@ -233,8 +237,9 @@ def emit(proto, src):
         ti, to = tables[op.name]
         req = sum(1 for k, _ in op.ins if k == "string")
         opt = sum(1 for k, _ in op.ins if k == "string?")
+        sout = sum(1 for k, _ in op.outs if is_string(k))
         o.append(f'\t[{pfx}_{op.name}] = {{ "{op.name}", {nwords(op.ins)}, {nwords(op.outs)}, {int(op.held)}, {ti}, {to}, '
-                 f'{len(op.ins)}, {len(op.outs)}, {req}, {opt} }},')
+                 f'{len(op.ins)}, {len(op.outs)}, {req}, {opt}, {sout} }},')
     o.append("};")
     o.append(f'static const struct exo_proto {name}_proto = {{ "{name}", {pfx}_OP_COUNT, {name}_ops }};\n')
 
@@ -270,8 +275,10 @@ def emit(proto, src):
         o.append(f"\t\tr = h->{lo}({', '.join(args)});")
         o.append("\t\tif (r == 0) {")
         if op.outs:
-            o.append(f"\t\t\t{name}_{lo}_out_put(m, &out);")
-        o.append(f"\t\t\tm->tag = exo_tag(0, {nwords(op.outs)}, 0);")
+            o.append(f"\t\t\tunsigned typed = {name}_{lo}_out_put(m, &out);\n")
+            o.append(f"\t\t\tm->tag = exo_tag(0, {nwords(op.outs)}, typed);")
+        else:
+            o.append(f"\t\t\tm->tag = exo_tag(0, 0, 0);")
         o.append("\t\t}")
         o.append("\t\tbreak;\n\t}")
     o.append("\tdefault:\n\t\tr = op;\n\t\tbreak;\n\t}")
@@ -287,9 +294,12 @@ def emit(proto, src):
         if op.ins:
             o.append(f"\ttyped = {name}_{lo}_in_put(&m, in);")
         o.append(f"\tm.tag = exo_tag({pfx}_{op.name}, {nwords(op.ins)}, typed);")
+        sout = [fn for k, fn in op.outs if is_string(k)]
+        for fn in sout:
+            o.append(f"\tif (out->{fn})\n\t\texo_msg_accept_string(&m, (void *)(uintptr_t)out->{fn}, out->{fn}_len);")
         o.append("\tr = call(&m);")
         o.append("\tif (r < 0)\n\t\treturn r;")
-        o.append(f"\tif (exo_tag_untyped(m.tag) != {nwords(op.outs)} || exo_tag_typed(m.tag) != 0)")
+        o.append(f"\tif (exo_tag_untyped(m.tag) != {nwords(op.outs)} || exo_tag_typed(m.tag) != {2 * len(sout)})")
         o.append("\t\treturn -XE_EIO; /* not the reply the protocol declares */")
         if op.outs:
             o.append(f"\t{name}_{lo}_out_get(&m, out);")

@@ -42,6 +42,7 @@ struct exo_proto_op {
 	const struct exo_proto_field *in, *out;
 	uint8_t nfin, nfout;     /* fields of the request and of the reply */
 	uint8_t nstr, nstr_opt;  /* string items the request must carry, and may carry besides */
+	uint8_t nstr_out;        /* string items every reply carries */
 };
 
 struct exo_proto {

@@ -83,8 +83,9 @@ static void dispatch(struct req *r)
 			    NULL);
 		return;
 	}
-	if (label == 0 || label >= PROC_OP_COUNT || exo_tag_untyped(r->m->tag) != proc_op_in[label]) {
-		out(r, label == 0 || label >= PROC_OP_COUNT ? -XE_ENOSYS : -XE_EINVAL, 0, NULL);
+	/* The shape protocols/proc.def declares: words, and strings only where declared. */
+	if ((n = exo_proto_check(&proc_proto, r->m, r->from)) < 0) {
+		out(r, n, 0, NULL);
 		return;
 	}
 	r->p = by_space(r->m->sender_space);

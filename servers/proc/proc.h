@@ -11,6 +11,7 @@
 #include <exo/errno.h>
 #include <exo/exo.h>
 #include <exo/proc.h>
+#include "proc_proto.h"
 #include <exo/signal.h>
 
 struct proc {

@@ -42,6 +42,7 @@
 #include <exo/exo.h>
 #include <exo/posix.h>
 #include <exo/proc.h>
+#include "proc_proto.h"
 
 #define MS 1000000L
 

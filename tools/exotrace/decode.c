@@ -3,8 +3,8 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, PROC_OPS, DEV_OPS, FS_OPS), or from the description
- * made from a protocol's declaration (protocols/sched.def, memory.def): the names
+ * include/exo (VFS_OPS, DEV_OPS, FS_OPS), or from the description made
+ * from a protocol's declaration (protocols/sched.def, memory.def, proc.def): the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -20,6 +20,7 @@
 #include <exo/proc.h>
 #include <exo/sched.h>
 #include "memory_proto.h"
+#include "proc_proto.h"
 #include "sched_proto.h"
 #include <exo/vfs.h>
 
@@ -35,7 +36,6 @@
 	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
 
 PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
-PROTO_TABLES(proc, PROC_OPS, PROC_OP_COUNT)
 PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
 PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
@@ -46,7 +46,7 @@ PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 static const struct proto protos[] = {
 	PROTO(VFS_NAME, "vfs", VFS_OP_MASK, vfs, VFS_OP_COUNT),
 	DECLARED(MEM_NAME, &memory_proto),
-	PROTO(PROC_NAME, "proc", 0xffffffffu, proc, PROC_OP_COUNT),
+	DECLARED(PROC_NAME, &proc_proto),
 	DECLARED(SCHED_NAME, &sched_proto),
 	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
 	PROTO(INITRD_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
@@ -348,7 +348,7 @@ void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const E
 	n = reply ? o->nout : o->nin;
 	fd = reply ? o->out : o->in;
 	nf = reply ? o->nfout : o->nfin;
-	if (e->n_mr != n || e->n_items > (reply ? 0u : (unsigned)o->nstr + o->nstr_opt)) {
+	if (e->n_mr != n || e->n_items > (reply ? (unsigned)o->nstr_out : (unsigned)o->nstr + o->nstr_opt)) {
 		put_body(f, e, e->n_mr); /* not the shape declared: as it is */
 		return;
 	}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# tests/traces/proc_fields.sh EXOSIM EXOTRACE BOOT INIT
+# The process protocol, declared in protocols/proc.def, is dumped by field
+# name: record init running a command line (EXEC with its name string,
+# FORK's fields, a held WAIT, IDS's ten answers) and read it back.
+set -euo pipefail
+exosim=$1 exotrace=$2 boot=$3 init=$4
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$init" -c 'id >/dev/null 2>&1; exit 0' \
+	>"$dir/out" 2>&1 || { echo "init failed:"; cat "$dir/out"; exit 1; }
+"$exotrace" dump "$dir/t.trace" >"$dir/dump"
+want() {
+	grep -E -- "$1" "$dir/dump" >/dev/null || { echo "not in the dump: $2"; grep 'proc\.' "$dir/dump" | head -20; exit 1; }
+}
+want '-> proc  proc\.EXEC\(name="init"\)$' "EXEC with its name string by field"
+want '-> proc  proc\.FORK\(child=[0-9]+, msg=0x[0-9a-f]+, msg_len=672\)$' "FORK's fields"
+want '<- proc  proc\.FORK = 0 \[pid=[0-9]+\]' "FORK's answer"
+want '-> proc  proc\.WAIT\(selector=-?[0-9]+, options=[A-Z0-9|]+\)$' "WAIT with its options"
+want '<- proc  proc\.IDS = 0 \[pid=[0-9]+, ppid=[0-9]+, pgid=[0-9]+, sid=[0-9]+, ruid=0, ' "IDS's answer"
+echo "proc fields by name: ok"
