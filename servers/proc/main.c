@@ -2,7 +2,8 @@
  * servers/proc/main.c — the process server: who is who, who begat whom,
  * who may signal whom (see exo/proc.h and servers/proc/README.md). This
  * file is the loop and the dispatch of requests; the subjects have their
- * own files (table.c, pid.c, wait.c, signal.c, session.c, timer.c).
+ * own files (dispatch.c, table.c, pid.c, wait.c, signal.c, session.c,
+ * timer.c).
  *
  * One thread, one loop. A WAIT that finds nothing to report is held back
  * and answered when a child ends, stops or continues (kernel notices of
@@ -16,88 +17,6 @@
 #include <exo/vfs.h>
 
 #include "proc.h"
-
-static void out(struct req *r, int err, unsigned n, const uint64_t *w)
-{
-	unsigned idx = n;
-
-	if (err < 0) {
-		r->m->tag = exo_tag((uint32_t)-err, 0, 0);
-		return;
-	}
-	if (n)
-		memcpy(r->m->mr, w, n * sizeof(uint64_t));
-	r->m->tag = exo_tag(0, n, idx - n);
-}
-
-void out_data(struct req *r, uint64_t word, const void *data, uint32_t len)
-{
-	unsigned idx;
-
-	r->m->mr[0] = word;
-	idx = exo_msg_put_string(r->m, 1, data, len);
-	r->m->tag = exo_tag(0, 1, idx - 1);
-}
-
-/* One handler an operation (the word counts come from PROC_OPS, checked in dispatch). */
-static int (*const ops[PROC_OP_COUNT])(struct req *r, uint64_t *o) = {
-	[PROC_IDS] = op_ids,             [PROC_FORK] = op_fork,
-	[PROC_EXEC] = op_exec,           [PROC_WAIT] = op_wait,
-	[PROC_KILL] = op_kill,           [PROC_SETPGID] = op_setpgid,
-	[PROC_SETSID] = op_setsid,       [PROC_GETPGID] = op_getpgid,
-	[PROC_SETIDS] = op_setids,       [PROC_GETGROUPS] = op_getgroups,
-	[PROC_SETGROUPS] = op_setgroups, [PROC_LIST] = op_list,
-	[PROC_ITIMER] = op_itimer,       [PROC_GETITIMER] = op_getitimer,
-	[PROC_TCSETPGRP] = op_tcsetpgrp, [PROC_TCGETPGRP] = op_tcgetpgrp,
-	[PROC_CHLD] = op_chld,           [PROC_RLIMIT] = op_rlimit,
-	[PROC_SPACE] = op_space,         [PROC_INIT] = op_init,
-	[PROC_CHILDTIMES] = op_childtimes,
-};
-
-static void dispatch(struct req *r)
-{
-	uint32_t label = exo_tag_label(r->m->tag);
-	uint64_t o[10] = { 0 };
-	int n;
-
-	if (label == EXO_LABEL_CANCEL) {
-		for (int i = 0; i < PROC_MAX; i++)
-			if (S.procs[i].used && S.procs[i].waiter == r->from)
-				S.procs[i].waiter = EXO_NILTHREAD;
-		out(r, 0, 0, NULL);
-		return;
-	}
-	if (label == PROC_TTYSIG) {
-		/* Only the console's keys (^C ^\ ^Z) signal the foreground group. */
-		if (server(&S.console, "console") != r->from) {
-			S.console = EXO_NILTHREAD;
-			if (server(&S.console, "console") != r->from) {
-				out(r, -XE_EPERM, 0, NULL);
-				return;
-			}
-		}
-		if (!exo_sig_valid((int)r->m->mr[0]) || exo_tag_untyped(r->m->tag) != 1)
-			out(r, -XE_EINVAL, 0, NULL);
-		else
-			out(r, S.tty_pgrp ? do_kill(NULL, -(int64_t)S.tty_pgrp, (int)r->m->mr[0]) : -XE_ESRCH, 0,
-			    NULL);
-		return;
-	}
-	/* The shape protocols/proc.def declares: words, and strings only where declared. */
-	if ((n = exo_proto_check(&proc_proto, r->m, r->from)) < 0) {
-		out(r, n, 0, NULL);
-		return;
-	}
-	r->p = by_space(r->m->sender_space);
-	if (!r->p && !(r->p = proc_adopt(r->m->sender_space))) {
-		out(r, -XE_EAGAIN, 0, NULL);
-		return;
-	}
-	n = ops[label] ? ops[label](r, o) : -XE_ENOSYS;
-	if (r->deferred || n == PROC_ANSWERED)
-		return; /* held back (WAIT), or the handler answered with a string item */
-	out(r, n < 0 ? n : 0, n > 0 ? (unsigned)n : 0, o);
-}
 
 int main(int argc, char **argv)
 {
@@ -114,7 +33,6 @@ int main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	for (;;) {
 		struct req r = { .m = &m };
-		char *data;
 		exo_err err;
 
 		m.nbr = 0;
@@ -133,10 +51,8 @@ int main(int argc, char **argv)
 			timers_fire();
 			continue;
 		}
-		if (exo_msg_strings(&m, &data, &r.data_len, 1, 0) == 1)
-			r.data = data;
 		r.from = from;
-		dispatch(&r);
+		proc_dispatch(&r);
 		to = r.deferred ? EXO_NILTHREAD : from;
 		timers_fire();
 	}

@@ -9,15 +9,16 @@
 
 #include "proc.h"
 
-int op_fork(struct req *r, uint64_t *o)
+int op_fork(void *ctx, const struct proc_fork_in *in, struct proc_fork_out *out)
 {
+	struct req *r = ctx;
 	struct proc *p = r->p, *c;
-	exo_space_t cs = (exo_space_t)r->m->mr[0];
+	exo_space_t cs = (exo_space_t)in->child;
 	/* and the caller's message, which MEM_FORK keeps writable for the reply */
-	uint64_t w[4] = { p->space, cs, r->m->mr[1], r->m->mr[2] };
+	uint64_t w[4] = { p->space, cs, in->msg, in->msg_len };
 	int e;
 
-	if (cs == EXO_NILSPACE || r->m->mr[0] > UINT32_MAX || cs == p->space || by_space(cs))
+	if (cs == EXO_NILSPACE || in->child > UINT32_MAX || cs == p->space || by_space(cs))
 		return -XE_EINVAL;
 	if (count_procs(0, false) >= PROC_MAX ||
 	    (uint64_t)count_procs(p->ruid, true) >= p->rlim[PRL_NPROC][0])
@@ -48,22 +49,22 @@ int op_fork(struct req *r, uint64_t *o)
 		proc_free(c);
 		return e == -XE_ENOMEM ? -XE_ENOMEM : -XE_EAGAIN;
 	}
-	o[0] = (uint64_t)c->pid;
-	return 1;
+	out->pid = c->pid;
+	return 0;
 }
 
 /* setuid/setgid family: real, effective, saved (PID_KEEP: unchanged). */
-int op_setids(struct req *r, uint64_t *o)
+int op_setids(void *ctx, const struct proc_setids_in *in)
 {
-	(void)o;
+	struct req *r = ctx;
 	struct proc *p = r->p;
-	uint32_t v[3] = { (uint32_t)r->m->mr[1], (uint32_t)r->m->mr[2], (uint32_t)r->m->mr[3] };
+	uint32_t v[3] = { (uint32_t)in->real, (uint32_t)in->effective, (uint32_t)in->saved };
 	uint32_t *ids[3];
 	bool priv = p->euid == 0;
 
-	if (r->m->mr[0] == PID_UID) {
+	if (in->which == PID_UID) {
 		ids[0] = &p->ruid, ids[1] = &p->euid, ids[2] = &p->suid;
-	} else if (r->m->mr[0] == PID_GID) {
+	} else if (in->which == PID_GID) {
 		ids[0] = &p->rgid, ids[1] = &p->egid, ids[2] = &p->sgid;
 	} else {
 		return -XE_EINVAL;
@@ -81,25 +82,25 @@ int op_setids(struct req *r, uint64_t *o)
 	return 0;
 }
 
-int op_setgroups(struct req *r, uint64_t *o)
+int op_setgroups(void *ctx, const struct proc_setgroups_in *in)
 {
-	(void)o;
-	uint64_t n = r->m->mr[0];
+	struct req *r = ctx;
+	uint64_t n = in->count;
 
 	if (r->p->euid != 0)
 		return -XE_EPERM;
-	if (n > PROC_NGROUPS_MAX || n * sizeof(uint32_t) != r->data_len)
+	if (n > PROC_NGROUPS_MAX || n * sizeof(uint32_t) != in->gids_len)
 		return -XE_EINVAL;
 	if (n)
-		memcpy(r->p->groups, r->data, (size_t)n * sizeof(uint32_t));
+		memcpy(r->p->groups, in->gids, (size_t)n * sizeof(uint32_t));
 	r->p->ngroups = (unsigned)n;
 	push_cred(r->p);
 	return 0;
 }
 
-int op_list(struct req *r, uint64_t *o)
+int op_list(void *ctx, struct proc_list_out *out)
 {
-	static struct proc_info info[PROC_MAX];
+	static struct proc_info info[PROC_MAX]; /* the reply's string: it must outlive the call */
 	unsigned n = 0;
 
 	for (int i = 0; i < PROC_MAX; i++) {
@@ -113,14 +114,17 @@ int op_list(struct req *r, uint64_t *o)
 		memcpy(info[n].comm, p->comm, sizeof(info[n].comm));
 		n++;
 	}
-	(void)o;
-	out_data(r, n, info, (uint32_t)(n * sizeof(info[0])));
-	return PROC_ANSWERED;
+	(void)ctx;
+	out->count = n;
+	out->procs = info;
+	out->procs_len = (uint32_t)(n * sizeof(info[0]));
+	return 0;
 }
 
-int op_rlimit(struct req *r, uint64_t *o)
+int op_rlimit(void *ctx, const struct proc_rlimit_in *in, struct proc_rlimit_out *out)
 {
-	uint64_t res = r->m->mr[0], set = r->m->mr[1], cur = r->m->mr[2], max = r->m->mr[3];
+	struct req *r = ctx;
+	uint64_t res = in->resource, set = in->set, cur = in->cur, max = in->max;
 	uint64_t *l;
 
 	if (res >= PRL_COUNT || set > 1)
@@ -136,42 +140,42 @@ int op_rlimit(struct req *r, uint64_t *o)
 		l[0] = cur;
 		l[1] = max;
 	}
-	o[0] = l[0];
-	o[1] = l[1];
-	return 2;
+	out->cur = l[0];
+	out->max = l[1];
+	return 0;
 }
 
-int op_ids(struct req *r, uint64_t *o)
+int op_ids(void *ctx, struct proc_ids_out *out)
 {
-	const struct proc *p = r->p;
+	const struct proc *p = ((struct req *)ctx)->p;
 
-	o[0] = (uint64_t)p->pid, o[1] = (uint64_t)p->ppid, o[2] = (uint64_t)p->pgid;
-	o[3] = (uint64_t)p->sid, o[4] = p->ruid, o[5] = p->euid, o[6] = p->suid;
-	o[7] = p->rgid, o[8] = p->egid, o[9] = p->sgid;
-	return 10;
+	*out = (struct proc_ids_out){ .pid = p->pid, .ppid = p->ppid, .pgid = p->pgid, .sid = p->sid,
+				      .ruid = p->ruid, .euid = p->euid, .suid = p->suid,
+				      .rgid = p->rgid, .egid = p->egid, .sgid = p->sgid };
+	return 0;
 }
 
 /* The caller runs a new image: its name (the string item) and setpgid's EACCES from now on. */
-int op_exec(struct req *r, uint64_t *o)
+int op_exec(void *ctx, const struct proc_exec_in *in)
 {
-	struct proc *p = r->p;
+	struct proc *p = ((struct req *)ctx)->p;
 
-	(void)o;
-	if (r->data) {
-		size_t len = r->data_len < PROC_COMM_MAX ? r->data_len : PROC_COMM_MAX;
+	if (in->name) {
+		size_t len = in->name_len < PROC_COMM_MAX ? in->name_len : PROC_COMM_MAX;
 
-		memcpy(p->comm, r->data, len);
+		memcpy(p->comm, in->name, len);
 		p->comm[len] = 0;
 	}
 	p->execed = true;
 	return 0;
 }
 
-int op_getgroups(struct req *r, uint64_t *o)
+int op_getgroups(void *ctx, struct proc_getgroups_out *out)
 {
-	struct proc *p = r->p;
+	struct proc *p = ((struct req *)ctx)->p;
 
-	(void)o;
-	out_data(r, p->ngroups, p->groups, (uint32_t)(p->ngroups * sizeof(uint32_t)));
-	return PROC_ANSWERED;
+	out->count = p->ngroups;
+	out->gids = p->groups; /* in the table: it outlives the call */
+	out->gids_len = (uint32_t)(p->ngroups * sizeof(uint32_t));
+	return 0;
 }

@@ -48,23 +48,22 @@ struct pserver {
 /* The server's state: one thread, so one of it (table.c). */
 extern struct pserver S;
 
-/* One request being served: its message, sender, process and first string item. */
+/* One request being served (the handlers' ctx): its message, sender and process. */
 struct req {
 	exo_msg_t *m;
 	exo_tid_t from;
-	struct proc *p;
-	const void *data;           /* the first string item */
-	uint32_t data_len;
-	bool deferred;
+	struct proc *p;             /* NULL for TTYSIG (the console is no process) */
+	bool deferred;              /* no answer now (WAIT): exo_reply sends it */
 };
 
+/* dispatch.c: a request to its handler (protocols/proc.def), the answer put in r->m. */
+void proc_dispatch(struct req *r);
+
 /*
- * The op_* handlers, one an operation (the table in main.c): the number of
- * reply words (o[] filled), or -XE_*; PROC_ANSWERED when the handler put
- * the whole answer in r->m (a string item); one that holds the request sets
- * r->deferred (WAIT).
+ * The op_* handlers, one an operation, with the generated request and reply
+ * structs (proc_proto.h): 0 (answered with *out), -XE_* or EXO_PROTO_HELD
+ * (WAIT: the answer goes by exo_reply).
  */
-#define PROC_ANSWERED 100
 
 /* table.c: the process table, and calls to the memory server and the VFS */
 /* srv_call: 0, a negative XE_ errno, or 1 when there is no such server. */
@@ -79,46 +78,45 @@ void proc_free(struct proc *p);
 exo_tid_t server(exo_tid_t *cache, const char *name);
 int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w, const void *data, uint32_t len);
 void push_cred(struct proc *p);
-int op_space(struct req *r, uint64_t *o);
-int op_init(struct req *r, uint64_t *o);
+int op_space(void *ctx, const struct proc_space_in *in, struct proc_space_out *out);
+int op_init(void *ctx);
 
 /* signal.c: who may signal whom */
 void post(struct proc *to, int sig, int code, int from_pid, uint32_t from_uid, uint32_t status);
 int do_kill(struct proc *from, int64_t pid, int sig);
-int op_kill(struct req *r, uint64_t *o);
+int op_kill(void *ctx, const struct proc_kill_in *in);
+int op_ttysig(void *ctx, const struct proc_ttysig_in *in);
 
 /* wait.c: wait, and the ends, stops and continues of spaces (kernel notices) */
 void wait_consume(struct proc *w, struct proc *c);
 void space_exit(exo_space_t space, uint32_t wstatus, uint64_t utime, uint64_t stime);
 void space_state(exo_space_t space, uint32_t wstatus);
-int op_wait(struct req *r, uint64_t *o);
-int op_chld(struct req *r, uint64_t *o);
-int op_childtimes(struct req *r, uint64_t *o);
+int op_wait(void *ctx, const struct proc_wait_in *in, struct proc_wait_out *out);
+int op_chld(void *ctx, const struct proc_chld_in *in);
+int op_childtimes(void *ctx, struct proc_childtimes_out *out);
 
 /* timer.c: interval timers */
 exo_timeout_t timer_timeout(void);
 void timers_fire(void);
-int op_itimer(struct req *r, uint64_t *o);
-int op_getitimer(struct req *r, uint64_t *o);
+int op_itimer(void *ctx, const struct proc_itimer_in *in, struct proc_itimer_out *out);
+int op_getitimer(void *ctx, struct proc_getitimer_out *out);
 
 /* session.c: process groups, sessions, the console's foreground group */
-int op_setpgid(struct req *r, uint64_t *o);
-int op_setsid(struct req *r, uint64_t *o);
-int op_tcsetpgrp(struct req *r, uint64_t *o);
-int op_getpgid(struct req *r, uint64_t *o);
-int op_tcgetpgrp(struct req *r, uint64_t *o);
+int op_setpgid(void *ctx, const struct proc_setpgid_in *in);
+int op_setsid(void *ctx, struct proc_setsid_out *out);
+int op_tcsetpgrp(void *ctx, const struct proc_tcsetpgrp_in *in);
+int op_getpgid(void *ctx, const struct proc_getpgid_in *in, struct proc_getpgid_out *out);
+int op_tcgetpgrp(void *ctx, struct proc_tcgetpgrp_out *out);
 
 /* pid.c: fork, credentials, groups, the process list, resource limits */
-int op_fork(struct req *r, uint64_t *o);
-int op_setids(struct req *r, uint64_t *o);
-int op_setgroups(struct req *r, uint64_t *o);
-int op_list(struct req *r, uint64_t *o);
-int op_ids(struct req *r, uint64_t *o);
-int op_exec(struct req *r, uint64_t *o);
-int op_getgroups(struct req *r, uint64_t *o);
-int op_rlimit(struct req *r, uint64_t *o);
+int op_fork(void *ctx, const struct proc_fork_in *in, struct proc_fork_out *out);
+int op_setids(void *ctx, const struct proc_setids_in *in);
+int op_setgroups(void *ctx, const struct proc_setgroups_in *in);
+int op_list(void *ctx, struct proc_list_out *out);
+int op_ids(void *ctx, struct proc_ids_out *out);
+int op_exec(void *ctx, const struct proc_exec_in *in);
+int op_getgroups(void *ctx, struct proc_getgroups_out *out);
+int op_rlimit(void *ctx, const struct proc_rlimit_in *in, struct proc_rlimit_out *out);
 
-/* main.c: answers */
-void out_data(struct req *r, uint64_t word, const void *data, uint32_t len);
 
 #endif

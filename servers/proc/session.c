@@ -3,10 +3,10 @@
  */
 #include "proc.h"
 
-int op_setpgid(struct req *r, uint64_t *o)
+int op_setpgid(void *ctx, const struct proc_setpgid_in *in)
 {
-	(void)o;
-	int64_t pid = (int64_t)r->m->mr[0], pgid = (int64_t)r->m->mr[1];
+	struct req *r = ctx;
+	int64_t pid = in->pid, pgid = in->pgid;
 	struct proc *t;
 
 	if (pgid < 0 || pgid > 0x7fffffff || pid < 0 || pid > 0x7fffffff)
@@ -26,21 +26,21 @@ int op_setpgid(struct req *r, uint64_t *o)
 	return 0;
 }
 
-int op_setsid(struct req *r, uint64_t *o)
+int op_setsid(void *ctx, struct proc_setsid_out *out)
 {
-	struct proc *p = r->p;
+	struct proc *p = ((struct req *)ctx)->p;
 
 	if (p->pgid == p->pid || group_exists(p->pid, 0))
 		return -XE_EPERM;
 	p->sid = p->pgid = p->pid;
-	o[0] = (uint64_t)p->sid;
-	return 1;
+	out->sid = p->sid;
+	return 0;
 }
 
-int op_tcsetpgrp(struct req *r, uint64_t *o)
+int op_tcsetpgrp(void *ctx, const struct proc_tcsetpgrp_in *in)
 {
-	(void)o;
-	int64_t pgid = (int64_t)r->m->mr[0];
+	struct req *r = ctx;
+	int64_t pgid = in->pgid;
 	struct proc *lead = by_pid(S.tty_sid);
 
 	if (pgid <= 0 || pgid > 0x7fffffff)
@@ -57,20 +57,24 @@ int op_tcsetpgrp(struct req *r, uint64_t *o)
 	return 0;
 }
 
-int op_getpgid(struct req *r, uint64_t *o)
+int op_getpgid(void *ctx, const struct proc_getpgid_in *in, struct proc_getpgid_out *out)
 {
-	struct proc *t = r->m->mr[0] == 0 ? r->p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
+	struct req *r = ctx;
+	uint64_t pid = (uint64_t)in->pid;
+	struct proc *t = pid == 0 ? r->p : pid > 0x7fffffff ? NULL : by_pid((int)pid);
 
 	if (!t)
 		return -XE_ESRCH;
-	o[0] = (uint64_t)t->pgid, o[1] = (uint64_t)t->sid;
-	return 2;
+	out->pgid = t->pgid, out->sid = t->sid;
+	return 0;
 }
 
-int op_tcgetpgrp(struct req *r, uint64_t *o)
+int op_tcgetpgrp(void *ctx, struct proc_tcgetpgrp_out *out)
 {
+	struct req *r = ctx;
+
 	if (S.tty_sid != r->p->sid)
 		return -XE_ENOTTY;
-	o[0] = (uint64_t)S.tty_pgrp, o[1] = (uint64_t)S.tty_sid;
-	return 2;
+	out->pgid = S.tty_pgrp, out->sid = S.tty_sid;
+	return 0;
 }

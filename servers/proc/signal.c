@@ -70,8 +70,26 @@ int do_kill(struct proc *from, int64_t pid, int sig)
 	return allowed ? 0 : -XE_EPERM;
 }
 
-int op_kill(struct req *r, uint64_t *o)
+int op_kill(void *ctx, const struct proc_kill_in *in)
 {
-	(void)o;
-	return do_kill(r->p, (int64_t)r->m->mr[0], (int)r->m->mr[1]);
+	struct req *r = ctx;
+
+	if (in->sig < 0 || in->sig > 0x7fffffff)
+		return -XE_EINVAL;
+	return do_kill(r->p, in->pid, (int)in->sig);
+}
+
+/* The console's keys (^C ^\ ^Z): only the console server may ask; to the foreground group. */
+int op_ttysig(void *ctx, const struct proc_ttysig_in *in)
+{
+	struct req *r = ctx;
+
+	if (server(&S.console, "console") != r->from) {
+		S.console = EXO_NILTHREAD;
+		if (server(&S.console, "console") != r->from)
+			return -XE_EPERM;
+	}
+	if (in->sig < 0 || in->sig > 0x7fffffff || !exo_sig_valid((int)in->sig))
+		return -XE_EINVAL;
+	return S.tty_pgrp ? do_kill(NULL, -(int64_t)S.tty_pgrp, (int)in->sig) : -XE_ESRCH;
 }

@@ -149,23 +149,24 @@ void push_cred(struct proc *p)
 			 (uint32_t)(p->ngroups * sizeof(uint32_t)));
 }
 
-int op_space(struct req *r, uint64_t *o)
+int op_space(void *ctx, const struct proc_space_in *in, struct proc_space_out *out)
 {
-	struct proc *t = r->m->mr[0] == 0 ? r->p : r->m->mr[0] > 0x7fffffff ? NULL : by_pid((int)r->m->mr[0]);
+	struct req *r = ctx;
+	uint64_t pid = (uint64_t)in->pid;
+	struct proc *t = pid == 0 ? r->p : pid > 0x7fffffff ? NULL : by_pid((int)pid);
 
 	if (!t || t->state == 'Z')
 		return -XE_ESRCH;
-	o[0] = t->space;
-	return 1;
+	out->space = t->space;
+	return 0;
 }
 
 /* The caller becomes init (pid 1), if there is none and it has no children. */
-int op_init(struct req *r, uint64_t *o)
+int op_init(void *ctx)
 {
-	struct proc *p = r->p;
+	struct proc *p = ((struct req *)ctx)->p;
 	bool kids = false;
 
-	(void)o;
 	for (int i = 0; i < PROC_MAX; i++)
 		if (S.procs[i].used && S.procs[i].ppid == p->pid)
 			kids = true;

@@ -37,26 +37,26 @@ void timers_fire(void)
 	}
 }
 
-int op_itimer(struct req *r, uint64_t *o)
+int op_itimer(void *ctx, const struct proc_itimer_in *in, struct proc_itimer_out *out)
 {
-	uint64_t now = now_ns(), value = r->m->mr[0], interval = r->m->mr[1];
-	struct proc *p = r->p;
+	uint64_t now = now_ns(), value = in->value, interval = in->interval;
+	struct proc *p = ((struct req *)ctx)->p;
 
 	if (value > (1ull << 62) || interval > (1ull << 62))
 		return -XE_EINVAL;
-	o[0] = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
-	o[1] = p->it_interval;
+	out->old_value = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
+	out->old_interval = p->it_interval;
 	p->it_deadline = value ? now + value : 0;
 	p->it_interval = value ? interval : 0;
-	return 2;
+	return 0;
 }
 
-int op_getitimer(struct req *r, uint64_t *o)
+int op_getitimer(void *ctx, struct proc_getitimer_out *out)
 {
-	const struct proc *p = r->p;
+	const struct proc *p = ((struct req *)ctx)->p;
 	uint64_t now = now_ns();
 
-	o[0] = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
-	o[1] = p->it_interval;
-	return 2;
+	out->value = p->it_deadline ? (p->it_deadline > now ? p->it_deadline - now : 1) : 0;
+	out->interval = p->it_interval;
+	return 0;
 }

@@ -169,14 +169,16 @@ void space_state(exo_space_t space, uint32_t wstatus)
 	wait_wake(parent);
 }
 
-int op_wait(struct req *r, uint64_t *o)
+int op_wait(void *ctx, const struct proc_wait_in *in, struct proc_wait_out *out)
 {
-	int64_t sel = (int64_t)r->m->mr[0];
-	unsigned opt = (unsigned)r->m->mr[1];
+	struct req *r = ctx;
+	int64_t sel = in->selector;
+	unsigned opt = (unsigned)in->options;
+	uint64_t o[4];
 	struct proc *z;
 	int f;
 
-	if (opt & ~(PW_NOHANG | PW_UNTRACED | PW_CONTINUED) || sel < -(int64_t)0x7fffffff ||
+	if (in->options & ~(uint64_t)(PW_NOHANG | PW_UNTRACED | PW_CONTINUED) || sel < -(int64_t)0x7fffffff ||
 	    sel > 0x7fffffff)
 		return -XE_EINVAL;
 	if (r->p->waiter != EXO_NILTHREAD && r->p->waiter != r->from)
@@ -185,8 +187,8 @@ int op_wait(struct req *r, uint64_t *o)
 	if (f < 0)
 		return f;
 	if (f == 0 && (opt & PW_NOHANG)) {
-		o[0] = o[1] = o[2] = o[3] = 0;
-		return 4;
+		memset(out, 0, sizeof(*out));
+		return 0;
 	}
 	/*
 	 * Held back, or answered at once through wait_wake: either way the
@@ -199,15 +201,14 @@ int op_wait(struct req *r, uint64_t *o)
 	r->deferred = true;
 	if (f > 0)
 		wait_wake(r->p);
-	return 0;
+	return EXO_PROTO_HELD; /* answered (or to be) by exo_reply */
 }
 
-int op_chld(struct req *r, uint64_t *o)
+int op_chld(void *ctx, const struct proc_chld_in *in)
 {
-	struct proc *p = r->p;
+	struct proc *p = ((struct req *)ctx)->p;
 
-	(void)o;
-	p->chld = (unsigned)r->m->mr[0] & (PCHLD_NOCLDSTOP | PCHLD_NOCLDWAIT);
+	p->chld = (unsigned)in->flags & (PCHLD_NOCLDSTOP | PCHLD_NOCLDWAIT);
 	if (p->chld & PCHLD_NOCLDWAIT) {
 		/* Zombies it has now are not waited for either. */
 		for (int i = 0; i < PROC_MAX; i++)
@@ -217,9 +218,11 @@ int op_chld(struct req *r, uint64_t *o)
 	return 0;
 }
 
-int op_childtimes(struct req *r, uint64_t *o)
+int op_childtimes(void *ctx, struct proc_childtimes_out *out)
 {
-	o[0] = r->p->cutime;
-	o[1] = r->p->cstime;
-	return 2;
+	struct proc *p = ((struct req *)ctx)->p;
+
+	out->utime = p->cutime;
+	out->stime = p->cstime;
+	return 0;
 }

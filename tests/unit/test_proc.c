@@ -1,8 +1,8 @@
 /*
  * tests/unit/test_proc.c — unit tests of the process server's rules
  * (servers/proc: the table, fork's records, wait, kill, orphans, SIGCHLD,
- * sessions) through its handlers, with the kernel and the other servers
- * mocked: signals posted and deferred replies are recorded, not sent, and a
+ * sessions) through its own dispatch (dispatch.c, the declared protocol),
+ * with the kernel and the other servers mocked: signals posted and deferred replies are recorded, not sent, and a
  * reply can be made to fail as when a signal took the waiter away.
  *
  * Each test starts from an empty table with init (pid 1, root) in it.
@@ -66,43 +66,42 @@ uint64_t exo_clock_ns(void)
 	return clock_now += 1000;
 }
 
-/* main.c's, which this test does not link. */
-void out_data(struct req *r, uint64_t word, const void *data, uint32_t len)
-{
-	(void)r, (void)word, (void)data, (void)len;
-}
-
 /* ---- requests ---- */
 
 static exo_msg_t msg;
 
-/* A request of process p (thread = 0x100 + its space): the handler's result; o[] its words. */
-static int ask(int (*op)(struct req *, uint64_t *), struct proc *p, uint64_t a, uint64_t b, uint64_t *o,
-	       bool *deferred)
+/*
+ * Request `label` with n words (a, b) from process p (thread 0x100 + its
+ * space), through the server's dispatch: -errno, 0 when held back (WAIT),
+ * else the reply's word count with the words in o.
+ */
+static int ask(uint32_t label, unsigned n, struct proc *p, uint64_t a, uint64_t b, uint64_t *o, bool *deferred)
 {
-	struct req r = { .m = &msg, .from = 0x100 + p->space, .p = p };
-	uint64_t scratch[10] = { 0 };
-	int res;
+	struct req r = { .m = &msg, .from = 0x100 + p->space };
 
 	memset(&msg, 0, sizeof(msg));
+	msg.tag = exo_tag(label, n, 0);
 	msg.mr[0] = a;
 	msg.mr[1] = b;
 	msg.sender_space = p->space;
-	res = op(&r, o ? o : scratch);
+	proc_dispatch(&r);
 	if (deferred)
 		*deferred = r.deferred;
-	return res;
+	if (r.deferred)
+		return 0;
+	if (exo_tag_label(msg.tag))
+		return -(int)exo_tag_label(msg.tag);
+	if (o)
+		memcpy(o, msg.mr, exo_tag_untyped(msg.tag) * sizeof(uint64_t));
+	return (int)exo_tag_untyped(msg.tag);
 }
 
 /* Fork: a child record for space cs of parent p (the servers' copies are mocked away). */
 static struct proc *fork_of(struct proc *p, exo_space_t cs)
 {
 	uint64_t o[10] = { 0 };
-	struct req r = { .m = &msg, .from = 0x100 + p->space, .p = p };
 
-	memset(&msg, 0, sizeof(msg));
-	msg.mr[0] = cs;
-	assert_int_equal(op_fork(&r, o), 1);
+	assert_int_equal(ask(PROC_FORK, 3, p, cs, 0, o, NULL), 1);
 	return by_pid((int)o[0]);
 }
 
@@ -127,7 +126,7 @@ static int setup(void **state)
 	reply_result = EXO_OK;
 	init_proc = proc_adopt(10);
 	assert_non_null(init_proc);
-	assert_int_equal(ask(op_init, init_proc, 0, 0, NULL, NULL), 0);
+	assert_int_equal(ask(PROC_INIT, 0, init_proc, 0, 0, NULL, NULL), 0);
 	assert_int_equal(init_proc->pid, 1);
 	return 0;
 }
@@ -142,16 +141,16 @@ static void test_wait_reports_a_childs_end_once_and_frees_it(void **state)
 	int pid;
 
 	(void)state;
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, 0, o, NULL), -XE_ECHILD);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, 0, o, NULL), -XE_ECHILD);
 	c = fork_of(init_proc, 11);
 	assert_non_null(c);
 	pid = c->pid;
 	assert_int_equal(c->ppid, 1);
 	/* WNOHANG with a running child: pid 0. */
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), 4);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), 4);
 	assert_int_equal(o[0], 0);
 	/* A blocking wait is held back until the child ends. */
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, 0, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, 0, o, &held), 0);
 	assert_true(held);
 	assert_int_equal(nreplies, 0);
 	space_exit(11, EXO_W_EXITED(3), 5, 6);
@@ -161,7 +160,7 @@ static void test_wait_reports_a_childs_end_once_and_frees_it(void **state)
 	assert_int_equal(replies[0].m.mr[1], EXO_W_EXITED(3));
 	assert_null(by_pid(pid));              /* reaped */
 	assert_int_equal(init_proc->cutime, 5);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), -XE_ECHILD);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), -XE_ECHILD);
 }
 
 static void test_a_reply_the_waiter_missed_keeps_the_zombie(void **state)
@@ -172,12 +171,12 @@ static void test_a_reply_the_waiter_missed_keeps_the_zombie(void **state)
 	int pid = c->pid;
 
 	(void)state;
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)pid, 0, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)pid, 0, o, &held), 0);
 	reply_result = EXO_ENOPARTNER; /* a signal took the waiter out of its call */
 	space_exit(11, EXO_W_SIGNALED(EXO_SIGKILL), 0, 0);
 	assert_non_null(by_pid(pid));          /* still a zombie for the next wait */
 	reply_result = EXO_OK;
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)pid, PW_NOHANG, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)pid, PW_NOHANG, o, &held), 0);
 	assert_int_equal(nreplies, 1);         /* answered at once, through exo_reply */
 	assert_int_equal(replies[0].m.mr[1], EXO_W_SIGNALED(EXO_SIGKILL));
 	assert_null(by_pid(pid));
@@ -193,13 +192,13 @@ static void test_wait_selects_by_pid_and_group_and_checks_its_arguments(void **s
 	b->pgid = 77;
 	space_exit(11, EXO_W_EXITED(1), 0, 0);
 	space_exit(12, EXO_W_EXITED(2), 0, 0);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-77, PW_NOHANG, o, NULL), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-77, PW_NOHANG, o, NULL), 0);
 	assert_int_equal(replies[0].m.mr[0], (uint64_t)bpid); /* the group's child, not a */
 	assert_int_equal(replies[0].m.mr[1], EXO_W_EXITED(2));
 	assert_non_null(by_pid(a->pid));                       /* a is still there to wait for */
-	assert_int_equal(ask(op_wait, init_proc, 0x123456, PW_NOHANG, o, NULL), -XE_ECHILD);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, 0x1000, o, NULL), -XE_EINVAL);
-	assert_int_equal(ask(op_wait, init_proc, 1ull << 40, PW_NOHANG, o, NULL), -XE_EINVAL);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, 0x123456, PW_NOHANG, o, NULL), -XE_ECHILD);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, 0x1000, o, NULL), -XE_EINVAL);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, 1ull << 40, PW_NOHANG, o, NULL), -XE_EINVAL);
 }
 
 static void test_stops_and_continues_are_reported_only_when_asked(void **state)
@@ -212,17 +211,17 @@ static void test_stops_and_continues_are_reported_only_when_asked(void **state)
 	space_state(11, EXO_W_STOPPED(EXO_SIGTSTP));
 	assert_int_equal(c->state, 'T');
 	assert_int_equal(posted(10, EXO_SIGCHLD), 1);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), 4);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), 4);
 	assert_int_equal(o[0], 0);             /* without WUNTRACED: nothing */
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG | PW_UNTRACED, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG | PW_UNTRACED, o, &held), 0);
 	assert_int_equal(replies[0].m.mr[1], EXO_W_STOPPED(EXO_SIGTSTP));
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG | PW_UNTRACED, o, NULL), 4);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG | PW_UNTRACED, o, NULL), 4);
 	assert_int_equal(o[0], 0);             /* reported once */
 	/* NOCLDSTOP: no SIGCHLD for a continue, but WCONTINUED still sees it. */
-	assert_int_equal(ask(op_chld, init_proc, PCHLD_NOCLDSTOP, 0, NULL, NULL), 0);
+	assert_int_equal(ask(PROC_CHLD, 1, init_proc, PCHLD_NOCLDSTOP, 0, NULL, NULL), 0);
 	space_state(11, EXO_W_CONTINUED);
 	assert_int_equal(posted(10, EXO_SIGCHLD), 1);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG | PW_CONTINUED, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG | PW_CONTINUED, o, &held), 0);
 	assert_int_equal(replies[1].m.mr[1], EXO_W_CONTINUED);
 }
 
@@ -233,10 +232,10 @@ static void test_nocldwait_leaves_no_zombies(void **state)
 	int pid = c->pid;
 
 	(void)state;
-	assert_int_equal(ask(op_chld, init_proc, PCHLD_NOCLDWAIT, 0, NULL, NULL), 0);
+	assert_int_equal(ask(PROC_CHLD, 1, init_proc, PCHLD_NOCLDWAIT, 0, NULL, NULL), 0);
 	space_exit(11, EXO_W_EXITED(0), 0, 0);
 	assert_null(by_pid(pid));
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), -XE_ECHILD);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)-1, PW_NOHANG, o, NULL), -XE_ECHILD);
 }
 
 /* ---- orphans ---- */
@@ -256,7 +255,7 @@ static void test_orphans_go_to_init_and_init_reaps_them(void **state)
 	space_exit(11, EXO_W_EXITED(0), 0, 0);  /* p goes: its zombie is init's now */
 	assert_int_equal(by_pid(gpid)->ppid, 1);
 	assert_int_equal(posted(10, EXO_SIGCHLD), 2);
-	assert_int_equal(ask(op_wait, init_proc, (uint64_t)gpid, PW_NOHANG, o, &held), 0);
+	assert_int_equal(ask(PROC_WAIT, 2, init_proc, (uint64_t)gpid, PW_NOHANG, o, &held), 0);
 	assert_int_equal(replies[0].m.mr[1], EXO_W_EXITED(9));
 	assert_null(by_pid(gpid));
 }
