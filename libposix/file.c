@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 #include <exo/vfs.h>
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 #include <exo/proc.h>
 #include "proc_proto.h"

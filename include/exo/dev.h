@@ -21,26 +21,12 @@
 
 #include <exo/msg.h>
 
-/* X(name, number, in-words, out-words) */
-#define DEV_OPS(X)                                                            \
-	/* in: handle, count, flags (DEV_RD_*). out: bytes; data (offer a     \
-	 * buffer). DEV_RD_NONBLOCK: XE_EAGAIN instead of waiting. */         \
-	X(READ, 1, 3, 1)                                                       \
-	/* in: handle; data. out: bytes */                                     \
-	X(WRITE, 2, 1, 1)                                                      \
-	/* in: handle. out: the attribute words (DTW_*) */                     \
-	X(TCGETATTR, 3, 1, DTW_WORDS)                                          \
-	/* in: handle, when (DT_TCSA*), the attribute words */                 \
-	X(TCSETATTR, 4, 2 + DTW_WORDS, 0)                                      \
-	/* in: handle, queue (DT_FLUSH_*) */                                   \
-	X(TCFLUSH, 5, 2, 0)                                                    \
-	/* in: handle. out: rows, columns, x pixels, y pixels */               \
-	X(GETWINSZ, 6, 1, 4)                                                   \
-	/* in: handle, rows, columns, x pixels, y pixels (each < 65536) */     \
-	X(SETWINSZ, 7, 5, 0)                                                   \
-	/* in: handle. out: bytes a read would get now (FIONREAD), DEV_NR_*   \
-	 * flags (end of file: a read returns 0 at once; the input is gone) */ \
-	X(NREAD, 8, 1, 2)
+/*
+ * The operations, their numbers and their registers are declared once, in
+ * protocols/dev.def: dev_proto.h (generated) has enum dev_op (DEV_READ...)
+ * and the layouts. Include it to speak the protocol. READ's reply carries
+ * the bytes read as a string item into the buffer the caller offers.
+ */
 
 /* READ's flags. */
 #define DEV_RD_NONBLOCK 0x1u    /* nothing to read now: XE_EAGAIN, do not wait */
@@ -128,19 +114,8 @@ enum dev_cc {
 #define DT_FLUSH_OUT 2
 #define DT_FLUSH_BOTH 3
 
-enum dev_op {
-#define DEV_ENUM(name, num, in, out) DEV_##name = num,
-	DEV_OPS(DEV_ENUM)
-#undef DEV_ENUM
-	DEV_OP_COUNT
-};
 
 /* Untyped words each request must carry, from the declaration above. */
-static const unsigned char dev_op_in[DEV_OP_COUNT] = {
-#define DEV_IN(name, num, in, out) [DEV_##name] = in,
-	DEV_OPS(DEV_IN)
-#undef DEV_IN
-};
 
 /* The console ("console"): handle 0 reads the terminal, 1 and 2 write it. */
 #define CONSOLE_NAME "console"

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 #include <exo/exo.h>
 #include <exo/proc.h>
@@ -351,9 +352,9 @@ static int dispatch(struct con *c, exo_msg_t *m, exo_tid_t from)
 		m->tag = exo_tag(0, 0, 0);
 		return 0;
 	}
-	if (label >= DEV_OP_COUNT || !ops[label] || exo_tag_untyped(m->tag) < dev_op_in[label]) {
-		/* No such operation: ENOSYS; one, malformed: EINVAL, as every server answers (exo/proto.h). */
-		m->tag = exo_tag(label >= DEV_OP_COUNT || !ops[label] ? XE_ENOSYS : XE_EINVAL, 0, 0);
+	/* The shape protocols/dev.def declares: ENOSYS for no such operation, EINVAL for another shape. */
+	if ((r = exo_proto_check(&dev_proto, m, from)) < 0 || !ops[label]) {
+		m->tag = exo_tag(r < 0 ? (uint32_t)-r : XE_ENOSYS, 0, 0);
 		return 0;
 	}
 	r = ops[label](c, m, from);

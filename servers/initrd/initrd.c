@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 #include <exo/exo.h>
 
@@ -120,9 +121,9 @@ static void dispatch(struct initrd *d, exo_msg_t *m)
 	uint32_t label = exo_tag_label(m->tag);
 	int r;
 
-	if (label >= DEV_OP_COUNT || !ops[label] || exo_tag_untyped(m->tag) < dev_op_in[label]) {
-		/* No such operation: ENOSYS; one, malformed: EINVAL, as every server answers (exo/proto.h). */
-		m->tag = exo_tag(label >= DEV_OP_COUNT || !ops[label] ? XE_ENOSYS : XE_EINVAL, 0, 0);
+	/* The shape protocols/dev.def declares: ENOSYS for no such operation, EINVAL for another shape. */
+	if ((r = exo_proto_check(&dev_proto, m, EXO_NILTHREAD)) < 0 || !ops[label]) {
+		m->tag = exo_tag(r < 0 ? (uint32_t)-r : XE_ENOSYS, 0, 0);
 		return;
 	}
 	r = ops[label](d, m);

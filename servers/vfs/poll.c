@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 
 #include "vfs.h"

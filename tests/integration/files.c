@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include <exo/dev.h>
+#include "dev_proto.h"
 #include <exo/errno.h>
 
 #include "support.h"

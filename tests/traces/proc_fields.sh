@@ -2,7 +2,8 @@
 # tests/traces/proc_fields.sh EXOSIM EXOTRACE BOOT INIT
 # The process protocol, declared in protocols/proc.def, is dumped by field
 # name: record init running a command line (EXEC with its name string,
-# FORK's fields, a held WAIT, IDS's ten answers) and read it back.
+# FORK's fields, a held WAIT, IDS's ten answers; and initrd's dev.READ,
+# protocols/dev.def) and read it back.
 set -euo pipefail
 exosim=$1 exotrace=$2 boot=$3 init=$4
 dir=$(mktemp -d)
@@ -18,4 +19,7 @@ want '-> proc  proc\.FORK\(child=[0-9]+, msg=0x[0-9a-f]+, msg_len=672\)$' "FORK'
 want '<- proc  proc\.FORK = 0 \[pid=[0-9]+\]' "FORK's answer"
 want '-> proc  proc\.WAIT\(selector=-?[0-9]+, options=[A-Z0-9|]+\)$' "WAIT with its options"
 want '<- proc  proc\.IDS = 0 \[pid=[0-9]+, ppid=[0-9]+, pgid=[0-9]+, sid=[0-9]+, ruid=0, ' "IDS's answer"
-echo "proc fields by name: ok"
+# The device protocol (protocols/dev.def) too: init reads the root image from initrd.
+want '-> initrd  dev\.READ\(handle=[0-9]+, count=512, flags=0\)$' "dev.READ by field"
+want '<- initrd  dev\.READ = 0 \[bytes=512, data="' "dev.READ's answer with its data string"
+echo "proc and dev fields by name: ok"

@@ -3,8 +3,9 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, DEV_OPS, FS_OPS), or from the description made
- * from a protocol's declaration (protocols/sched.def, memory.def, proc.def): the names
+ * include/exo (VFS_OPS, FS_OPS), or from the description made from a
+ * protocol's declaration (protocols/sched.def, memory.def, proc.def,
+ * dev.def): the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -21,6 +22,7 @@
 #include <exo/sched.h>
 #include "memory_proto.h"
 #include "proc_proto.h"
+#include "dev_proto.h"
 #include "sched_proto.h"
 #include <exo/vfs.h>
 
@@ -36,7 +38,6 @@
 	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
 
 PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
-PROTO_TABLES(dev, DEV_OPS, DEV_OP_COUNT)
 PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
 #define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out, NULL }
@@ -48,8 +49,8 @@ static const struct proto protos[] = {
 	DECLARED(MEM_NAME, &memory_proto),
 	DECLARED(PROC_NAME, &proc_proto),
 	DECLARED(SCHED_NAME, &sched_proto),
-	PROTO(CONSOLE_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
-	PROTO(INITRD_NAME, "dev", 0xffffffffu, dev, DEV_OP_COUNT),
+	DECLARED(CONSOLE_NAME, &dev_proto),
+	DECLARED(INITRD_NAME, &dev_proto),
 	/* File system servers register the name they are given: tmpfs's usual ones. */
 	PROTO("tmpfs", "fs", 0xffffffffu, fs, FS_OP_COUNT),
 	PROTO("tmpfs2", "fs", 0xffffffffu, fs, FS_OP_COUNT),
