@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -42,14 +43,28 @@ int getpagesize(void)
 #define POSIX_2008 200809L
 #define UNSUPPORTED (-2) /* an option Exo does not have: -1, errno untouched */
 
-/* A resource limit's soft value, or -1 for none (RLIM_INFINITY) or when it cannot be read. */
-static long rlimit_of(int res)
+/* Is the server registered now? (No wait: sysconf must not stall where one is missing.) */
+static bool server_up(const char *name)
+{
+	exo_tid_t t;
+
+	return exo_lookup(name, &t, EXO_TIMEOUT_ZERO) == EXO_OK;
+}
+
+/*
+ * A resource limit's soft value (the process server's), `none` when there
+ * is no process server, -1 for no limit. errno is left as it was.
+ */
+static long rlimit_of(int res, long none)
 {
 	struct rlimit rl;
+	int saved = errno;
+	long v = none;
 
-	if (getrlimit(res, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX)
-		return -1;
-	return (long)rl.rlim_cur;
+	if (server_up(PROC_NAME) && getrlimit(res, &rl) == 0)
+		v = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX ? -1 : (long)rl.rlim_cur;
+	errno = saved;
+	return v;
 }
 
 static long kinfo_pages(void)
@@ -63,6 +78,8 @@ static long free_pages(void)
 {
 	struct memory_stats_out out;
 
+	if (!server_up(MEM_NAME))
+		return -1;
 	return memory_call_stats(px_mem_transport, &out) == 0 ? (long)out.free : -1;
 }
 
@@ -70,9 +87,9 @@ static long sys_value(int name)
 {
 	switch (name) {
 	case _SC_ARG_MAX: return PX_ARG_MAX;
-	case _SC_CHILD_MAX: return rlimit_of(RLIMIT_NPROC);
+	case _SC_CHILD_MAX: return rlimit_of(RLIMIT_NPROC, PROC_NPROC_DEFAULT);
 	case _SC_OPEN_MAX: {
-		long n = rlimit_of(RLIMIT_NOFILE);
+		long n = rlimit_of(RLIMIT_NOFILE, VFS_FD_MAX);
 
 		return n < 0 || n > VFS_FD_MAX ? VFS_FD_MAX : n;
 	}
@@ -101,12 +118,73 @@ static long sys_value(int name)
 	case _SC_JOB_CONTROL:
 	case _SC_SAVED_IDS: return 1;
 	case _SC_FSYNC:
-	case _SC_MAPPED_FILES:
 	case _SC_MEMORY_PROTECTION:
 	case _SC_MONOTONIC_CLOCK:
-	case _SC_CPUTIME:
 	case _SC_PRIORITY_SCHEDULING:
-	case _SC_SHARED_MEMORY_OBJECTS: return POSIX_2008;
+	case _SC_SHARED_MEMORY_OBJECTS:
+	case _SC_REGEXP:                      /* the C library's regcomp */
+	case _SC_SHELL:                       /* /bin/sh */
+	case _SC_2_C_BIND: return POSIX_2008;
+	/* The utilities' limits (POSIX's minimums: Exo has none of its own). */
+	case _SC_BC_BASE_MAX: return 99;
+	case _SC_BC_DIM_MAX: return 2048;
+	case _SC_BC_SCALE_MAX: return 99;
+	case _SC_BC_STRING_MAX: return 1000;
+	case _SC_COLL_WEIGHTS_MAX: return 2;
+	case _SC_EXPR_NEST_MAX: return 32;
+	/* No fixed limit, or not known ahead: -1, errno untouched. */
+	case _SC_ATEXIT_MAX:
+	case _SC_GETPW_R_SIZE_MAX:
+	case _SC_GETGR_R_SIZE_MAX: return -1;
+	/* Options Exo does not have (yet): -1, errno untouched. */
+	case _SC_MAPPED_FILES:                /* no msync */
+	case _SC_CPUTIME:                     /* no clock_getcpuclockid */
+	case _SC_THREAD_CPUTIME:
+	case _SC_THREAD_STACK_MIN:
+	case _SC_THREAD_THREADS_MAX:
+	case _SC_THREAD_KEYS_MAX:
+	case _SC_THREAD_DESTRUCTOR_ITERATIONS:
+	case _SC_THREAD_ATTR_STACKADDR:
+	case _SC_THREAD_ATTR_STACKSIZE:
+	case _SC_THREAD_PRIORITY_SCHEDULING:
+	case _SC_THREAD_PRIO_INHERIT:
+	case _SC_THREAD_PRIO_PROTECT:
+	case _SC_THREAD_PROCESS_SHARED:
+	case _SC_SEM_NSEMS_MAX:
+	case _SC_SEM_VALUE_MAX:
+	case _SC_MQ_OPEN_MAX:
+	case _SC_MQ_PRIO_MAX:
+	case _SC_RTSIG_MAX:
+	case _SC_SIGQUEUE_MAX:
+	case _SC_TIMER_MAX:
+	case _SC_DELAYTIMER_MAX:
+	case _SC_AIO_LISTIO_MAX:
+	case _SC_AIO_MAX:
+	case _SC_AIO_PRIO_DELTA_MAX:
+	case _SC_SPAWN:
+	case _SC_MEMLOCK:
+	case _SC_MEMLOCK_RANGE:
+	case _SC_SYNCHRONIZED_IO:
+	case _SC_PRIORITIZED_IO:
+	case _SC_CLOCK_SELECTION:
+	case _SC_ADVISORY_INFO:
+	case _SC_TIMEOUTS:
+	case _SC_TYPED_MEMORY_OBJECTS:
+	case _SC_2_C_DEV:
+	case _SC_2_CHAR_TERM:
+	case _SC_2_FORT_DEV:
+	case _SC_2_FORT_RUN:
+	case _SC_2_LOCALEDEF:
+	case _SC_2_SW_DEV:
+	case _SC_2_UPE:
+	case _SC_XOPEN_CRYPT:
+	case _SC_XOPEN_ENH_I18N:
+	case _SC_XOPEN_REALTIME:
+	case _SC_XOPEN_REALTIME_THREADS:
+	case _SC_XOPEN_SHM:
+	case _SC_XOPEN_STREAMS:
+	case _SC_XOPEN_UNIX:
+	case _SC_XOPEN_VERSION:
 	case _SC_THREADS:
 	case _SC_SEMAPHORES:
 	case _SC_MESSAGE_PASSING:

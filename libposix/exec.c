@@ -190,7 +190,8 @@ static int exec_image(const char *path, char *img, size_t len, char *const argv[
 	 * point, this one ends here, before the new program starts.
 	 */
 	r = px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
-	if (r < 0 && r != -XE_ENOSYS) {
+	/* EAGAIN: a full table, this process has no record there, nothing to be wrong. */
+	if (r < 0 && r != -XE_ENOSYS && r != -XE_EAGAIN) {
 		fprintf(stderr, "exec: %s: the process server refused the exec (error %d)\n", path, -r);
 		_exit(127);
 	}

@@ -247,6 +247,10 @@ static void limits(void)
 	errno = 0;
 	T_OK(sysconf(_SC_THREADS) == -1 && errno == 0, "sysconf THREADS: -1, errno untouched (not yet)");
 	errno = 0;
+	T_OK(sysconf(_SC_SEM_NSEMS_MAX) == -1 && errno == 0, "sysconf SEM_NSEMS_MAX, a name POSIX has: -1, errno untouched");
+	T_EQ(sysconf(_SC_SHELL), 200809L, "sysconf SHELL");
+	T_EQ(sysconf(_SC_BC_BASE_MAX), 99, "sysconf BC_BASE_MAX: POSIX's minimum");
+	errno = 0;
 	T_OK(sysconf(-1) == -1 && errno == EINVAL, "sysconf of an unknown name: EINVAL");
 }
 
