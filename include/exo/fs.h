@@ -40,56 +40,12 @@ enum fs_attr_word {
 };
 #define FS_NODE_WORDS (1 + FSA_WORDS)
 
-/* X(name, number, in-words, out-words) */
-#define FS_OPS(X)                                                                   \
-	/* in: flags (FSM_*). out: the root: node, attrs. The VFS attaches the     \
-	 * server at a mount point. */                                               \
-	X(MOUNT, 1, 1, FS_NODE_WORDS)                                                \
-	/* in: directory; name ("." and ".." too: ".." of the root is the root).   \
-	 * out: node, attrs. XE_ENOTDIR when the directory is not one. */          \
-	X(LOOKUP, 2, 1, FS_NODE_WORDS)                                               \
-	/* in: node. out: node, attrs */                                            \
-	X(GETATTR, 3, 1, FS_NODE_WORDS)                                              \
-	/* in: node, which (FSS_*), mode (permission bits), uid, gid, atime ns,     \
-	 * mtime ns. Only what `which` names changes; ctime becomes now.            \
-	 * out: node, attrs */                                                       \
-	X(SETATTR, 4, 7, FS_NODE_WORDS)                                              \
-	/* in: node, offset, count. out: bytes (short at the end); data */          \
-	X(READ, 5, 3, 1)                                                             \
-	/* in: node, offset, flags (FSW_*); data. out: bytes, the offset written    \
-	 * at (FSW_APPEND: the end of the file) */                                  \
-	X(WRITE, 6, 3, 2)                                                            \
-	/* in: directory, cookie (0: the start). out: the next cookie (0: the end); \
-	 * data: struct vfs_dirent records (exo/vfs.h), ino the node's id, at most  \
-	 * VFS_DIRENT_BUF bytes. "." and ".." are not listed (the VFS adds them). */\
-	X(READDIR, 7, 2, 1)                                                          \
-	/* in: directory, mode (VS_IFREG, VS_IFIFO or VS_IFCHR | permission bits),  \
-	 * uid, gid, rdev; name. out: node, attrs. XE_EEXIST when the name is. */   \
-	X(CREATE, 8, 5, FS_NODE_WORDS)                                               \
-	/* in: directory, mode (permission bits), uid, gid; name. out: node, attrs */\
-	X(MKDIR, 9, 4, FS_NODE_WORDS)                                                \
-	/* in: directory; name. Not a directory (XE_EISDIR). */                     \
-	X(UNLINK, 10, 1, 0)                                                          \
-	/* in: directory; name. XE_ENOTDIR, XE_ENOTEMPTY. */                        \
-	X(RMDIR, 11, 1, 0)                                                           \
-	/* in: from directory, to directory; two names: from, to. The POSIX cases:  \
-	 * over a file, over an empty directory, the same file (nothing happens);   \
-	 * a directory into its own subtree is XE_EINVAL. */                        \
-	X(RENAME, 12, 2, 0)                                                          \
-	/* in: node, directory; name. A directory is XE_EPERM. out: node, attrs */  \
-	X(LINK, 13, 2, FS_NODE_WORDS)                                                \
-	/* in: directory, uid, gid; two strings: name, target. out: node, attrs */  \
-	X(SYMLINK, 14, 3, FS_NODE_WORDS)                                             \
-	/* in: node. out: length; data (the target). Not a link: XE_EINVAL. */     \
-	X(READLINK, 15, 1, 1)                                                        \
-	/* in: node, size (a regular file's). out: node, attrs */                   \
-	X(TRUNCATE, 16, 2, FS_NODE_WORDS)                                            \
-	/* in: node. The VFS holds it. */                                           \
-	X(OPEN, 17, 1, 0)                                                            \
-	/* in: node. The VFS stops holding it. */                                   \
-	X(CLOSE, 18, 1, 0)                                                           \
-	/* The VFS detaches the server: every hold is dropped. */                   \
-	X(UNMOUNT, 19, 0, 0)
+/*
+ * The operations, their numbers and their registers are declared once, in
+ * protocols/fs.def: fs_proto.h (generated) has enum fs_op (FS_MOUNT...),
+ * the layouts and fs_proto (each operation's word counts). Include it to
+ * speak the protocol.
+ */
 
 /* MOUNT's flags (also VFS_MOUNT's): the file system is read-only. */
 #define FSM_RDONLY 0x1u
@@ -107,25 +63,5 @@ enum fs_attr_word {
 #define FSW_APPEND 0x1u
 #define FSW_KNOWN 0x1u
 
-enum fs_op {
-#define FS_ENUM(name, num, in, out) FS_##name = num,
-	FS_OPS(FS_ENUM)
-#undef FS_ENUM
-	FS_OP_COUNT
-};
-
-/* Untyped words each request must carry, from the declaration above. */
-static const unsigned char fs_op_in[FS_OP_COUNT] = {
-#define FS_IN(name, num, in, out) [FS_##name] = in,
-	FS_OPS(FS_IN)
-#undef FS_IN
-};
-
-/* Untyped words each reply carries. */
-static const unsigned char fs_op_out[FS_OP_COUNT] = {
-#define FS_OUT(name, num, in, out) [FS_##name] = out,
-	FS_OPS(FS_OUT)
-#undef FS_OUT
-};
 
 #endif

@@ -495,7 +495,10 @@ static int do_close(struct treq *r)
 	return 0;
 }
 
-/* The handlers; the words each request carries come from FS_OPS (fs_op_in). */
+_Static_assert(sizeof(((struct fs_getattr_out *)0)->attrs) == FSA_WORDS * sizeof(uint64_t),
+	       "protocols/fs.def: a node's attrs are the FSA_WORDS of exo/fs.h");
+
+/* The handlers; the shape of each request is protocols/fs.def's (exo_proto_check). */
 static int (*const ops[FS_OP_COUNT])(struct treq *r) = {
 	[FS_MOUNT] = do_mount,       [FS_LOOKUP] = do_lookup,     [FS_GETATTR] = do_getattr,
 	[FS_SETATTR] = do_setattr,   [FS_READ] = do_read,         [FS_WRITE] = do_write,
@@ -513,10 +516,11 @@ void tmpfs_dispatch(struct treq *r)
 
 	r->out = NULL;
 	r->out_len = 0;
-	if (label >= FS_OP_COUNT || !ops[label])
-		res = -XE_ENOSYS; /* no such operation */
-	else if (exo_tag_untyped(r->m->tag) < fs_op_in[label])
-		res = -XE_EINVAL; /* an operation, malformed (exo/proto.h) */
+	/* The shape protocols/fs.def declares: ENOSYS for no such operation, EINVAL for another shape. */
+	if ((res = exo_proto_check(&fs_proto, r->m, EXO_NILTHREAD)) < 0)
+		;
+	else if (!ops[label])
+		res = -XE_ENOSYS;
 	else if (label != FS_MOUNT && !r->t->mounted)
 		res = -XE_ENXIO; /* nobody mounted it: nothing is served */
 	else

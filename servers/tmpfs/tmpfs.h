@@ -17,6 +17,8 @@
 #include <exo/exo.h>
 #include <exo/fs.h>
 
+#include "fs_proto.h"
+
 #include "ramnode.h"
 
 struct tnode;

@@ -2,13 +2,14 @@
 # tests/traces/proc_fields.sh EXOSIM EXOTRACE BOOT INIT
 # The process protocol, declared in protocols/proc.def, is dumped by field
 # name: record init running a command line (EXEC with its name string,
-# FORK's fields, a held WAIT, IDS's ten answers; and initrd's dev.READ,
-# protocols/dev.def) and read it back.
+# FORK's fields, a held WAIT, IDS's ten answers; initrd's dev.READ,
+# protocols/dev.def; the VFS's calls to tmpfs, protocols/fs.def) and read
+# it back.
 set -euo pipefail
 exosim=$1 exotrace=$2 boot=$3 init=$4
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$init" -c 'id >/dev/null 2>&1; exit 0' \
+"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$init" -c 'id >/dev/null 2>&1; echo x > /tmp/f; exit 0' \
 	>"$dir/out" 2>&1 || { echo "init failed:"; cat "$dir/out"; exit 1; }
 "$exotrace" dump "$dir/t.trace" >"$dir/dump"
 want() {
@@ -22,4 +23,8 @@ want '<- proc  proc\.IDS = 0 \[pid=[0-9]+, ppid=[0-9]+, pgid=[0-9]+, sid=[0-9]+,
 # The device protocol (protocols/dev.def) too: init reads the root image from initrd.
 want '-> initrd  dev\.READ\(handle=[0-9]+, count=512, flags=0\)$' "dev.READ by field"
 want '<- initrd  dev\.READ = 0 \[bytes=512, data="' "dev.READ's answer with its data string"
-echo "proc and dev fields by name: ok"
+# And the file system protocol (protocols/fs.def): the VFS mounting tmpfs and writing /tmp/f.
+want '^.*vfs -> tmpfs  fs\.MOUNT\(flags=0\)$' "fs.MOUNT by field"
+want 'vfs -> tmpfs  fs\.LOOKUP\(dir=[0-9]+, name="f"\)$' "fs.LOOKUP with its name string"
+want 'vfs <- tmpfs  fs\.CREATE = 0 \[node=[0-9]+, attrs=\[' "fs.CREATE's node and attribute array"
+echo "proc, dev and fs fields by name: ok"

@@ -3,9 +3,9 @@
  * (decode.h).
  *
  * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS, FS_OPS), or from the description made from a
- * protocol's declaration (protocols/sched.def, memory.def, proc.def,
- * dev.def): the names
+ * include/exo (VFS_OPS), or from the description made from a protocol's
+ * declaration (protocols/sched.def, memory.def, proc.def, dev.def, fs.def):
+ * the names
  * and word counts exotrace prints are the ones the servers and stubs are
  * compiled from, never a copy kept by hand.
  */
@@ -23,6 +23,7 @@
 #include "memory_proto.h"
 #include "proc_proto.h"
 #include "dev_proto.h"
+#include "fs_proto.h"
 #include "sched_proto.h"
 #include <exo/vfs.h>
 
@@ -38,7 +39,6 @@
 	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
 
 PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
-PROTO_TABLES(fs, FS_OPS, FS_OP_COUNT)
 
 #define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out, NULL }
 /* A protocol declared in protocols/: names and fields from its description. */
@@ -52,8 +52,8 @@ static const struct proto protos[] = {
 	DECLARED(CONSOLE_NAME, &dev_proto),
 	DECLARED(INITRD_NAME, &dev_proto),
 	/* File system servers register the name they are given: tmpfs's usual ones. */
-	PROTO("tmpfs", "fs", 0xffffffffu, fs, FS_OP_COUNT),
-	PROTO("tmpfs2", "fs", 0xffffffffu, fs, FS_OP_COUNT),
+	DECLARED("tmpfs", &fs_proto),
+	DECLARED("tmpfs2", &fs_proto),
 };
 
 const struct proto *proto_by_server(const char *name)
