@@ -15,6 +15,7 @@
 
 #include <exo/exo.h>
 #include <exo/fs.h>
+#include "fs_proto.h"
 #include <exo/vfs.h>
 
 #include "ramnode.h"

@@ -30,6 +30,7 @@
 
 #include <exo/errno.h>
 #include <exo/fs.h>
+#include "fs_proto.h"
 #include <exo/posix.h>
 #include <exo/vfs.h>
 
