@@ -3,7 +3,7 @@
  * at user level (riscv64): an ELF loader that lays the new program out
  * through the memory server and has the kernel restart the space there.
  *
- * Loading: each PT_LOAD segment (those sharing a page merged into one) and
+ * Loading: each EXO_PT_LOAD segment (those sharing a page merged into one) and
  * the first stack are staged in private regions of the caller's own
  * (MEM_MMAP), filled while the old program still runs, and handed to the
  * memory server with the addresses they must have (MEM_IMAGE, exo/memory.h):
@@ -16,7 +16,7 @@
  * kernel's call for the new thread. The program's heap is the break region
  * (MEM_BRK); the heap segment a linker script reserves for programs the
  * kernel starts at boot is not loaded (RV_PT_LINKER_HEAP in
- * hw/riscv64/common/abi.h is such a segment's type, and it is not PT_LOAD).
+ * hw/riscv64/common/abi.h is such a segment's type, and it is not EXO_PT_LOAD).
  *
  * The stack: strings at the top, then argv[], NULL, envp[], NULL at the
  * stack pointer, 16-byte aligned (what crt0 and environ expect); it ends
@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <exo/elf.h>
 #include <exo/errno.h>
 #include <exo/ipc.h>
 #include <exo/memory.h>
@@ -33,31 +34,10 @@
 
 #include "px.h"
 
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define ET_EXEC 2
-
 #define STACK_SIZE (1u << 20)
 #define STACK_GAP 0x10000ull
 #define SEG_MAX (MEM_IMAGE_MAX - 1) /* the stack takes one entry */
 #define PAGE_MASK ((uint64_t)EXO_PAGE_SIZE - 1)
-
-struct ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 /* One region of the new layout: its final page range, rights and staging address. */
 struct seg {
@@ -67,33 +47,33 @@ struct seg {
 
 static unsigned prot_of(uint32_t flags)
 {
-	return (flags & PF_R ? EXO_R : 0) | (flags & PF_W ? EXO_W : 0) | (flags & PF_X ? EXO_X : 0);
+	return (flags & EXO_PF_R ? EXO_R : 0) | (flags & EXO_PF_W ? EXO_W : 0) | (flags & EXO_PF_X ? EXO_X : 0);
 }
 
 /* The program headers, checked, as the page ranges they need; -XE_ENOEXEC when they are not an image we run. */
 static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struct seg *seg, unsigned *nseg,
 		uint64_t *entry)
 {
-	struct ehdr eh;
+	struct exo_elf64_ehdr eh;
 	uint64_t last_end = 0;
 	bool entry_ok = false;
 
 	if (len < sizeof(eh))
 		return -XE_ENOEXEC;
 	memcpy(&eh, img, sizeof(eh));
-	if (memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 || eh.ident[5] != 1 || eh.type != ET_EXEC ||
-	    eh.machine != PX_ELF_MACHINE || eh.phentsize != sizeof(struct phdr) || eh.phoff > len ||
-	    eh.phnum > (len - eh.phoff) / sizeof(struct phdr))
+	if (memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 || eh.ident[5] != 1 || eh.type != EXO_ET_EXEC ||
+	    eh.machine != PX_ELF_MACHINE || eh.phentsize != sizeof(struct exo_elf64_phdr) || eh.phoff > len ||
+	    eh.phnum > (len - eh.phoff) / sizeof(struct exo_elf64_phdr))
 		return -XE_ENOEXEC;
 	*nseg = 0;
 	for (unsigned i = 0; i < eh.phnum; i++) {
-		struct phdr ph;
+		struct exo_elf64_phdr ph;
 		uint64_t lo, hi;
 
 		memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
-		if (ph.type == PT_INTERP)
+		if (ph.type == EXO_PT_INTERP)
 			return -XE_ENOEXEC; /* no dynamic linker here */
-		if (ph.type != PT_LOAD || ph.memsz == 0)
+		if (ph.type != EXO_PT_LOAD || ph.memsz == 0)
 			continue;
 		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
 		    ph.vaddr < low || ph.vaddr < last_end || ph.memsz > limit || ph.vaddr > limit - ph.memsz)
@@ -110,7 +90,7 @@ static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struc
 				return -XE_ENOEXEC;
 			seg[(*nseg)++] = (struct seg){ .va = lo, .len = hi - lo, .prot = prot_of(ph.flags) };
 		}
-		if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry < last_end)
+		if ((ph.flags & EXO_PF_X) && eh.entry >= ph.vaddr && eh.entry < last_end)
 			entry_ok = true;
 	}
 	if (!entry_ok || (eh.entry & 1))
@@ -205,14 +185,14 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 	}
 	/* Staged: copy the file's bytes where each segment wants them (the rest is zero). */
 	{
-		struct ehdr eh;
+		struct exo_elf64_ehdr eh;
 
 		memcpy(&eh, img, sizeof(eh));
 		for (unsigned i = 0; i < eh.phnum; i++) {
-			struct phdr ph;
+			struct exo_elf64_phdr ph;
 
 			memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
-			if (ph.type != PT_LOAD || ph.memsz == 0 || ph.filesz == 0)
+			if (ph.type != EXO_PT_LOAD || ph.memsz == 0 || ph.filesz == 0)
 				continue; /* what plan() skipped, unchecked, and what has no bytes */
 			for (unsigned k = 0; k + 1 < n; k++)
 				if (ph.vaddr >= seg[k].va && ph.vaddr < seg[k].va + seg[k].len)

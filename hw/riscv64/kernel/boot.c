@@ -19,6 +19,8 @@
  */
 #include <string.h>
 
+#include <exo/elf.h>
+
 #include "kernel.h"
 
 struct kernel K;
@@ -88,25 +90,7 @@ static const uint8_t *image_find(const char *name, uint64_t *size)
 
 /* ---- ELF ---- */
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define EM_RISCV 243
+/* The layouts and constants: exo/elf.h, shared with libposix's loader. */
 
 /*
  * Load an ELF executable into s, reading its bytes through rd (the boot
@@ -116,15 +100,15 @@ struct elf64_phdr {
  */
 exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, uint64_t *entry)
 {
-	struct elf64_ehdr eh;
+	struct exo_elf64_ehdr eh;
 
 	if (len < sizeof(eh) || !rd->read(rd, 0, &eh, sizeof(eh)) || memcmp(eh.ident, "\177ELF", 4) ||
-	    eh.ident[4] != 2 || eh.type != 2 || eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf64_phdr) ||
-	    eh.phoff > len || (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > len - eh.phoff || eh.phnum > 32)
+	    eh.ident[4] != 2 || eh.type != EXO_ET_EXEC || eh.machine != EXO_EM_RISCV || eh.phentsize != sizeof(struct exo_elf64_phdr) ||
+	    eh.phoff > len || (uint64_t)eh.phnum * sizeof(struct exo_elf64_phdr) > len - eh.phoff || eh.phnum > 32)
 		return EXO_EINVAL;
 	s->zero_lo = s->zero_hi = 0;
 	for (unsigned i = 0; i < eh.phnum; i++) {
-		struct elf64_phdr ph;
+		struct exo_elf64_phdr ph;
 		unsigned rights;
 		uint64_t va, pa, fend;
 
@@ -139,9 +123,9 @@ exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, ui
 				s->zero_hi = (ph.vaddr + ph.memsz + 4095) & ~4095ull;
 			continue;
 		}
-		if (ph.type != PT_LOAD || ph.memsz == 0)
+		if (ph.type != EXO_PT_LOAD || ph.memsz == 0)
 			continue;
-		rights = EXO_R | (ph.flags & PF_W ? EXO_W : 0) | (ph.flags & PF_X ? EXO_X : 0);
+		rights = EXO_R | (ph.flags & EXO_PF_W ? EXO_W : 0) | (ph.flags & EXO_PF_X ? EXO_X : 0);
 		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
 		    ph.vaddr < RV_USER_BASE || ph.vaddr + ph.memsz > RV_VM_BASE || ph.vaddr + ph.memsz < ph.vaddr)
 			return EXO_EINVAL;
@@ -149,7 +133,7 @@ exo_err k_elf_load(struct kspace *s, const struct k_reader *rd, uint64_t len, ui
 		for (va = ph.vaddr & ~4095ull; va < ph.vaddr + ph.memsz; va += 4096) {
 			uint64_t lo = va > ph.vaddr ? va : ph.vaddr, hi = va + 4096;
 
-			if (va >= fend && (ph.flags & PF_W)) {
+			if (va >= fend && (ph.flags & EXO_PF_W)) {
 				/* bss and heap: on first touch */
 				if (!s->zero_lo || va < s->zero_lo)
 					s->zero_lo = va;
