@@ -45,14 +45,25 @@ struct seg {
 	unsigned prot;
 };
 
+/* File bytes a segment brings: len bytes from offset off, to address va of region seg. */
+struct fcopy {
+	uint64_t va, off, len;
+	unsigned seg;
+};
+#define COPY_MAX (2 * SEG_MAX)
+
 static unsigned prot_of(uint32_t flags)
 {
 	return (flags & EXO_PF_R ? EXO_R : 0) | (flags & EXO_PF_W ? EXO_W : 0) | (flags & EXO_PF_X ? EXO_X : 0);
 }
 
-/* The program headers, checked, as the page ranges they need; -XE_ENOEXEC when they are not an image we run. */
+/*
+ * The program headers, checked once: the page ranges they need (seg) and
+ * the file bytes to put there (cp); -XE_ENOEXEC when they are not an image
+ * we run.
+ */
 static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struct seg *seg, unsigned *nseg,
-		uint64_t *entry)
+		struct fcopy *cp, unsigned *ncp, uint64_t *entry)
 {
 	struct exo_elf64_ehdr eh;
 	uint64_t last_end = 0;
@@ -65,7 +76,7 @@ static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struc
 	    eh.machine != PX_ELF_MACHINE || eh.phentsize != sizeof(struct exo_elf64_phdr) || eh.phoff > len ||
 	    eh.phnum > (len - eh.phoff) / sizeof(struct exo_elf64_phdr))
 		return -XE_ENOEXEC;
-	*nseg = 0;
+	*nseg = *ncp = 0;
 	for (unsigned i = 0; i < eh.phnum; i++) {
 		struct exo_elf64_phdr ph;
 		uint64_t lo, hi;
@@ -89,6 +100,11 @@ static int plan(const char *img, size_t len, uint64_t low, uint64_t limit, struc
 			if (*nseg == SEG_MAX)
 				return -XE_ENOEXEC;
 			seg[(*nseg)++] = (struct seg){ .va = lo, .len = hi - lo, .prot = prot_of(ph.flags) };
+		}
+		if (ph.filesz) {
+			if (*ncp == COPY_MAX)
+				return -XE_ENOEXEC;
+			cp[(*ncp)++] = (struct fcopy){ .va = ph.vaddr, .off = ph.offset, .len = ph.filesz, .seg = *nseg - 1 };
 		}
 		if ((ph.flags & EXO_PF_X) && eh.entry >= ph.vaddr && eh.entry < last_end)
 			entry_ok = true;
@@ -164,14 +180,15 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 	struct seg seg[MEM_IMAGE_MAX] = { 0 };
 	uint64_t top = EXO_VM_BASE - STACK_GAP, bytes, argc, nptr;
 	struct memory_image_in layout = { 0 };
-	unsigned n;
+	struct fcopy cp[COPY_MAX];
+	unsigned n, ncp;
 	exo_kinfo_t ki = { 0 };
 	int r;
 
 	/* Below the kernel's user range the new program could not be mapped, after the point of no return. */
 	exo_kernel_info(&ki);
-	r = plan(img, len, ki.user_lo > MEM_IMAGE_LOW ? ki.user_lo : MEM_IMAGE_LOW, top - STACK_SIZE, seg, &n,
-		 &im->entry);
+	r = plan(img, len, ki.user_lo > MEM_IMAGE_LOW ? ki.user_lo : MEM_IMAGE_LOW, top - STACK_SIZE, seg, &n, cp,
+		 &ncp, &im->entry);
 	if (r == 0)
 		r = stack_need(argv, envp, &bytes, &argc, &nptr);
 	if (r < 0)
@@ -183,22 +200,9 @@ int px_image_load(struct px_image *im, const char *img, size_t len, char *const 
 		unstage(seg, n);
 		return r == -XE_ENOMEM ? r : -XE_ENOMEM;
 	}
-	/* Staged: copy the file's bytes where each segment wants them (the rest is zero). */
-	{
-		struct exo_elf64_ehdr eh;
-
-		memcpy(&eh, img, sizeof(eh));
-		for (unsigned i = 0; i < eh.phnum; i++) {
-			struct exo_elf64_phdr ph;
-
-			memcpy(&ph, img + eh.phoff + i * sizeof(ph), sizeof(ph));
-			if (ph.type != EXO_PT_LOAD || ph.memsz == 0 || ph.filesz == 0)
-				continue; /* what plan() skipped, unchecked, and what has no bytes */
-			for (unsigned k = 0; k + 1 < n; k++)
-				if (ph.vaddr >= seg[k].va && ph.vaddr < seg[k].va + seg[k].len)
-					memcpy(at_staged(&seg[k], ph.vaddr), img + ph.offset, ph.filesz);
-		}
-	}
+	/* Staged: the file's bytes where plan() said (the rest is zero). */
+	for (unsigned i = 0; i < ncp; i++)
+		memcpy(at_staged(&seg[cp[i].seg], cp[i].va), img + cp[i].off, cp[i].len);
 	stack_fill(&seg[n - 1], top, argv, envp, bytes, argc, nptr, &im->sp);
 	layout.n = n;
 	for (unsigned i = 0; i < n; i++) {

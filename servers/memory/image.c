@@ -21,7 +21,7 @@
 
 #include "memory.h"
 
-static void waiting_free(struct memsrv *ms, struct mspace *s)
+void image_forget(struct memsrv *ms, struct mspace *s)
 {
 	while (s->next_image) {
 		struct region *r = s->next_image;
@@ -34,11 +34,6 @@ static void waiting_free(struct memsrv *ms, struct mspace *s)
 		free(r->frames);
 		free(r);
 	}
-}
-
-void image_forget(struct memsrv *ms, struct mspace *s)
-{
-	waiting_free(ms, s);
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -90,7 +85,7 @@ int mem_image(void *ctx, const struct memory_image_in *in)
 			return err;
 	}
 	/* Checked: from here nothing fails. */
-	waiting_free(r->ms, s);
+	image_forget(r->ms, s);
 	for (unsigned i = 0; i < n; i++) {
 		const uint64_t *x = e + 4 * i;
 		struct region *g = staged(s, x), **pp = &s->regions;

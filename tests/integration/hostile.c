@@ -10,6 +10,8 @@
  * clients, and storms of connections. The kernel must answer each bad frame
  * with a SIM_OP_RESULT carrying an exo_err, keep serving everyone else, and
  * hold no more memory, threads, spaces or names afterwards than before.
+ * Its socket, connect, send and recv are the host's on purpose: this is a
+ * host-side client of the kernel's socket, not a program running on Exo.
  *
  * A well-behaved peer runs beside it: a forked child space that registers
  * VICTIM through libexo and replies to every message with what it saw

@@ -299,6 +299,8 @@ exo_err k_mem_transfer(struct kthread *from, struct kthread *to, struct kmsg *m)
 exo_err k_unmap(struct kthread *t, uint64_t ufpages, unsigned n, unsigned flags);
 void k_fault(struct kthread *t, uint64_t addr, unsigned access);
 void k_pager_call(struct kthread *t, uint32_t label, uint64_t addr, unsigned access, uint64_t word2);
+struct kthread *k_pager_of(struct kspace *s);
+void k_kpages_free(struct kspace *s);
 /* Give s a zeroed page of the kernel's at va (boot images, first stacks). */
 bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa);
 

@@ -151,11 +151,30 @@ bool k_space_page(struct kspace *s, uint64_t va, unsigned rights, uint64_t *pa)
 	return true;
 }
 
+/* The pager that serves s's faults: its own, else the default; NULL when none lives outside s. */
+struct kthread *k_pager_of(struct kspace *s)
+{
+	struct kthread *p = k_thread_get(s->pager ? s->pager : K.default_pager);
+
+	return p && p->space != s ? p : NULL;
+}
+
+/* Free the pages the kernel gave s itself (struct kpage), with their records. */
+void k_kpages_free(struct kspace *s)
+{
+	struct kpage *kp;
+
+	while ((kp = s->kpages) != NULL) {
+		s->kpages = kp->next;
+		k_page_free(kp->pa);
+		k_free(kp, sizeof(*kp));
+	}
+}
+
 void k_fault(struct kthread *t, uint64_t addr, unsigned access)
 {
 	struct kspace *s = t->space;
-	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
-	struct kthread *p = k_thread_get(pager);
+	struct kthread *p = k_pager_of(s);
 
 	if (s->sigma0 && addr >= RV_SIGMA0_BASE && addr - RV_SIGMA0_BASE < K.sigma0_size) {
 		uint64_t va = addr & ~4095ull;
@@ -174,7 +193,7 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access)
 		k_space_end(s, EXO_W_SIGNALED(EXO_SIGBUS));
 		return;
 	}
-	if (!p || p->space == s) {
+	if (!p) {
 		kprintf("exo: %s (space %u) faulted at %lx (pc %lx) with no pager: it ends\n", s->label,
 			s->id, addr, t->f.sepc);
 		k_space_end(s, EXO_W_SIGNALED(EXO_SIGSEGV));
@@ -190,7 +209,7 @@ void k_fault(struct kthread *t, uint64_t addr, unsigned access)
  */
 void k_pager_call(struct kthread *t, uint32_t label, uint64_t addr, unsigned access, uint64_t word2)
 {
-	exo_tid_t pager = t->space->pager ? t->space->pager : K.default_pager;
+	exo_tid_t pager = k_pager_of(t->space)->ipc.tid;
 
 	t->msg.kernel = true;
 	t->msg.tag = exo_tag(label, 3, 0);

@@ -236,10 +236,8 @@ exo_err k_sig_post(struct kspace *s, struct kthread *to, const exo_siginfo_t *si
 static bool frame_fault(struct kthread *t, uint64_t sp, uint64_t n)
 {
 	struct kspace *s = t->space;
-	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
-	struct kthread *p = k_thread_get(pager);
 
-	if (!p || p->space == s || sp < RV_USER_BASE || sp + n > RV_USER_END)
+	if (!k_pager_of(s) || sp < RV_USER_BASE || sp + n > RV_USER_END)
 		return false; /* k_copy_out decides */
 	for (uint64_t va = sp & ~4095ull; va < sp + n; va += 4096) {
 		uint64_t *e = k_pt_walk(s->pt, va);

@@ -101,14 +101,12 @@ exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t
 			uint64_t name)
 {
 	struct kspace *s = t->space;
-	exo_tid_t pager = s->pager ? s->pager : K.default_pager;
-	struct kthread *p = k_thread_get(pager);
 	char label[sizeof(s->label)] = { 0 };
 	uint64_t *newpt, *oldpt;
 
 	if (entry < RV_USER_BASE || entry >= RV_USER_END || sp <= RV_USER_BASE || sp > RV_USER_END || (sp & 15))
 		return EXO_EINVAL;
-	if (!p || p->space == s)
+	if (!k_pager_of(s))
 		return EXO_ENOPARTNER;
 	if (name && !k_copy_in(s, label, name, sizeof(label) - 1))
 		label[0] = 0;
@@ -132,13 +130,7 @@ exo_err k_space_restart(struct kthread *t, uint64_t entry, uint64_t sp, uint64_t
 	if (label[0])
 		memcpy(s->label, label, sizeof(s->label));
 	k_vm_switch(NULL);
-	while (s->kpages) {
-		struct kpage *kp = s->kpages;
-
-		s->kpages = kp->next;
-		k_page_free(kp->pa);
-		k_free(kp, sizeof(*kp));
-	}
+	k_kpages_free(s);
 	k_pt_free(oldpt);
 	memset(&t->f, 0, sizeof(t->f));
 	t->f.sepc = entry;

@@ -249,7 +249,6 @@ static uint64_t ticks_ns(uint64_t t)
 void k_space_end(struct kspace *s, uint32_t wstatus)
 {
 	uint64_t w[4];
-	struct kpage *p;
 	exo_tid_t pager = K.default_pager;
 
 	if (s->ending)
@@ -259,11 +258,7 @@ void k_space_end(struct kspace *s, uint32_t wstatus)
 	while (s->threads)
 		k_thread_die(s->threads);
 	k_mem_space_fini(s);
-	while ((p = s->kpages) != NULL) {
-		s->kpages = p->next;
-		k_page_free(p->pa);
-		k_free(p, sizeof(*p));
-	}
+	k_kpages_free(s);
 	k_vm_switch(NULL); /* its table goes now; the next thread switches again */
 	k_pt_free(s->pt);
 	s->pt = NULL;
