@@ -18,33 +18,26 @@
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
-static int path_call(uint32_t op, unsigned n, const uint64_t *in, const char *path)
+/* A path field's pointer and length (the C library declares these non-null). */
+#define PATH(p) .path = (p), .path_len = (uint32_t)strlen(p)
+
+/* A stub's result as a POSIX call's: 0, or -1 with errno. */
+static int done(int r)
 {
-	exo_msg_t m;
-	int r = px_vfs_call(op, n, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
-
-	return r < 0 ? px_fail(r) : 0;
-}
-
-static int fd_call(uint32_t op, unsigned n, const uint64_t *in)
-{
-	exo_msg_t m;
-	int r = px_vfs_call(op, n, in, NULL, 0, NULL, NULL, 0, &m, NULL);
-
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
-	uint64_t in[2] = { (uint64_t)mode & 07777, !(flags & AT_SYMLINK_NOFOLLOW) };
-
 	if (flags & ~AT_SYMLINK_NOFOLLOW) {
 		return px_fail(-XE_EINVAL);
 	}
-	return path_call(px_at(VFS_CHMOD, dirfd, AT_FDCWD), 2, in, path);
+	return done(vfs_call_chmod(px_vfs, &(struct vfs_chmod_in){ .mode = (uint64_t)mode & 07777,
+		.follow = !(flags & AT_SYMLINK_NOFOLLOW), .dirfd = px_atfd(dirfd), PATH(path) }));
 }
 
 int chmod(const char *path, mode_t mode)
@@ -54,9 +47,7 @@ int chmod(const char *path, mode_t mode)
 
 int fchmod(int fd, mode_t mode)
 {
-	uint64_t in[2] = { (uint64_t)fd, (uint64_t)mode & 07777 };
-
-	return fd_call(VFS_FCHMOD, 2, in);
+	return done(vfs_call_fchmod(px_vfs, &(struct vfs_fchmod_in){ .fd = (uint64_t)fd, .mode = (uint64_t)mode & 07777 }));
 }
 
 static uint64_t id(unsigned v)
@@ -66,14 +57,13 @@ static uint64_t id(unsigned v)
 
 int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
-	uint64_t in[3] = { id(uid), id(gid), !(flags & AT_SYMLINK_NOFOLLOW) };
-
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
 		return px_fail(-XE_EINVAL);
 	}
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return fchown(dirfd, uid, gid);
-	return path_call(px_at(VFS_CHOWN, dirfd, AT_FDCWD), 3, in, path);
+	return done(vfs_call_chown(px_vfs, &(struct vfs_chown_in){ .uid = id(uid), .gid = id(gid),
+		.follow = !(flags & AT_SYMLINK_NOFOLLOW), .dirfd = px_atfd(dirfd), PATH(path) }));
 }
 
 int chown(const char *path, uid_t uid, gid_t gid)
@@ -88,31 +78,29 @@ int lchown(const char *path, uid_t uid, gid_t gid)
 
 int fchown(int fd, uid_t uid, gid_t gid)
 {
-	uint64_t in[3] = { (uint64_t)fd, id(uid), id(gid) };
-
-	return fd_call(VFS_FCHOWN, 3, in);
+	return done(vfs_call_fchown(px_vfs, &(struct vfs_fchown_in){ .fd = (uint64_t)fd, .uid = id(uid), .gid = id(gid) }));
 }
 
 mode_t umask(mode_t mask)
 {
-	uint64_t in[1] = { (uint64_t)mask & 0777 };
-	exo_msg_t m;
+	struct vfs_umask_out out;
 
-	if (px_vfs_call(VFS_UMASK, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL) < 0)
+	if (vfs_call_umask(px_vfs, &(struct vfs_umask_in){ .mask = (uint64_t)mask & 0777 }, &out) < 0)
 		return 022;
-	return (mode_t)m.mr[0];
+	return (mode_t)out.old;
 }
 
 /* The real ids; AT_EACCESS: the effective ones. */
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	uint64_t in[1] = { (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) | (mode & X_OK ? VACC_X : 0) |
-			   (flags & AT_EACCESS ? VACC_EFFECTIVE : 0) };
+	struct vfs_access_in in = { .want = (mode & R_OK ? VACC_R : 0) | (mode & W_OK ? VACC_W : 0) |
+					    (mode & X_OK ? VACC_X : 0) | (flags & AT_EACCESS ? VACC_EFFECTIVE : 0),
+				    .dirfd = px_atfd(dirfd), PATH(path) };
 
 	if ((mode & ~(R_OK | W_OK | X_OK)) || (flags & ~AT_EACCESS)) {
 		return px_fail(-XE_EINVAL);
 	}
-	return path_call(px_at(VFS_ACCESS, dirfd, AT_FDCWD), 1, in, path);
+	return done(vfs_call_access(px_vfs, &in));
 }
 
 int access(const char *path, int mode)
@@ -145,19 +133,17 @@ static uint64_t wire_time(const struct timespec *t, int which)
 
 int utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
 {
-	uint64_t in[3] = { wire_time(t, 0), wire_time(t, 1), flags & AT_SYMLINK_NOFOLLOW ? 0 : 1 };
-
 	if (flags & ~AT_SYMLINK_NOFOLLOW) {
 		return px_fail(-XE_EINVAL);
 	}
-	return path_call(px_at(VFS_UTIMENS, dirfd, AT_FDCWD), 3, in, path);
+	return done(vfs_call_utimens(px_vfs, &(struct vfs_utimens_in){ .atime = wire_time(t, 0), .mtime = wire_time(t, 1),
+		.follow = flags & AT_SYMLINK_NOFOLLOW ? 0 : 1, .dirfd = px_atfd(dirfd), PATH(path) }));
 }
 
 int futimens(int fd, const struct timespec t[2])
 {
-	uint64_t in[3] = { (uint64_t)fd, wire_time(t, 0), wire_time(t, 1) };
-
-	return fd_call(VFS_FUTIMENS, 3, in);
+	return done(vfs_call_futimens(px_vfs, &(struct vfs_futimens_in){ .fd = (uint64_t)fd, .atime = wire_time(t, 0),
+									 .mtime = wire_time(t, 1) }));
 }
 
 int utimes(const char *path, const struct timeval tv[2])

@@ -18,38 +18,31 @@
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
-static int path_op(uint32_t op, const char *path, unsigned n, const uint64_t *in)
-{
-	exo_msg_t m;
-	int r;
+/* A string field's pointer and length (the C library declares most of these non-null). */
+#define STR(f, s) .f = (s), .f##_len = (uint32_t)strlen(s)
 
-	if (!path) {
-		return px_fail(-XE_EFAULT);
-	}
-	r = px_vfs_call(op, n, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : 0;
+/* No path: EFAULT (the C library's headers say non-null; a caller may not listen). */
+static int no_path(const char *path)
+{
+	return !path;
 }
 
-/*
- * A request with two strings: RENAME, LINK (paths), SYMLINK (path, target).
- * (The C library declares these arguments non-null; no check here.)
- */
-static int two_strings(uint32_t op, const char *a, const char *b)
+/* A stub's result as a POSIX call's: 0, or -1 with errno. */
+static int done(int r)
 {
-	exo_msg_t m;
-	int r = px_vfs_call(op, 0, NULL, a, strlen(a), b, NULL, 0, &m, NULL);
-
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	uint64_t in[1] = { (uint64_t)mode & 07777 };
-
-	return path_op(px_at(VFS_MKDIR, dirfd, AT_FDCWD), path, 1, in);
+	if (no_path(path))
+		return px_fail(-XE_EFAULT);
+	return done(vfs_call_mkdir(px_vfs, &(struct vfs_mkdir_in){ .mode = (uint64_t)mode & 07777,
+						.dirfd = px_atfd(dirfd), STR(path, path) }));
 }
 
 int mkdir(const char *path, mode_t mode)
@@ -59,12 +52,12 @@ int mkdir(const char *path, mode_t mode)
 
 int rmdir(const char *path)
 {
-	return path_op(VFS_RMDIR, path, 0, NULL);
+	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
 int unlink(const char *path)
 {
-	return path_op(VFS_UNLINK, path, 0, NULL);
+	return unlinkat(AT_FDCWD, path, 0);
 }
 
 int unlinkat(int dirfd, const char *path, int flags)
@@ -72,12 +65,17 @@ int unlinkat(int dirfd, const char *path, int flags)
 	if (flags & ~AT_REMOVEDIR) {
 		return px_fail(-XE_EINVAL);
 	}
-	return path_op(px_at(flags & AT_REMOVEDIR ? VFS_RMDIR : VFS_UNLINK, dirfd, AT_FDCWD), path, 0, NULL);
+	if (no_path(path))
+		return px_fail(-XE_EFAULT);
+	if (flags & AT_REMOVEDIR)
+		return done(vfs_call_rmdir(px_vfs, &(struct vfs_rmdir_in){ .dirfd = px_atfd(dirfd), STR(path, path) }));
+	return done(vfs_call_unlink(px_vfs, &(struct vfs_unlink_in){ .dirfd = px_atfd(dirfd), STR(path, path) }));
 }
 
 int symlinkat(const char *target, int dirfd, const char *path)
 {
-	return two_strings(px_at(VFS_SYMLINK, dirfd, AT_FDCWD), path, target);
+	return done(vfs_call_symlink(px_vfs, &(struct vfs_symlink_in){ .dirfd = px_atfd(dirfd), STR(path, path),
+								     STR(target, target) }));
 }
 
 int symlink(const char *target, const char *path)
@@ -87,15 +85,13 @@ int symlink(const char *target, const char *path)
 
 int linkat(int fd1, const char *from, int fd2, const char *to, int flags)
 {
-	uint64_t in[1] = { (flags & AT_SYMLINK_FOLLOW) != 0 };
-	exo_msg_t m;
-	int r;
+	struct vfs_link_in in = { .follow = (flags & AT_SYMLINK_FOLLOW) != 0, .from_dirfd = px_atfd(fd1),
+				  .to_dirfd = px_atfd(fd2), STR(from, from), STR(to, to) };
 
 	if (flags & ~AT_SYMLINK_FOLLOW) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_vfs_call(px_at(VFS_LINK, fd1, fd2), 1, in, from, strlen(from), to, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : 0;
+	return done(vfs_call_link(px_vfs, &in));
 }
 
 int link(const char *from, const char *to)
@@ -105,18 +101,23 @@ int link(const char *from, const char *to)
 
 int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 {
-	uint64_t in[2] = { mode & 07777, ((uint64_t)major(dev) << 8) | (minor(dev) & 0xff) };
+	struct vfs_mknod_in in = { .mode = mode & 07777, .rdev = ((uint64_t)major(dev) << 8) | (minor(dev) & 0xff),
+				   .dirfd = px_atfd(dirfd) };
 
 	switch (mode & S_IFMT) {
 	case 0:
-	case S_IFREG: in[0] |= VS_IFREG; break;
-	case S_IFIFO: in[0] |= VS_IFIFO; break;
-	case S_IFCHR: in[0] |= VS_IFCHR; break;
-	case S_IFDIR: in[0] |= VS_IFDIR; break; /* the VFS says EPERM */
+	case S_IFREG: in.mode |= VS_IFREG; break;
+	case S_IFIFO: in.mode |= VS_IFIFO; break;
+	case S_IFCHR: in.mode |= VS_IFCHR; break;
+	case S_IFDIR: in.mode |= VS_IFDIR; break; /* the VFS says EPERM */
 	default:
 		return px_fail(-XE_EINVAL);
 	}
-	return path_op(px_at(VFS_MKNOD, dirfd, AT_FDCWD), path, 2, in);
+	if (no_path(path))
+		return px_fail(-XE_EFAULT);
+	in.path = path;
+	in.path_len = (uint32_t)strlen(path);
+	return done(vfs_call_mknod(px_vfs, &in));
 }
 
 int mknod(const char *path, mode_t mode, dev_t dev)
@@ -142,17 +143,17 @@ ssize_t readlink(const char *path, char *buf, size_t size)
 ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {
 	char target[VFS_PATH_MAX + 1];
-	size_t len = 0;
-	exo_msg_t m;
+	struct vfs_readlink_out out = { .target = target, .target_len = sizeof(target) };
+	size_t len;
 	int r;
 
 	if (size == 0) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_vfs_call(px_at(VFS_READLINK, dirfd, AT_FDCWD), 0, NULL, path, strlen(path), NULL, target,
-			sizeof(target), &m, &len);
+	r = vfs_call_readlink(px_vfs, &(struct vfs_readlink_in){ .dirfd = px_atfd(dirfd), STR(path, path) }, &out);
 	if (r < 0)
 		return px_fail(r);
+	len = out.target_len;
 	if (len > size)
 		len = size; /* truncated, as POSIX allows */
 	memcpy(buf, target, len);
@@ -161,23 +162,29 @@ ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 
 int chdir(const char *path)
 {
-	return path_op(VFS_CHDIR, path, 0, NULL);
+	if (no_path(path))
+		return px_fail(-XE_EFAULT);
+	return done(vfs_call_chdir(px_vfs, &(struct vfs_chdir_in){ STR(path, path) }));
 }
 
 /* CHDIR to "." from fd; AT_FDCWD is no descriptor here, so negatives are all EBADF. */
 int fchdir(int fd)
 {
-	return path_op(px_at(VFS_CHDIR, fd < 0 ? VFS_FD_MAX : fd, AT_FDCWD), ".", 0, NULL);
+	return done(vfs_call_chdir(px_vfs, &(struct vfs_chdir_in){ .dirfd = px_atfd(fd < 0 ? VFS_FD_MAX : fd),
+								   STR(path, ".") }));
 }
 
 int chroot(const char *path)
 {
-	return path_op(VFS_CHROOT, path, 0, NULL);
+	if (no_path(path))
+		return px_fail(-XE_EFAULT);
+	return done(vfs_call_chroot(px_vfs, &(struct vfs_chroot_in){ STR(path, path) }));
 }
 
 int renameat(int fd1, const char *from, int fd2, const char *to)
 {
-	return two_strings(px_at(VFS_RENAME, fd1, fd2), from, to);
+	return done(vfs_call_rename(px_vfs, &(struct vfs_rename_in){ .from_dirfd = px_atfd(fd1), .to_dirfd = px_atfd(fd2),
+								     STR(from, from), STR(to, to) }));
 }
 
 int rename(const char *from, const char *to)
@@ -188,18 +195,19 @@ int rename(const char *from, const char *to)
 char *realpath(const char *path, char *resolved)
 {
 	char buf[VFS_PATH_MAX + 1];
-	size_t len = 0;
-	exo_msg_t m;
+	struct vfs_realpath_out out = { .path = buf, .path_len = sizeof(buf) - 1 };
+	size_t len;
 	int r;
 
 	if (!path) {
 		return px_fail_ptr(-XE_EINVAL);
 	}
-	r = px_vfs_call(VFS_REALPATH, 0, NULL, path, strlen(path), NULL, buf, sizeof(buf) - 1, &m, &len);
+	r = vfs_call_realpath(px_vfs, &(struct vfs_realpath_in){ STR(path, path) }, &out);
 	if (r < 0) {
 		px_fail(r);
 		return NULL;
 	}
+	len = out.path_len;
 	buf[len] = 0;
 	if (len >= PATH_MAX) {
 		return px_fail_ptr(-XE_ENAMETOOLONG);
@@ -217,14 +225,15 @@ char *realpath(const char *path, char *resolved)
 char *getcwd(char *buf, size_t size)
 {
 	char path[VFS_PATH_MAX + 1];
-	size_t len = 0;
-	exo_msg_t m;
-	int r = px_vfs_call(VFS_GETCWD, 0, NULL, NULL, 0, NULL, path, sizeof(path) - 1, &m, &len);
+	struct vfs_getcwd_out out = { .path = path, .path_len = sizeof(path) - 1 };
+	size_t len;
+	int r = vfs_call_getcwd(px_vfs, &out);
 
 	if (r < 0) {
 		px_fail(r);
 		return NULL;
 	}
+	len = out.path_len;
 	path[len] = 0;
 	if (!buf) { /* the common extension: allocate it */
 		if (size == 0)
@@ -293,20 +302,20 @@ static struct dirent *px_readdir(DIR *d)
 	size_t n;
 
 	while (d->pos >= d->len) {
-		uint64_t in[2] = { (uint64_t)d->fd, d->cookie };
-		exo_msg_t m;
+		struct vfs_getdents_out out = { .entries = d->buf, .entries_len = sizeof(d->buf) };
 		int r;
 
 		if (d->end)
 			return NULL; /* the end: errno unchanged */
-		r = px_vfs_call(VFS_GETDENTS, 2, in, NULL, 0, NULL, d->buf, sizeof(d->buf), &m, &d->len);
+		r = vfs_call_getdents(px_vfs, &(struct vfs_getdents_in){ .fd = (uint64_t)d->fd, .cookie = d->cookie }, &out);
 		if (r < 0) {
 			px_fail(r);
 			return NULL;
 		}
+		d->len = out.entries_len;
 		d->pos = 0;
-		d->cookie = m.mr[0];
-		d->end = m.mr[0] == 0;
+		d->cookie = out.cookie;
+		d->end = out.cookie == 0;
 		if (d->len == 0)
 			return NULL;
 	}
@@ -362,13 +371,12 @@ int dirfd(DIR *d)
 /* A terminal: the console (a character device with the console's number). */
 static int is_terminal(int fd)
 {
-	uint64_t in[1] = { (uint64_t)fd };
-	exo_msg_t m;
-	int r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	struct vfs_fstat_out out;
+	int r = vfs_call_fstat(px_vfs, &(struct vfs_fstat_in){ .fd = (uint64_t)fd }, &out);
 
 	if (r < 0)
 		return px_fail(r);
-	if ((m.mr[VST_MODE] & VS_IFMT) != VS_IFCHR || m.mr[VST_RDEV] != VDEV_CONSOLE_RDEV) {
+	if ((out.stat[VST_MODE] & VS_IFMT) != VS_IFCHR || out.stat[VST_RDEV] != VDEV_CONSOLE_RDEV) {
 		errno = ENOTTY;
 		return 0;
 	}

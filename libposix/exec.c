@@ -30,6 +30,7 @@
 #include <exo/proc.h>
 #include "proc_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
@@ -195,7 +196,7 @@ static int exec_image(const char *path, char *img, size_t len, char *const argv[
 		fprintf(stderr, "exec: %s: the process server refused the exec (error %d)\n", path, -r);
 		_exit(127);
 	}
-	r = px_vfs_call(VFS_EXEC, 0, NULL, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_exec(px_vfs);
 	if (r < 0 && r != -XE_ENOSYS) {
 		fprintf(stderr, "exec: %s: the VFS could not close the close-on-exec descriptors (error %d)\n", path,
 			-r);

@@ -26,6 +26,7 @@
 #include "dev_proto.h"
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
@@ -68,18 +69,20 @@ static unsigned px_oflags(int flags)
 
 static int px_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
-	uint64_t in[2] = { px_oflags(flags), (uint64_t)mode & 07777 };
-	exo_msg_t m;
+	struct vfs_open_in in = { .flags = px_oflags(flags), .mode = (uint64_t)mode & 07777, .dirfd = px_atfd(dirfd) };
+	struct vfs_open_out out;
 	int r;
 
 	if (!path) {
 		return px_fail(-XE_EFAULT);
 	}
-	r = px_vfs_call(px_at(VFS_OPEN, dirfd, AT_FDCWD), 2, in, path, strlen(path), NULL, NULL, 0, &m, NULL);
+	in.path = path;
+	in.path_len = (uint32_t)strlen(path);
+	r = vfs_call_open(px_vfs, &in, &out);
 	if (r < 0)
 		return px_fail(r);
-	px_fd_forget((int)m.mr[0]);
-	return (int)m.mr[0];
+	px_fd_forget((int)out.fd);
+	return (int)out.fd;
 }
 
 static int px_open(const char *path, int flags, mode_t mode)
@@ -152,9 +155,8 @@ int px_creat_b(const char *path, mode_t mode)
 
 int close(int fd)
 {
-	uint64_t in[1] = { (uint64_t)fd };
-	exo_msg_t m;
-	int r = px_vfs_call(VFS_CLOSE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	struct vfs_close_in in = { .fd = (uint64_t)fd };
+	int r = vfs_call_close(px_vfs, &in);
 
 	px_fd_forget(fd);
 	return r < 0 ? px_fail(r) : 0;
@@ -185,11 +187,8 @@ static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, uint64_t f
  */
 static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 {
-	uint64_t in[3];
-	exo_msg_t m;
-	size_t got = 0;
-	unsigned words;
-	uint32_t op;
+	struct vfs_redirect_out dev;
+	uint64_t done = 0;
 	int r;
 
 	if (fd >= 0 && fd < FD_CACHE && devs[fd].server && (writing ? devs[fd].wknown : devs[fd].rknown)) {
@@ -199,46 +198,56 @@ static ssize_t chunk(int fd, int writing, void *buf, size_t n, int64_t off)
 		return dev_io(writing, devs[fd].server, writing ? devs[fd].whandle : devs[fd].rhandle,
 			      writing ? 0 : devs[fd].rflags, buf, n);
 	}
-	in[0] = (uint64_t)fd;
-	if (off < 0) {
-		op = writing ? VFS_WRITE : VFS_READ;
-		in[1] = n;
-		words = writing ? 1 : 2;
+	if (off < 0 && writing) {
+		struct vfs_write_in in = { .fd = (uint64_t)fd, .data = buf, .data_len = (uint32_t)n };
+		struct vfs_write_out out;
+
+		r = vfs_call_write(px_vfs, &in, &out, &dev);
+		done = out.bytes;
+	} else if (off < 0) {
+		struct vfs_read_in in = { .fd = (uint64_t)fd, .count = n };
+		struct vfs_read_out out = { .data = buf, .data_len = (uint32_t)n };
+
+		r = vfs_call_read(px_vfs, &in, &out, &dev);
+		done = out.data_len;
 	} else if (writing) {
-		op = VFS_PWRITE;
-		in[1] = (uint64_t)off;
-		words = 2;
+		struct vfs_pwrite_in in = { .fd = (uint64_t)fd, .offset = off, .data = buf, .data_len = (uint32_t)n };
+		struct vfs_pwrite_out out;
+
+		r = vfs_call_pwrite(px_vfs, &in, &out, &dev);
+		done = out.bytes;
 	} else {
-		op = VFS_PREAD;
-		in[1] = n;
-		in[2] = (uint64_t)off;
-		words = 3;
+		struct vfs_pread_in in = { .fd = (uint64_t)fd, .count = n, .offset = off };
+		struct vfs_pread_out out = { .data = buf, .data_len = (uint32_t)n };
+
+		r = vfs_call_pread(px_vfs, &in, &out, &dev);
+		done = out.data_len;
 	}
-	r = px_vfs_call(op, words, in, writing ? buf : NULL, writing ? n : 0, NULL, writing ? NULL : buf,
-			writing ? 0 : n, &m, &got);
-	if (r == (int)VFS_REDIRECT) {
+	if (r == EXO_PROTO_OTHER) {
+		/* A device's descriptor: the VFS names the server and handle. */
 		if (off >= 0) {
 			return px_fail(-XE_ESPIPE);
 		}
+		if (!writing)
+			dev.rdflags &= DEV_RD_KNOWN;
 		if (fd >= 0 && fd < FD_CACHE) {
-			devs[fd].server = m.mr[0];
+			devs[fd].server = dev.server;
 			if (writing) {
-				devs[fd].whandle = m.mr[1];
+				devs[fd].whandle = dev.handle;
 				devs[fd].wknown = 1;
 			} else {
-				devs[fd].rhandle = m.mr[1];
-				devs[fd].rflags = exo_tag_untyped(m.tag) >= 3 ? m.mr[2] & DEV_RD_KNOWN : 0;
+				devs[fd].rhandle = dev.handle;
+				devs[fd].rflags = dev.rdflags;
 				devs[fd].rknown = 1;
 			}
 		}
-		return dev_io(writing, m.mr[0], m.mr[1],
-			      !writing && exo_tag_untyped(m.tag) >= 3 ? m.mr[2] & DEV_RD_KNOWN : 0, buf, n);
+		return dev_io(writing, (exo_tid_t)dev.server, dev.handle, writing ? 0 : dev.rdflags, buf, n);
 	}
 	if (r == -XE_EPIPE && writing)
 		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
 	if (r < 0)
 		return px_fail(r);
-	return (ssize_t)(writing ? m.mr[0] : got);
+	return (ssize_t)done;
 }
 
 static ssize_t io(int fd, int writing, void *buf, size_t n, int64_t off)
@@ -366,13 +375,13 @@ ssize_t px_pwritev_b(int fd, const struct iovec *iov, int cnt, off_t off)
  */
 static int sync_fd(int fd)
 {
-	uint64_t in[1] = { (uint64_t)fd };
-	exo_msg_t m;
-	int r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	struct vfs_fstat_in in = { .fd = (uint64_t)fd };
+	struct vfs_fstat_out out;
+	int r = vfs_call_fstat(px_vfs, &in, &out);
 
 	if (r < 0)
 		return px_fail(r);
-	if ((m.mr[VST_MODE] & VS_IFMT) == VS_IFIFO) {
+	if ((out.stat[VST_MODE] & VS_IFMT) == VS_IFIFO) {
 		return px_fail(-XE_EINVAL);
 	}
 	return 0;
@@ -429,17 +438,17 @@ off_t px_lseek_b(int fd, off_t off, int whence) __asm__("lseek64");
 
 off_t px_lseek_a(int fd, off_t off, int whence)
 {
-	uint64_t in[3] = { (uint64_t)fd, (uint64_t)off,
-			   whence == SEEK_SET ? VSEEK_SET : whence == SEEK_CUR ? VSEEK_CUR
-							   : whence == SEEK_END ? VSEEK_END : 99 };
-	exo_msg_t m;
+	struct vfs_lseek_in in = { .fd = (uint64_t)fd, .offset = off,
+				   .whence = whence == SEEK_SET ? VSEEK_SET : whence == SEEK_CUR ? VSEEK_CUR
+					     : whence == SEEK_END ? VSEEK_END : 99 };
+	struct vfs_lseek_out out;
 	int r;
 
 	if (fd >= 0 && fd < FD_CACHE && devs[fd].server) {
 		return px_fail(-XE_ESPIPE);
 	}
-	r = px_vfs_call(VFS_LSEEK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
-	return r < 0 ? px_fail(r) : (off_t)m.mr[0];
+	r = vfs_call_lseek(px_vfs, &in, &out);
+	return r < 0 ? px_fail(r) : (off_t)out.offset;
 }
 
 off_t px_lseek_b(int fd, off_t off, int whence)
@@ -449,18 +458,18 @@ off_t px_lseek_b(int fd, off_t off, int whence)
 
 static int px_dup(int fd, int lowest, int cloexec)
 {
-	uint64_t in[3] = { (uint64_t)fd, (uint64_t)lowest, (uint64_t)cloexec };
-	exo_msg_t m;
+	struct vfs_dup_in in = { .fd = (uint64_t)fd, .lowest = (uint64_t)lowest, .cloexec = (uint64_t)cloexec };
+	struct vfs_dup_out out;
 	int r;
 
 	if (lowest < 0) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_vfs_call(VFS_DUP, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_dup(px_vfs, &in, &out);
 	if (r < 0)
 		return px_fail(r);
-	px_fd_forget((int)m.mr[0]);
-	return (int)m.mr[0];
+	px_fd_forget((int)out.fd);
+	return (int)out.fd;
 }
 
 int dup(int fd)
@@ -470,14 +479,14 @@ int dup(int fd)
 
 int dup2(int fd, int nfd)
 {
-	uint64_t in[2] = { (uint64_t)fd, (uint64_t)nfd };
-	exo_msg_t m;
+	struct vfs_dup2_in in = { .fd = (uint64_t)fd, .newfd = (uint64_t)nfd };
+	struct vfs_dup2_out out;
 	int r;
 
 	if (nfd < 0) {
 		return px_fail(-XE_EBADF);
 	}
-	r = px_vfs_call(VFS_DUP2, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_dup2(px_vfs, &in, &out);
 	if (r < 0)
 		return px_fail(r);
 	if (fd != nfd)
@@ -488,41 +497,41 @@ int dup2(int fd, int nfd)
 /* F_GETLK, F_SETLK, F_SETLKW: record locks kept by the VFS. */
 static int record_lock(int fd, int cmd, struct flock *fl)
 {
-	uint64_t in[6];
-	exo_msg_t m;
+	struct vfs_lock_in in = { 0 };
+	struct vfs_lock_out out;
 	int r;
 
 	if (!fl) {
 		return px_fail(-XE_EFAULT);
 	}
-	in[0] = (uint64_t)fd;
-	in[1] = cmd == F_GETLK ? VLK_GET : cmd == F_SETLK ? VLK_SET : VLK_SETW;
+	in.fd = (uint64_t)fd;
+	in.cmd = cmd == F_GETLK ? VLK_GET : cmd == F_SETLK ? VLK_SET : VLK_SETW;
 	switch (fl->l_type) {
-	case F_UNLCK: in[2] = VLK_UNLCK; break;
-	case F_RDLCK: in[2] = VLK_RDLCK; break;
-	case F_WRLCK: in[2] = VLK_WRLCK; break;
+	case F_UNLCK: in.type = VLK_UNLCK; break;
+	case F_RDLCK: in.type = VLK_RDLCK; break;
+	case F_WRLCK: in.type = VLK_WRLCK; break;
 	default:
 		return px_fail(-XE_EINVAL);
 	}
 	switch (fl->l_whence) {
-	case SEEK_SET: in[3] = VSEEK_SET; break;
-	case SEEK_CUR: in[3] = VSEEK_CUR; break;
-	case SEEK_END: in[3] = VSEEK_END; break;
+	case SEEK_SET: in.whence = VSEEK_SET; break;
+	case SEEK_CUR: in.whence = VSEEK_CUR; break;
+	case SEEK_END: in.whence = VSEEK_END; break;
 	default:
 		return px_fail(-XE_EINVAL);
 	}
-	in[4] = (uint64_t)(int64_t)fl->l_start;
-	in[5] = (uint64_t)(int64_t)fl->l_len;
-	r = px_vfs_call(VFS_LOCK, 6, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	in.start = fl->l_start;
+	in.length = fl->l_len;
+	r = vfs_call_lock(px_vfs, &in, &out);
 	if (r < 0)
 		return px_fail(r);
 	if (cmd == F_GETLK) {
-		fl->l_type = m.mr[0] == VLK_RDLCK ? F_RDLCK : m.mr[0] == VLK_WRLCK ? F_WRLCK : F_UNLCK;
-		if (m.mr[0] != VLK_UNLCK) {
+		fl->l_type = out.type == VLK_RDLCK ? F_RDLCK : out.type == VLK_WRLCK ? F_WRLCK : F_UNLCK;
+		if (out.type != VLK_UNLCK) {
 			fl->l_whence = SEEK_SET;
-			fl->l_start = (off_t)m.mr[1];
-			fl->l_len = (off_t)m.mr[2];
-			fl->l_pid = (pid_t)m.mr[3]; /* the owner's space, until process ids exist */
+			fl->l_start = (off_t)out.start;
+			fl->l_len = (off_t)out.length;
+			fl->l_pid = (pid_t)out.owner; /* the owner's space, until process ids exist */
 		}
 	}
 	return 0;
@@ -530,25 +539,25 @@ static int record_lock(int fd, int cmd, struct flock *fl)
 
 int flock(int fd, int op)
 {
-	uint64_t in[3] = { (uint64_t)fd, 0, (op & LOCK_NB) != 0 };
-	exo_msg_t m;
+	struct vfs_flock_in in = { .fd = (uint64_t)fd, .nonblock = (op & LOCK_NB) != 0 };
 	int r;
 
 	switch (op & ~LOCK_NB) {
-	case LOCK_SH: in[1] = VFL_SH; break;
-	case LOCK_EX: in[1] = VFL_EX; break;
-	case LOCK_UN: in[1] = VFL_UN; break;
+	case LOCK_SH: in.op = VFL_SH; break;
+	case LOCK_EX: in.op = VFL_EX; break;
+	case LOCK_UN: in.op = VFL_UN; break;
 	default:
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_vfs_call(VFS_FLOCK, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_flock(px_vfs, &in);
 	return r < 0 ? px_fail(r) : 0;
 }
 
 static int px_fcntl(int fd, int cmd, long arg)
 {
-	uint64_t in[3] = { (uint64_t)fd, 0, 0 };
-	exo_msg_t m;
+	struct vfs_getfl_in get = { .fd = (uint64_t)fd };
+	struct vfs_getfl_out fl;
+	struct vfs_setfl_in set = { .fd = (uint64_t)fd };
 	int r;
 
 	switch (cmd) {
@@ -558,25 +567,25 @@ static int px_fcntl(int fd, int cmd, long arg)
 		return px_dup(fd, (int)arg, 1);
 	case F_GETFD:
 	case F_GETFL:
-		r = px_vfs_call(VFS_GETFL, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		r = vfs_call_getfl(px_vfs, &get, &fl);
 		if (r < 0)
 			return px_fail(r);
 		if (cmd == F_GETFD)
-			return m.mr[0] & VO_CLOEXEC ? FD_CLOEXEC : 0;
-		return ((m.mr[1] & VO_ACCMODE) == VO_WRONLY ? O_WRONLY : (m.mr[1] & VO_ACCMODE) == VO_RDWR ? O_RDWR : O_RDONLY) |
-		       (m.mr[1] & VO_APPEND ? O_APPEND : 0) | (m.mr[1] & VO_NONBLOCK ? O_NONBLOCK : 0);
+			return fl.fdflags & VO_CLOEXEC ? FD_CLOEXEC : 0;
+		return ((fl.flags & VO_ACCMODE) == VO_WRONLY ? O_WRONLY : (fl.flags & VO_ACCMODE) == VO_RDWR ? O_RDWR : O_RDONLY) |
+		       (fl.flags & VO_APPEND ? O_APPEND : 0) | (fl.flags & VO_NONBLOCK ? O_NONBLOCK : 0);
 	case F_SETFD:
 	case F_SETFL:
-		r = px_vfs_call(VFS_GETFL, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+		r = vfs_call_getfl(px_vfs, &get, &fl);
 		if (r < 0)
 			return px_fail(r);
-		in[1] = m.mr[0];
-		in[2] = m.mr[1];
+		set.fdflags = fl.fdflags;
+		set.flags = fl.flags;
 		if (cmd == F_SETFD)
-			in[1] = arg & FD_CLOEXEC ? VO_CLOEXEC : 0;
+			set.fdflags = arg & FD_CLOEXEC ? VO_CLOEXEC : 0;
 		else
-			in[2] = (arg & O_APPEND ? VO_APPEND : 0) | (arg & O_NONBLOCK ? VO_NONBLOCK : 0);
-		r = px_vfs_call(VFS_SETFL, 3, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+			set.flags = (arg & O_APPEND ? VO_APPEND : 0) | (arg & O_NONBLOCK ? VO_NONBLOCK : 0);
+		r = vfs_call_setfl(px_vfs, &set);
 		/*
 		 * O_NONBLOCK travels with a device read redirect: ask again. Every
 		 * descriptor, for a dup of this one shares the status flags.
@@ -628,9 +637,8 @@ int px_truncate_b(const char *path, off_t len) __asm__("truncate64");
 
 int px_ftruncate_a(int fd, off_t len)
 {
-	uint64_t in[2] = { (uint64_t)fd, (uint64_t)len };
-	exo_msg_t m;
-	int r = px_vfs_call(VFS_FTRUNCATE, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	struct vfs_ftruncate_in in = { .fd = (uint64_t)fd, .length = len };
+	int r = vfs_call_ftruncate(px_vfs, &in);
 
 	return r < 0 ? px_fail(r) : 0;
 }
@@ -660,18 +668,18 @@ int px_truncate_b(const char *path, off_t len)
 
 int pipe2(int fds[2], int flags)
 {
-	uint64_t in[1] = { (flags & O_CLOEXEC ? VO_CLOEXEC : 0) | (flags & O_NONBLOCK ? VO_NONBLOCK : 0) };
-	exo_msg_t m;
+	struct vfs_pipe_in in = { .flags = (flags & O_CLOEXEC ? VO_CLOEXEC : 0) | (flags & O_NONBLOCK ? VO_NONBLOCK : 0) };
+	struct vfs_pipe_out out;
 	int r;
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK)) {
 		return px_fail(-XE_EINVAL);
 	}
-	r = px_vfs_call(VFS_PIPE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_pipe(px_vfs, &in, &out);
 	if (r < 0)
 		return px_fail(r);
-	fds[0] = (int)m.mr[0];
-	fds[1] = (int)m.mr[1];
+	fds[0] = (int)out.rfd;
+	fds[1] = (int)out.wfd;
 	px_fd_forget(fds[0]);
 	px_fd_forget(fds[1]);
 	return 0;

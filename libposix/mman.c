@@ -20,6 +20,7 @@
 #include <exo/memory.h>
 #include "memory_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
@@ -94,8 +95,8 @@ static void *map_copy(void *addr, size_t len, int prot, int flags, int fd, int64
 static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
 {
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-	uint64_t in[2] = { (uint64_t)fd, shared && (prot & PROT_WRITE) };
-	exo_msg_t m;
+	struct vfs_mmap_in in = { .fd = (uint64_t)fd, .write_shared = shared && (prot & PROT_WRITE) };
+	struct vfs_mmap_out m;
 	int r;
 
 	if (fd < 0) {
@@ -106,15 +107,15 @@ static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
-	r = px_vfs_call(VFS_MMAP, 2, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_mmap(px_vfs, &in, &m);
 	if (r < 0) {
 		px_fail(r);
 		return MAP_FAILED;
 	}
-	if (m.mr[2] & VMAP_ZERO) /* /dev/zero: anonymous memory, shared or not */
+	if (m.kind & VMAP_ZERO) /* /dev/zero: anonymous memory, shared or not */
 		return map_memory(addr, len, prot, flags, 0, 0);
-	if (shared && m.mr[0])
-		return map_memory(addr, len, prot, flags, m.mr[0], off);
+	if (shared && m.object)
+		return map_memory(addr, len, prot, flags, m.object, off);
 	if (shared) {
 		errno = ENODEV; /* ramfs files map privately only */
 		return MAP_FAILED;

@@ -23,6 +23,7 @@
 #include <exo/errno.h>
 #include <exo/signal.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
@@ -57,23 +58,23 @@ static short from_wire(uint16_t w, short asked)
 /* Ask the VFS; e[] gets its revents. Returns the entries ready or -1. */
 static int vfs_poll(struct vfs_pollfd *e, nfds_t n, uint64_t timeout_ns)
 {
-	uint64_t in[2] = { n, timeout_ns };
-	size_t len = 0;
-	exo_msg_t m;
+	struct vfs_poll_in in = { .entries = n, .timeout = timeout_ns, .fds = (const char *)e,
+				  .fds_len = (uint32_t)(n * sizeof(*e)) };
+	struct vfs_poll_out out = { .fds = e, .fds_len = (uint32_t)(n * sizeof(*e)) };
 	int r, old;
 
 	if (n > VPOLL_MAX) {
 		return px_fail(-XE_EINVAL);
 	}
 	old = px_intr(PX_INTR_EINTR); /* poll and select are never restarted (POSIX) */
-	r = px_vfs_call(VFS_POLL, 2, in, e, n * sizeof(*e), NULL, e, n * sizeof(*e), &m, &len);
+	r = vfs_call_poll(px_vfs, &in, &out);
 	px_intr(old);
 	if (r < 0)
 		return px_fail(r);
-	if (len != n * sizeof(*e)) {
+	if (out.fds_len != n * sizeof(*e)) {
 		return px_fail(-XE_EIO);
 	}
-	return (int)m.mr[0];
+	return (int)out.ready;
 }
 
 static uint64_t ts_ns(const struct timespec *t)

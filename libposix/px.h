@@ -34,23 +34,24 @@ int px_kernel_errno(exo_err err);
 int px_mem_transport(exo_msg_t *m);
 
 /*
- * Call the VFS: label, words, up to two strings (s1: a path or data, s2: a
- * second path), and a buffer for returned data (*rlen bytes landed in it).
- * Returns 0, VFS_REDIRECT, or a negative Exo errno; m holds the reply.
+ * The transport of the VFS protocol's stubs (vfs_call_*, made from
+ * protocols/vfs.def): send request m to the VFS, the reply in *m. Returns
+ * the reply's label as a negative Exo errno (0 on success), -XE_EINTR when a
+ * signal ended a request the VFS held, -XE_ENOSYS without a VFS.
  */
-int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
-		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
+int px_vfs(exo_msg_t *m);
 
 /* Call a device server (exo/dev.h) the VFS redirected a descriptor to. */
 int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
 		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
 
 /*
- * A VFS request label whose paths start at directory descriptors (the *at
- * calls; AT_FDCWD: the working directory). A descriptor that cannot exist
- * is passed on as one the VFS will refuse (EBADF), for relative paths only.
+ * The label field of a VFS request's path that starts at directory
+ * descriptor fd (the *at calls; AT_FDCWD: the working directory, 0). A
+ * descriptor that cannot exist is passed on as one the VFS will refuse
+ * (EBADF), for relative paths only.
  */
-uint32_t px_at(uint32_t op, int dirfd1, int dirfd2);
+uint32_t px_atfd(int fd);
 
 /*
  * The transport of the scheduler's stubs (sched_proto.h, exo_proto_call_fn):

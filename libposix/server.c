@@ -8,22 +8,18 @@
 #include <exo/errno.h>
 #include <exo/memory.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
 static exo_tid_t memory_tid, vfs_tid;
 static int vfs_missing;
 
-static uint32_t at_code(int fd)
+uint32_t px_atfd(int fd)
 {
 	if (fd == AT_FDCWD)
 		return 0;
 	return fd < 0 || fd >= VFS_FD_MAX ? VFS_AT_MASK : (uint32_t)fd + 1;
-}
-
-uint32_t px_at(uint32_t op, int dirfd1, int dirfd2)
-{
-	return vfs_at(op, at_code(dirfd1), at_code(dirfd2));
 }
 
 void px_cancel(exo_tid_t server)
@@ -74,25 +70,16 @@ static int may_block(uint32_t label)
 	}
 }
 
-static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
-		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen, int blocks)
+/*
+ * Send request m to `to` and wait, the reply in m: its label as a negative
+ * Exo errno (0 on success; the VFS's REDIRECT is -VFS_REDIRECT, which its
+ * stubs look for first), or the transport's own failure.
+ */
+static int send(exo_tid_t to, exo_msg_t *m, int blocks)
 {
-	unsigned idx = n;
-	exo_err err;
-	int old;
+	int old = blocks ? -1 : px_intr(PX_INTR_NONE);
+	exo_err err = exo_call(to, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
 
-	memset(m, 0, sizeof(*m));
-	if (n)
-		memcpy(m->mr, in, n * sizeof(uint64_t));
-	if (s1)
-		idx = exo_msg_put_string(m, idx, s1, (uint32_t)l1);
-	if (s2)
-		idx = exo_msg_put_string(m, idx, s2, (uint32_t)strlen(s2));
-	m->tag = exo_tag(label, n, idx - n);
-	if (rbuf)
-		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
-	old = blocks ? -1 : px_intr(PX_INTR_NONE);
-	err = exo_call(to, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
 	if (old >= 0)
 		px_intr(old);
 	if (err == EXO_ECANCELED) {
@@ -103,19 +90,13 @@ static int call(exo_tid_t to, uint32_t label, unsigned n, const uint64_t *in, co
 		return -XE_ENAMETOOLONG;
 	if (err != EXO_OK)
 		return err == EXO_ENOPARTNER || err == EXO_EDEAD ? -XE_ENOSYS : -XE_EIO;
-	if (rlen) {
-		unsigned u = exo_tag_untyped(m->tag);
-
-		*rlen = exo_tag_typed(m->tag) >= 2 && exo_item_kind(m->mr[u]) == EXO_ITEM_STRING
-				? exo_string_len(m->mr[u])
-				: 0;
-	}
-	return exo_tag_label(m->tag) == VFS_REDIRECT ? (int)VFS_REDIRECT : -(int)exo_tag_label(m->tag);
+	return -(int)exo_tag_label(m->tag);
 }
 
-int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, size_t l1,
-		const char *s2, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+int px_vfs(exo_msg_t *m)
 {
+	exo_msg_t req = *m; /* sent again as it was if the server restarted */
+
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int r;
 
@@ -126,7 +107,8 @@ int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, 
 				return -XE_ENOSYS;
 			}
 		}
-		r = call(vfs_tid, label, n, in, s1, l1, s2, rbuf, rcap, m, rlen, may_block(label));
+		*m = req;
+		r = send(vfs_tid, m, may_block(exo_tag_label(req.tag)));
 		if (r != -XE_ENOSYS || exo_tag_label(m->tag) == XE_ENOSYS)
 			return r;
 		vfs_tid = EXO_NILTHREAD; /* the server went away: look it up again */
@@ -137,7 +119,25 @@ int px_vfs_call(uint32_t label, unsigned n, const uint64_t *in, const void *s1, 
 int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
 		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
 {
-	int r = call(server, label, n, in, s1, l1, NULL, rbuf, rcap, m, rlen, 1);
+	unsigned idx = n;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if (n)
+		memcpy(m->mr, in, n * sizeof(uint64_t));
+	if (s1)
+		idx = exo_msg_put_string(m, idx, s1, (uint32_t)l1);
+	m->tag = exo_tag(label, n, idx - n);
+	if (rbuf)
+		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
+	r = send(server, m, 1);
+	if (rlen) {
+		unsigned u = exo_tag_untyped(m->tag);
+
+		*rlen = r == 0 && exo_tag_typed(m->tag) >= 2 && exo_item_kind(m->mr[u]) == EXO_ITEM_STRING
+				? exo_string_len(m->mr[u])
+				: 0;
+	}
 
 	return r == -XE_ENOSYS && exo_tag_label(m->tag) != XE_ENOSYS ? -XE_EIO : r;
 }

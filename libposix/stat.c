@@ -11,6 +11,7 @@
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 
@@ -50,42 +51,53 @@ static void fill(struct stat *st, const uint64_t *w)
 	st->st_ctim.tv_nsec = (long)(w[VST_CTIME_NS] % 1000000000u);
 }
 
-static int px_stat(const char *path, struct stat *st, uint32_t op)
+/* STAT, or LSTAT when follow is 0, of path from dirfd. */
+static int path_stat(int dirfd, const char *path, struct stat *st, int follow)
 {
-	exo_msg_t m;
+	struct vfs_stat_in in = { .dirfd = px_atfd(dirfd), .path = path, .path_len = (uint32_t)strlen(path) };
+	struct vfs_stat_out out;
 	int r;
 
+	if (follow) {
+		r = vfs_call_stat(px_vfs, &in, &out);
+	} else {
+		struct vfs_lstat_in lin = { .dirfd = in.dirfd, .path = in.path, .path_len = in.path_len };
+		struct vfs_lstat_out lout;
+
+		r = vfs_call_lstat(px_vfs, &lin, &lout);
+		memcpy(out.stat, lout.stat, sizeof(out.stat));
+	}
+	if (r < 0)
+		return px_fail(r);
+	fill(st, out.stat);
+	return 0;
+}
+
+static int px_stat(const char *path, struct stat *st, uint32_t op)
+{
 	if (!path || !st) {
 		return px_fail(-XE_EFAULT);
 	}
-	r = px_vfs_call(op, 0, NULL, path, strlen(path), NULL, NULL, 0, &m, NULL);
-	if (r < 0)
-		return px_fail(r);
-	fill(st, m.mr);
-	return 0;
+	return path_stat(AT_FDCWD, path, st, op != VFS_LSTAT);
 }
 
 static int px_fstat(int fd, struct stat *st)
 {
-	uint64_t in[1] = { (uint64_t)fd };
-	exo_msg_t m;
+	struct vfs_fstat_out out;
 	int r;
 
 	if (!st) {
 		return px_fail(-XE_EFAULT);
 	}
-	r = px_vfs_call(VFS_FSTAT, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_fstat(px_vfs, &(struct vfs_fstat_in){ .fd = (uint64_t)fd }, &out);
 	if (r < 0)
 		return px_fail(r);
-	fill(st, m.mr);
+	fill(st, out.stat);
 	return 0;
 }
 
 static int px_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
-	exo_msg_t m;
-	int r;
-
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) {
 		return px_fail(-XE_EINVAL);
 	}
@@ -94,12 +106,7 @@ static int px_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	}
 	if (!path[0] && (flags & AT_EMPTY_PATH))
 		return dirfd == AT_FDCWD ? px_stat(".", st, VFS_STAT) : px_fstat(dirfd, st);
-	r = px_vfs_call(px_at(flags & AT_SYMLINK_NOFOLLOW ? VFS_LSTAT : VFS_STAT, dirfd, AT_FDCWD), 0, NULL,
-			path, strlen(path), NULL, NULL, 0, &m, NULL);
-	if (r < 0)
-		return px_fail(r);
-	fill(st, m.mr);
-	return 0;
+	return path_stat(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
 int px_fstatat_a(int dirfd, const char *path, struct stat *st, int flags) __asm__("fstatat");

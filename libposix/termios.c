@@ -22,6 +22,7 @@
 #include <exo/proc.h>
 #include "proc_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "px.h"
 #include "tty.h"
@@ -113,19 +114,18 @@ static uint32_t exo_speed(speed_t s)
 
 int px_tty_find(int fd, struct px_tty *tty)
 {
-	uint64_t in[1] = { (uint64_t)fd };
-	exo_msg_t m;
+	struct vfs_device_out out;
 	int r;
 
 	if (fd < 0)
 		return -XE_EBADF;
-	r = px_vfs_call(VFS_DEVICE, 1, in, NULL, 0, NULL, NULL, 0, &m, NULL);
+	r = vfs_call_device(px_vfs, &(struct vfs_device_in){ .fd = (uint64_t)fd }, &out);
 	if (r < 0)
 		return r;
-	if (exo_tag_untyped(m.tag) < 4 || (m.mr[3] >> 8 != 5 && m.mr[3] >> 8 != 4))
+	if (out.rdev >> 8 != 5 && out.rdev >> 8 != 4)
 		return -XE_ENOTTY; /* a device, but not a terminal (major 4 or 5) */
-	tty->server = m.mr[0];
-	tty->handle = m.mr[1];
+	tty->server = (exo_tid_t)out.server;
+	tty->handle = out.in_handle;
 	return 0;
 }
 

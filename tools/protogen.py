@@ -27,9 +27,19 @@ KINDS = {"u64": "EXO_PF_U64", "i64": "EXO_PF_I64", "space": "EXO_PF_SPACE"}
 
 
 class Op:
-    def __init__(self, name, num, held):
-        self.name, self.num, self.held = name, num, held
+    def __init__(self, name, num, held, alt=None):
+        self.name, self.num, self.held, self.alt = name, num, held, alt
         self.doc, self.ins, self.outs = [], [], []
+
+
+def is_label(kind):
+    """label:SHIFT:MASK: a field carried in the request label's bits, not a register."""
+    return kind.startswith("label:")
+
+
+def label_parts(kind):
+    _, shift, mask = kind.split(":")
+    return shift, mask
 
 
 def fail(path, line, msg):
@@ -37,7 +47,7 @@ def fail(path, line, msg):
 
 
 def parse(path):
-    proto = {"name": None, "prefix": None, "headers": [], "enums": {}, "ops": []}
+    proto = {"name": None, "prefix": None, "headers": [], "enums": {}, "ops": [], "opmask": None, "alts": {}}
     op = None
     with open(path) as f:
         for n, raw in enumerate(f, 1):
@@ -49,6 +59,16 @@ def parse(path):
                 proto["name"], proto["prefix"] = w[1], w[2]
             elif w[0] == "header" and len(w) == 2:
                 proto["headers"].append(w[1])
+            elif w[0] == "opmask" and len(w) == 2:
+                proto["opmask"] = w[1]
+            elif w[0] == "reply" and len(w) == 3:
+                # Another reply some operations may give instead of their own:
+                # its label (not an errno) and its fields, declared once.
+                op = Op(w[1], 0, False)
+                op.label = w[2]
+                if w[1] in proto["alts"]:
+                    fail(path, n, f"reply {w[1]}: declared twice")
+                proto["alts"][w[1]] = op
             elif w[0] in ("enum", "flags") and len(w) >= 3:
                 names = []
                 for item in w[2:]:
@@ -57,10 +77,16 @@ def parse(path):
                     c, s = item.split("=", 1)
                     names.append((c, s))
                 proto["enums"][w[1]] = (w[0], names)
-            elif w[0] == "op" and len(w) in (3, 4):
-                if len(w) == 4 and w[3] != "held":
-                    fail(path, n, f"{w[3]}: the only option of an op is 'held'")
-                op = Op(w[1], int(w[2]), len(w) == 4)
+            elif w[0] == "op" and len(w) >= 3:
+                held, alt = False, None
+                for opt in w[3:]:
+                    if opt == "held":
+                        held = True
+                    elif opt.startswith("reply=") and opt[6:] in proto["alts"]:
+                        alt = opt[6:]
+                    else:
+                        fail(path, n, f"{opt}: an op's options are 'held' and 'reply=NAME' (a reply declared before)")
+                op = Op(w[1], int(w[2]), held, alt)
                 if any(o.num == op.num or o.name == op.name for o in proto["ops"]):
                     fail(path, n, f"op {op.name} {op.num}: a name or number used twice")
                 proto["ops"].append(op)
@@ -70,17 +96,21 @@ def parse(path):
                 kind = w[1]
                 fields = op.ins if w[0] == "in" else op.outs
                 if kind in ("string", "string?"):
-                    if w[0] != "in" and kind != "string":
-                        fail(path, n, "a reply's string is never optional: the server always sends it")
                     if kind == "string" and any(k == "string?" for k, _ in fields):
                         fail(path, n, "a required string after an optional one")
+                    if w[0] == "out" and any(is_string(k) for k, _ in fields):
+                        fail(path, n, "a reply carries at most one string")
+                elif re.fullmatch(r"label:[A-Za-z0-9_]+:[A-Za-z0-9_]+", kind):
+                    if w[0] != "in" or op.num == 0:
+                        fail(path, n, "a label field is a request's")
                 elif re.fullmatch(r"u64\[[0-9]+\]", kind):
                     if not 1 <= int(kind[4:-1]) <= 64:
                         fail(path, n, f"{kind}: an array of 1 to 64 words")
                 elif kind not in KINDS:
                     k, _, e = kind.partition(":")
                     if k not in ("enum", "flags") or e not in proto["enums"] or proto["enums"][e][0] != k:
-                        fail(path, n, f"{kind}: not a field type (u64, i64, space, enum:NAME, flags:NAME)")
+                        fail(path, n, f"{kind}: not a field type (u64, i64, space, enum:NAME, flags:NAME, "
+                                  "u64[N], string, string?, label:SHIFT:MASK)")
                 if any(fn == w[2] for _, fn in fields):
                     fail(path, n, f"{w[2]}: a field name used twice")
                 fields.append((kind, w[2]))
@@ -92,13 +122,15 @@ def parse(path):
 
 
 def params(name, op, first):
-    """A handler's or a stub's parameters: `first`, then the op's in and out structs."""
+    """A handler's or a stub's parameters: `first`, the op's in and out structs, its other reply."""
     lo = op.name.lower()
     args = [first]
     if op.ins:
         args.append(f"const struct {name}_{lo}_in *in")
     if op.outs:
         args.append(f"struct {name}_{lo}_out *out")
+    if op.alt:
+        args.append(f"struct {name}_{op.alt.lower()}_out *{op.alt.lower()}")
     return ", ".join(args)
 
 
@@ -112,7 +144,7 @@ def is_string(kind):
 
 def words(kind):
     """Message registers a field takes: 0 for a string (an item), N for u64[N], else 1."""
-    if is_string(kind):
+    if is_string(kind) or is_label(kind):
         return 0
     if kind.startswith("u64["):
         return int(kind[4:-1])
@@ -155,21 +187,25 @@ def emit(proto, src):
         o.append(f"static const struct exo_proto_field {t}[] = {{")
         for kind, fn in fields:
             if is_string(kind):
-                o.append(f'\t{{ "{fn}", EXO_PF_STRING, 0, NULL, 0 }},')
+                o.append(f'\t{{ "{fn}", EXO_PF_STRING, 0, NULL, 0, 0, 0 }},')
+            elif is_label(kind):
+                shift, mask = label_parts(kind)
+                o.append(f'\t{{ "{fn}", EXO_PF_LABEL, 0, NULL, 0, {shift}, {mask} }},')
             elif kind.startswith("u64["):
-                o.append(f'\t{{ "{fn}", EXO_PF_U64, 0, NULL, {words(kind)} }},')
+                o.append(f'\t{{ "{fn}", EXO_PF_U64, 0, NULL, {words(kind)}, 0, 0 }},')
             elif kind in KINDS:
-                o.append(f'\t{{ "{fn}", {KINDS[kind]}, 0, NULL, 1 }},')
+                o.append(f'\t{{ "{fn}", {KINDS[kind]}, 0, NULL, 1, 0, 0 }},')
             else:
                 k, _, e = kind.partition(":")
                 arr = f"{name}_{e}_names"
                 ek = "EXO_PF_ENUM" if k == "enum" else "EXO_PF_FLAGS"
-                o.append(f'\t{{ "{fn}", {ek}, sizeof({arr}) / sizeof({arr}[0]), {arr}, 1 }},')
+                o.append(f'\t{{ "{fn}", {ek}, sizeof({arr}) / sizeof({arr}[0]), {arr}, 1, 0, 0 }},')
         o.append("};")
         return t
 
     tables = {}
-    for op in ops:
+    alts = list(proto["alts"].values())
+    for op in alts + ops:
         lo = op.name.lower()
         if op.doc:
             o.append("/* " + f"{pfx}_{op.name}: " + " ".join(op.doc) + " */")
@@ -187,12 +223,15 @@ def emit(proto, src):
                     o.append(f"\tuint32_t {fn}_len;")
                 elif kind.startswith("u64["):
                     o.append(f"\tuint64_t {fn}[{words(kind)}];")
+                elif is_label(kind):
+                    o.append(f"\tuint32_t {fn}; /* in the label's bits */")
                 else:
                     o.append(f"\t{ctype(kind)} {fn};")
             o.append("};")
             nstr = sum(1 for k, _ in fields if is_string(k))
             o.append(f"_Static_assert({nwords(fields)} + {2 * nstr} <= EXO_MR_COUNT, "
                      f'"{name}.{op.name} {side}: more words than a message has");')
+            o.append(f"#define {pfx}_{op.name}_{side.upper()}_WORDS {nwords(fields)} /* its registers */")
             o.append("/* Returns the typed words it put (its string items). */")
             o.append(f"static inline unsigned {name}_{lo}_{side}_put(exo_msg_t *m, const {st} *v)\n{{")
             o.append(f"\tunsigned i = {nwords(fields)};\n")
@@ -206,14 +245,26 @@ def emit(proto, src):
                 elif kind.startswith("u64["):
                     o.append(f"\tmemcpy(&m->mr[{at}], v->{fn}, sizeof(v->{fn}));")
                     at += words(kind)
+                elif is_label(kind):
+                    continue
                 else:
                     o.append(f"\tm->mr[{at}] = (uint64_t)v->{fn};")
                     at += 1
             o.append(f"\treturn i - {nwords(fields)};")
             o.append("}")
+            labels = [(kind, fn) for kind, fn in fields if is_label(kind)]
+            if labels:
+                o.append("/* The label's bits the fields carried there take. */")
+                o.append(f"static inline uint32_t {name}_{lo}_{side}_label(const {st} *v)\n{{")
+                o.append("\treturn " + " | ".join(
+                    f"(uint32_t)(v->{fn} & ({label_parts(kind)[1]})) << ({label_parts(kind)[0]})"
+                    for kind, fn in labels) + ";")
+                o.append("}")
             o.append(f"static inline void {name}_{lo}_{side}_get(const exo_msg_t *m, {st} *v)\n{{")
             if nstr:
                 o.append(f"\tunsigned items = exo_tag_typed(m->tag) / EXO_ITEM_WORDS, u = exo_tag_untyped(m->tag);\n")
+            if any(is_label(kd) for kd, _ in fields):
+                o.append("\tuint32_t label = exo_tag_label(m->tag);\n")
             at = 0
             k = 0
             for kind, fn in fields:
@@ -225,6 +276,9 @@ def emit(proto, src):
                 elif kind.startswith("u64["):
                     o.append(f"\tmemcpy(v->{fn}, &m->mr[{at}], sizeof(v->{fn}));")
                     at += words(kind)
+                elif is_label(kind):
+                    shift, mask = label_parts(kind)
+                    o.append(f"\tv->{fn} = (label >> ({shift})) & ({mask});")
                 else:
                     o.append(f"\tv->{fn} = ({ctype(kind)})m->mr[{at}];")
                     at += 1
@@ -232,21 +286,32 @@ def emit(proto, src):
         tables[op.name] = (fields_table(op, "in", op.ins), fields_table(op, "out", op.outs))
         o.append("")
 
+    for alt in alts:
+        o.append(f"static const struct exo_proto_op {name}_{alt.name.lower()}_reply = {{")
+        o.append(f'\t.name = "{alt.name}", .nout = {nwords(alt.outs)}, .out = {tables[alt.name][1]}, '
+                 f".nfout = {len(alt.outs)}, .label = {alt.label},")
+        o.append("};")
     o.append(f"static const struct exo_proto_op {name}_ops[{pfx}_OP_COUNT] = {{")
     for op in ops:
         ti, to = tables[op.name]
         req = sum(1 for k, _ in op.ins if k == "string")
         opt = sum(1 for k, _ in op.ins if k == "string?")
-        sout = sum(1 for k, _ in op.outs if is_string(k))
-        o.append(f'\t[{pfx}_{op.name}] = {{ "{op.name}", {nwords(op.ins)}, {nwords(op.outs)}, {int(op.held)}, {ti}, {to}, '
-                 f'{len(op.ins)}, {len(op.outs)}, {req}, {opt}, {sout} }},')
+        sout = sum(1 for k, _ in op.outs if k == "string")
+        sout_opt = sum(1 for k, _ in op.outs if k == "string?")
+        bits = " | ".join(f"(uint32_t)({label_parts(k)[1]}) << ({label_parts(k)[0]})" for k, _ in op.ins if is_label(k))
+        o.append(f'\t[{pfx}_{op.name}] = {{ .name = "{op.name}", .nin = {nwords(op.ins)}, .nout = {nwords(op.outs)}, '
+                 f".held = {int(op.held)}, .in = {ti}, .out = {to}, .nfin = {len(op.ins)}, .nfout = {len(op.outs)},")
+        o.append(f"\t\t.nstr = {req}, .nstr_opt = {opt}, .nstr_out = {sout}, .nstr_out_opt = {sout_opt}, "
+                 f".label = {bits or 0}, .other = {('&' + name + '_' + op.alt.lower() + '_reply') if op.alt else 'NULL'} }},")
     o.append("};")
-    o.append(f'static const struct exo_proto {name}_proto = {{ "{name}", {pfx}_OP_COUNT, {name}_ops }};\n')
+    mask = proto["opmask"] or "0"
+    o.append(f'static const struct exo_proto {name}_proto = {{ "{name}", {pfx}_OP_COUNT, {name}_ops, {mask} }};\n')
 
     # The server's side.
     o.append("/*")
     o.append(f" * The {name} server's handlers: 0 (answer with *out), EXO_PROTO_HELD (no")
-    o.append(" * answer now) or -XE_* (answer with that errno). NULL: ENOSYS.")
+    o.append(" * answer now) or -XE_* (answer with that errno). NULL: ENOSYS. One with another")
+    o.append(" * reply (reply=NAME in the declaration) returns EXO_PROTO_OTHER to answer with that.")
     o.append(" */")
     o.append(f"struct {name}_handlers {{")
     for op in ops:
@@ -270,7 +335,10 @@ def emit(proto, src):
             o.append("\t\tmemset(&out, 0, sizeof(out));")
         if op.ins:
             o.append(f"\t\t{name}_{lo}_in_get(m, &in);")
-        args = ["ctx"] + (["&in"] if op.ins else []) + (["&out"] if op.outs else [])
+        if op.alt:
+            o.append(f"\t\tstruct {name}_{op.alt.lower()}_out other;")
+            o.append("\t\tmemset(&other, 0, sizeof(other));")
+        args = ["ctx"] + (["&in"] if op.ins else []) + (["&out"] if op.outs else []) + (["&other"] if op.alt else [])
         o.append(f"\t\tif (!h->{lo})\n\t\t\tbreak;")
         o.append(f"\t\tr = h->{lo}({', '.join(args)});")
         o.append("\t\tif (r == 0) {")
@@ -280,6 +348,12 @@ def emit(proto, src):
         else:
             o.append(f"\t\t\tm->tag = exo_tag(0, 0, 0);")
         o.append("\t\t}")
+        if op.alt:
+            alt = proto["alts"][op.alt]
+            o.append("\t\tif (r == EXO_PROTO_OTHER) {")
+            o.append(f"\t\t\tunsigned typed = {name}_{alt.name.lower()}_out_put(m, &other);\n")
+            o.append(f"\t\t\tm->tag = exo_tag({alt.label}, {nwords(alt.outs)}, typed);")
+            o.append("\t\t}")
         o.append("\t\tbreak;\n\t}")
     o.append("\tdefault:\n\t\tr = op;\n\t\tbreak;\n\t}")
     o.append("\tif (r < 0)\n\t\tm->tag = exo_tag((uint32_t)-r, 0, 0);")
@@ -293,13 +367,26 @@ def emit(proto, src):
         o.append("\tmemset(&m, 0, sizeof(m));")
         if op.ins:
             o.append(f"\ttyped = {name}_{lo}_in_put(&m, in);")
-        o.append(f"\tm.tag = exo_tag({pfx}_{op.name}, {nwords(op.ins)}, typed);")
+        label = f"{pfx}_{op.name}"
+        if any(is_label(k) for k, _ in op.ins):
+            label += f" | {name}_{lo}_in_label(in)"
+        o.append(f"\tm.tag = exo_tag({label}, {nwords(op.ins)}, typed);")
         sout = [fn for k, fn in op.outs if is_string(k)]
+        opt_out = any(k == "string?" for k, _ in op.outs)
         for fn in sout:
             o.append(f"\tif (out->{fn})\n\t\texo_msg_accept_string(&m, (void *)(uintptr_t)out->{fn}, out->{fn}_len);")
         o.append("\tr = call(&m);")
+        if op.alt:
+            alt = proto["alts"][op.alt]
+            o.append(f"\tif (exo_tag_label(m.tag) == {alt.label}) {{")
+            o.append(f"\t\tif (exo_tag_untyped(m.tag) != {nwords(alt.outs)} || exo_tag_typed(m.tag) != 0)")
+            o.append("\t\t\treturn -XE_EIO;")
+            o.append(f"\t\t{name}_{op.alt.lower()}_out_get(&m, {op.alt.lower()});")
+            o.append("\t\treturn EXO_PROTO_OTHER;\n\t}")
         o.append("\tif (r < 0)\n\t\treturn r;")
-        o.append(f"\tif (exo_tag_untyped(m.tag) != {nwords(op.outs)} || exo_tag_typed(m.tag) != {2 * len(sout)})")
+        typed_ok = (f"(exo_tag_typed(m.tag) != 0 && exo_tag_typed(m.tag) != {2 * len(sout)})" if opt_out
+                    else f"exo_tag_typed(m.tag) != {2 * len(sout)}")
+        o.append(f"\tif (exo_tag_untyped(m.tag) != {nwords(op.outs)} || {typed_ok})")
         o.append("\t\treturn -XE_EIO; /* not the reply the protocol declares */")
         if op.outs:
             o.append(f"\t{name}_{lo}_out_get(&m, out);")

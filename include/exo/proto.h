@@ -20,6 +20,7 @@ enum exo_proto_kind {
 	EXO_PF_ENUM,             /* one of names */
 	EXO_PF_FLAGS,            /* an OR of names */
 	EXO_PF_STRING,           /* a string item (no register of its own) */
+	EXO_PF_LABEL,            /* bits of the request's label (shift, mask), no register */
 };
 
 struct exo_proto_name {
@@ -32,7 +33,9 @@ struct exo_proto_field {
 	uint8_t kind;            /* enum exo_proto_kind */
 	uint8_t nnames;
 	const struct exo_proto_name *names;
-	uint8_t words;           /* registers it takes: 1, N for u64[N], 0 for a string */
+	uint8_t words;           /* registers it takes: 1, N for u64[N], 0 for a string or label bits */
+	uint8_t shift;           /* EXO_PF_LABEL: (label >> shift) & mask */
+	uint32_t mask;
 };
 
 struct exo_proto_op {
@@ -43,12 +46,16 @@ struct exo_proto_op {
 	uint8_t nfin, nfout;     /* fields of the request and of the reply */
 	uint8_t nstr, nstr_opt;  /* string items the request must carry, and may carry besides */
 	uint8_t nstr_out;        /* string items every reply carries */
+	uint8_t nstr_out_opt;    /* ... and the string a reply may leave out */
+	uint32_t label;          /* request label bits the fields carry (EXO_PF_LABEL) */
+	const struct exo_proto_op *other; /* another reply it may give (its label in .label), or NULL */
 };
 
 struct exo_proto {
 	const char *name;        /* "sched" */
 	uint32_t count;          /* operations are numbered 1 .. count - 1 */
 	const struct exo_proto_op *ops;
+	uint32_t opmask;         /* the label bits naming the operation (0: all of them) */
 };
 
 /*
@@ -56,11 +63,17 @@ struct exo_proto {
  * request and answers it later (exo_reply).
  */
 #define EXO_PROTO_HELD 1
+/*
+ * A handler's result, and a stub's: the answer is the operation's other
+ * reply (`reply=NAME` in the declaration), not its own.
+ */
+#define EXO_PROTO_OTHER 2
 
 /*
  * The shape of request m from thread `from`, checked in one place for every
  * protocol: its operation number when the label names an operation of p
- * and the message carries exactly the words it declares and, as items, the
+ * (in the bits of p->opmask; the other bits only those its label fields
+ * declare) and the message carries exactly the words it declares and, as items, the
  * strings it declares (an optional one may be left out) and nothing else;
  * -XE_ENOSYS for a label that names none; -XE_EINVAL for a malformed one
  * (logged on stderr with the sender's thread and space).

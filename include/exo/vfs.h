@@ -141,127 +141,12 @@ struct vfs_pollfd {
 #define VFL_UN 3u
 
 /*
- * The operations: X(name, number, in-words, out-words). "path" means the
- * first string item; "data" a string item of file data.
+ * The operations, their fields and their replies are declared in
+ * protocols/vfs.def: vfs_proto.h (generated) has enum vfs_op (VFS_OPEN ...),
+ * the request and reply structs, the client stubs vfs_call_* and the
+ * description exo_proto_check and exotrace read (docs/protocols.md).
  */
-#define VFS_OPS(X)                                                                        \
-	/* in: flags, mode; path. out: fd */                                              \
-	X(OPEN, 1, 2, 1)                                                                   \
-	/* in: fd */                                                                       \
-	X(CLOSE, 2, 1, 0)                                                                  \
-	/* in: fd, count. out: bytes; data (offer a buffer) */                             \
-	X(READ, 3, 2, 1)                                                                   \
-	/* in: fd; data. out: bytes */                                                     \
-	X(WRITE, 4, 1, 1)                                                                  \
-	/* in: fd, count, offset. out: bytes; data */                                      \
-	X(PREAD, 5, 3, 1)                                                                  \
-	/* in: fd, offset; data. out: bytes */                                             \
-	X(PWRITE, 6, 2, 1)                                                                 \
-	/* in: fd, offset (signed), whence. out: new offset */                             \
-	X(LSEEK, 7, 3, 1)                                                                  \
-	/* in: fd. out: stat words */                                                      \
-	X(FSTAT, 8, 1, VST_WORDS)                                                          \
-	/* path. out: stat words */                                                        \
-	X(STAT, 9, 0, VST_WORDS)                                                           \
-	/* in: mode; path */                                                               \
-	X(MKDIR, 10, 1, 0)                                                                 \
-	/* path */                                                                         \
-	X(RMDIR, 11, 0, 0)                                                                 \
-	/* path */                                                                         \
-	X(UNLINK, 12, 0, 0)                                                                \
-	/* in: fd, lowest new fd (DUP), cloexec. out: new fd */                            \
-	X(DUP, 13, 3, 1)                                                                   \
-	/* in: fd, new fd. out: new fd */                                                  \
-	X(DUP2, 14, 2, 1)                                                                  \
-	/* out: data (the path) */                                                         \
-	X(GETCWD, 15, 0, 0)                                                                \
-	/* path */                                                                         \
-	X(CHDIR, 16, 0, 0)                                                                 \
-	/* in: fd, cookie. out: next cookie (0: end); data (entries) */                    \
-	X(GETDENTS, 17, 2, 1)                                                              \
-	/* in: fd, length */                                                               \
-	X(FTRUNCATE, 18, 2, 0)                                                             \
-	/* two paths: from, to */                                                          \
-	X(RENAME, 19, 0, 0)                                                                \
-	/* in: fd. out: fd flags (VO_CLOEXEC), status flags */                             \
-	X(GETFL, 20, 1, 2)                                                                 \
-	/* in: fd, fd flags, status flags (VO_APPEND | VO_NONBLOCK) */                     \
-	X(SETFL, 21, 3, 0)                                                                 \
-	/* in: flags (VO_CLOEXEC | VO_NONBLOCK). out: read fd, write fd. A read of   \
-	 * an empty pipe, or a write to a full one, is answered when it can be. */     \
-	X(PIPE, 22, 1, 2)                                                                  \
-	/* path (not followed at the end). out: stat words */                            \
-	X(LSTAT, 23, 0, VST_WORDS)                                                         \
-	/* two strings: the link's path, its target */                                    \
-	X(SYMLINK, 24, 0, 0)                                                               \
-	/* path. out: data (the target) */                                                \
-	X(READLINK, 25, 0, 0)                                                              \
-	/* two paths: existing, new name */                                               \
-	X(LINK, 26, 0, 0)                                                                  \
-	/* in: mode, follow; path */                                                      \
-	X(CHMOD, 27, 2, 0)                                                                 \
-	/* in: fd, mode */                                                                \
-	X(FCHMOD, 28, 2, 0)                                                                \
-	/* in: uid, gid (VID_KEEP: unchanged), follow; path */                            \
-	X(CHOWN, 29, 3, 0)                                                                 \
-	/* in: fd, uid, gid */                                                            \
-	X(FCHOWN, 30, 3, 0)                                                                \
-	/* in: atime ns, mtime ns (VUT_NOW, VUT_OMIT), follow; path */                    \
-	X(UTIMENS, 31, 3, 0)                                                               \
-	/* in: fd, atime ns, mtime ns */                                                  \
-	X(FUTIMENS, 32, 3, 0)                                                              \
-	/* in: new mask. out: the old one (applied to modes of files made) */            \
-	X(UMASK, 33, 1, 1)                                                                 \
-	/* in: access bits (VACC_R | VACC_W | VACC_X, 0: exists); path */                \
-	X(ACCESS, 34, 1, 0)                                                                \
-	/* in: fd, writable shared (1: MAP_SHARED with PROT_WRITE). out: memory-server \
-	 * object id (0: none, a private copy only), size, VMAP_* kind. The object   \
-	 * is shared with the caller's space (exo/memory.h, MEM_SHM_SHARE). */        \
-	X(MMAP, 35, 2, 3)                                                                  \
-	/* in: fd. out: device server (a thread id), read handle, write handle, rdev; \
-	 * ENOTTY when the descriptor is not on a device server (termios, ioctl). */  \
-	X(DEVICE, 36, 1, 4)                                                                \
-	/* in: mode (VS_IFIFO, VS_IFREG or VS_IFCHR | permissions), rdev; path */       \
-	X(MKNOD, 37, 2, 0)                                                                 \
-	/* path. out: data (the absolute path, every link followed) */                   \
-	X(REALPATH, 38, 0, 0)                                                              \
-	/* path: the caller's root becomes that directory */                             \
-	X(CHROOT, 39, 0, 0)                                                                \
-	/* in: entries, timeout ns (VPOLL_FOREVER: none); data: struct vfs_pollfd[]. \
-	 * out: entries ready; data: the same array with revents. Answered when one  \
-	 * is ready or the timeout passes (deferred: other clients go on). */          \
-	X(POLL, 40, 2, 1)                                                                  \
-	/* in: fd, command (VLK_GET/SET/SETW), type (VLK_*LCK), whence, start, length \
-	 * (signed). out (GET): type, start, length, owner space. SETW that must wait \
-	 * is answered when the lock is taken (or EDEADLK). */                            \
-	X(LOCK, 41, 6, 4)                                                                  \
-	/* in: fd, operation (VFL_SH/EX/UN), non-blocking */                             \
-	X(FLOCK, 42, 3, 0)                                                                 \
-	/* process server only (EPERM for others). in: parent space, child space. The  \
-	 * child's table becomes a copy of the parent's (what it had is closed): each \
-	 * descriptor shares the parent's open file description (offset, status      \
-	 * flags, flock locks), close-on-exec flags copied; and the parent's working  \
-	 * directory, root, umask and credentials. Record locks are not inherited.    \
-	 * An unknown parent gives the child a new space's table. */                  \
-	X(FORK, 43, 2, 0)                                                                  \
-	/* the caller's space execs: its close-on-exec descriptors close */            \
-	X(EXEC, 44, 0, 0)                                                                  \
-	/* process server only (EPERM for others). in: space, ruid, euid, rgid, egid, \
-	 * ngroups (at most VFS_NGROUPS_MAX); data: ngroups uint32 gids. Ids are      \
-	 * 32 bits, VID_KEEP is none. */                                               \
-	X(SETCRED, 45, 6, 0)                                                               \
-	/* root only (EPERM). in: flags (FSM_RDONLY, exo/fs.h); two strings: the     \
-	 * mount point's path (a directory nobody uses: EBUSY otherwise), the name  \
-	 * a file system server registered (ENODEV when none; exo/fs.h). */         \
-	X(MOUNT, 46, 1, 0)                                                                 \
-	/* root only (EPERM). path: the root of a mount (EINVAL otherwise); EBUSY   \
-	 * while a file there is open, a working directory or root is in it, or    \
-	 * another file system is mounted in it. */                                 \
-	X(UNMOUNT, 47, 0, 0)                                                               \
-	/* in: index (0: the VFS's own root). out: flags (FSM_*), st_dev; data: the \
-	 * server's name, NUL, the mount point's path as the caller sees it.       \
-	 * ENOENT past the last; a mount outside the caller's root is skipped. */  \
-	X(MOUNTS, 48, 1, 2)
+_Static_assert(VST_WORDS == 12, "protocols/vfs.def declares the stat reply as u64[12]");
 
 /*
  * Paths relative to a directory descriptor (openat and the other *at calls):
@@ -279,26 +164,11 @@ static inline uint32_t vfs_at(uint32_t op, uint32_t at1, uint32_t at2)
 }
 
 /*
- * The reply label of READ, WRITE, PREAD and PWRITE on a device descriptor:
- * do the I/O with the device server mr[0] (a thread id), handle mr[1]
- * (exo/dev.h); a READ's reply adds mr[2], the DEV_RD_* flags of the
- * descriptor's reads (VO_NONBLOCK: DEV_RD_NONBLOCK). Not an errno: above
- * every XE_* value.
+ * The label of the other reply READ, WRITE, PREAD and PWRITE give on a
+ * device descriptor (protocols/vfs.def, reply REDIRECT: the device server,
+ * the handle, and the DEV_RD_* flags of the descriptor's reads, 0 for a
+ * write). Not an errno: above every XE_* value.
  */
 #define VFS_REDIRECT 0x1000u
-
-enum vfs_op {
-#define VFS_ENUM(name, num, in, out) VFS_##name = num,
-	VFS_OPS(VFS_ENUM)
-#undef VFS_ENUM
-	VFS_OP_COUNT
-};
-
-/* Untyped words each request must carry, from the declaration above. */
-static const unsigned char vfs_op_in[VFS_OP_COUNT] = {
-#define VFS_IN(name, num, in, out) [VFS_##name] = in,
-	VFS_OPS(VFS_IN)
-#undef VFS_IN
-};
 
 #endif

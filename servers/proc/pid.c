@@ -6,6 +6,7 @@
 #include <exo/memory.h>
 #include "memory_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "proc.h"
 

@@ -175,6 +175,24 @@ static int flock_take(struct node *n, struct ofd *f, unsigned type)
 	return 0;
 }
 
+/* Answer a waiter with e, or with the reply protocols/vfs.def declares for its call. */
+static exo_err answer(const struct lockwait *w, int e)
+{
+	exo_msg_t m = { 0 };
+
+	if (e < 0) {
+		m.tag = exo_tag((uint32_t)-e, 0, 0);
+	} else if (w->ofd) {
+		m.tag = exo_tag(0, 0, 0); /* FLOCK */
+	} else {
+		struct vfs_lock_out out = { .type = VLK_UNLCK, .start = w->start,
+					    .length = w->end == END_OF_FILE ? 0 : w->end - w->start + 1 };
+
+		m.tag = exo_tag(0, VFS_LOCK_OUT_WORDS, vfs_lock_out_put(&m, &out));
+	}
+	return exo_reply(w->client, &m);
+}
+
 /* Grant the waiting locks that can be had now, in arrival order. */
 static void settle(struct vfs *v)
 {
@@ -196,7 +214,7 @@ static void settle(struct vfs *v)
 			e = w->ofd ? flock_take(w->node, w->ofd, w->type)
 				   : place(w->node, w->space, w->type, w->start, w->end);
 			*q = w->next;
-			if (vfs_answer(w->client, 0, NULL, 0, e < 0 ? (uint32_t)-e : 0) != EXO_OK && e == 0) {
+			if (answer(w, e) != EXO_OK && e == 0) {
 				/* The client was interrupted first: it does not hold the lock. */
 				if (w->ofd)
 					flock_drop(w->node, w->ofd);
@@ -279,7 +297,14 @@ int do_lock(struct vreq *r)
 	if (!l) {
 		e = place(n, r->p->space, (unsigned)type, (uint64_t)start, end);
 		settle(r->v); /* an unlock, or a write lock turned read, may let waiters in */
-		return e;
+		if (e < 0)
+			return e;
+		/* Placed: nothing in the way. */
+		r->m->mr[0] = VLK_UNLCK;
+		r->m->mr[1] = (uint64_t)start;
+		r->m->mr[2] = end == END_OF_FILE ? 0 : end - (uint64_t)start + 1;
+		r->m->mr[3] = 0;
+		return 4;
 	}
 	if (cmd == VLK_SET)
 		return -XE_EAGAIN;

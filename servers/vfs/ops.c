@@ -391,7 +391,8 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 		r->redirect = true;
 		r->m->mr[0] = n->dev_server;
 		r->m->mr[1] = f->out_handle;
-		return 2;
+		r->m->mr[2] = 0; /* the REDIRECT reply's rdflags: a read's only */
+		return 3;
 	}
 	if (n->mnt) {
 		uint64_t done;
@@ -905,7 +906,7 @@ static int do_link(struct vreq *r)
 {
 	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
 	struct node *d1, *n1, *d2, *n2;
-	bool s1, s2, follow = exo_tag_untyped(r->m->tag) >= 1 && r->m->mr[0]; /* linkat AT_SYMLINK_FOLLOW */
+	bool s1, s2, follow = r->m->mr[0] != 0; /* linkat AT_SYMLINK_FOLLOW */
 	int e = resolve(r, r->path, r->path_len, false, follow, &d1, &n1, l1, &s1);
 
 	if (e)
@@ -1281,7 +1282,7 @@ static int do_chroot(struct vreq *r)
 	return 0;
 }
 
-/* The handlers; the words each request carries come from VFS_OPS (vfs_op_in). */
+/* The handlers; each request's shape is checked against protocols/vfs.def first. */
 static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
 	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
 	[VFS_READ] = do_read,         [VFS_WRITE] = do_write,
@@ -1343,10 +1344,9 @@ void vfs_dispatch(struct vreq *r)
 		r->m->tag = exo_tag(0, 0, 0);
 		return;
 	}
-	if (label >= VFS_OP_COUNT || !ops[label]) {
-		res = -XE_ENOSYS; /* no such operation */
-	} else if (exo_tag_untyped(r->m->tag) < vfs_op_in[label]) {
-		res = -XE_EINVAL; /* an operation, malformed: as every server answers it (exo/proto.h) */
+	/* The shape declared in protocols/vfs.def, checked as every server checks it (exo/proto.h). */
+	if ((res = exo_proto_check(&vfs_proto, r->m, r->from)) < 0 || !ops[label]) {
+		res = res < 0 ? res : -XE_ENOSYS;
 	} else if (!r->p) {
 		res = -XE_ENOMEM;
 	} else {

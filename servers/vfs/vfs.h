@@ -17,6 +17,7 @@
 #include <exo/fs.h>
 #include "fs_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "ramnode.h"
 

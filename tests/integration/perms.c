@@ -28,6 +28,7 @@
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "perms_child.h"
 #include "support.h"
@@ -87,14 +88,15 @@ static int64_t ask_path(struct helper h, uint32_t op, const char *p, uint64_t a,
 }
 
 /* A raw VFS request from the helper's space: the reply label. */
-static int64_t ask_raw(struct helper h, uint32_t op, uint64_t w1, uint64_t w2)
+/* The helper sends VFS request op with n (0..2) of the words w1, w2. */
+static int64_t ask_raw(struct helper h, uint32_t op, unsigned n, uint64_t w1, uint64_t w2)
 {
 	exo_msg_t m = { 0 };
 
 	m.mr[0] = op;
 	m.mr[1] = w1;
 	m.mr[2] = w2;
-	m.tag = exo_tag(PC_VFS_RAW, 3, 0);
+	m.tag = exo_tag(PC_VFS_RAW, 1 + n, 0);
 	assert_int_equal(exo_call(h.tid, &m, exo_timeout_ms(30000), exo_timeout_ms(30000)), EXO_OK);
 	return (int64_t)m.mr[0];
 }
@@ -494,7 +496,7 @@ static void test_fork_shares_open_files_and_exec_closes_cloexec_ones(void **stat
 	assert_int_equal(ask(h, PC_CLOSE, (uint64_t)p[1], 0, NULL, NULL), 0);
 	assert_int_equal(read(p[0], buf, 4), 0);
 	/* exec: the close-on-exec descriptors go, the others stay. */
-	assert_int_equal(ask_raw(h, VFS_EXEC, 0, 0), 0);
+	assert_int_equal(ask_raw(h, VFS_EXEC, 0, 0, 0), 0);
 	assert_int_equal(ask(h, PC_GETFD, (uint64_t)b, 0, NULL, NULL), -EBADF);
 	assert_int_equal(ask(h, PC_GETFD, (uint64_t)a, 0, NULL, NULL), 0);
 	assert_int_equal(ask(h, PC_GETFD, (uint64_t)fd, 0, NULL, NULL), 0);
@@ -552,8 +554,8 @@ static void test_only_the_process_server_forks_tables_and_sets_credentials(void 
 
 	(void)state;
 	h = spawn_helper();
-	assert_int_equal(ask_raw(h, VFS_FORK, exo_my_space(), h.space), XE_EPERM);
-	assert_int_equal(ask_raw(h, VFS_SETCRED, h.space, 0), XE_EINVAL); /* too few words */
+	assert_int_equal(ask_raw(h, VFS_FORK, 2, exo_my_space(), h.space), XE_EPERM);
+	assert_int_equal(ask_raw(h, VFS_SETCRED, 2, h.space, 0), XE_EINVAL); /* too few words */
 	{
 		exo_msg_t m = { 0 };
 

@@ -23,6 +23,7 @@
 
 #include <exo/exo.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "perms_child.h"
 

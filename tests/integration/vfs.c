@@ -16,6 +16,7 @@
 
 #include <exo/errno.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "support.h"
 
@@ -505,14 +506,19 @@ static void test_hostile_fork_exec_and_setcred_requests(void **state)
 	assert_int_equal(vcall(VFS_SETCRED, 6, (uint64_t[]){ me, 0, 0, 0, 0, 0 }, NULL, 0, NULL).err, XE_EPERM);
 	assert_int_equal(vcall(VFS_FORK, 1, (uint64_t[]){ me }, NULL, 0, NULL).err, XE_EINVAL); /* too few words */
 	assert_int_equal(vcall(VFS_SETCRED, 5, (uint64_t[]){ me, 0, 0, 0, 0 }, NULL, 0, NULL).err, XE_EINVAL);
-	/* EXEC closes exactly the close-on-exec descriptors; extra words change nothing. */
+	/*
+	 * EXEC closes exactly the close-on-exec descriptors; one with words or
+	 * items it does not declare is refused and closes nothing.
+	 */
 	keep = vopen("/execd", VO_CREAT | VO_RDWR, 0644);
 	gone = vopen("/execd", VO_RDONLY | VO_CLOEXEC, 0);
 	assert_true(keep >= 0 && gone >= 0);
-	assert_int_equal(vcall(VFS_EXEC, 3, (uint64_t[]){ 1, 2, 3 }, "junk", 4, NULL).err, 0);
+	assert_int_equal(vcall(VFS_EXEC, 3, (uint64_t[]){ 1, 2, 3 }, "junk", 4, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_EXEC, 0, NULL, "junk", 4, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_EXEC | (3u << VFS_AT_SHIFT1), 0, NULL, NULL, 0, NULL).err, XE_EINVAL);
+	assert_int_equal(vcall(VFS_EXEC, 0, NULL, NULL, 0, NULL).err, 0);
 	assert_int_equal(vclose(gone), XE_EBADF);
 	assert_int_equal(vclose(keep), 0);
-	assert_int_equal(vcall(VFS_EXEC, 0, NULL, NULL, 0, NULL).err, 0);
 
 	/* As the process server: the words are checked. */
 	assert_int_equal(exo_register(VFS_PROC_NAME), EXO_OK);

@@ -2,12 +2,10 @@
  * tools/exotrace/decode.c — protocol tables and the model of a traced system
  * (decode.h).
  *
- * The tables are built here by expanding each protocol's X-macro list from
- * include/exo (VFS_OPS), or from the description made from a protocol's
- * declaration (protocols/sched.def, memory.def, proc.def, dev.def, fs.def):
- * the names
- * and word counts exotrace prints are the ones the servers and stubs are
- * compiled from, never a copy kept by hand.
+ * The tables are the descriptions made from each protocol's declaration
+ * (protocols/vfs.def, sched.def, memory.def, proc.def, dev.def, fs.def): the
+ * names, fields and word counts exotrace prints are the ones the servers and
+ * stubs are compiled from, never a copy kept by hand.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -26,26 +24,15 @@
 #include "fs_proto.h"
 #include "sched_proto.h"
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "decode.h"
 
-/* One protocol's tables from its X list: PFX_names, PFX_in, PFX_out. */
-#define OP_NAME(name, num, in, out) [num] = #name,
-#define OP_IN(name, num, in, out) [num] = (in),
-#define OP_OUT(name, num, in, out) [num] = (out),
-#define PROTO_TABLES(pfx, LIST, COUNT)                                      \
-	static const char *const pfx##_names[COUNT] = { LIST(OP_NAME) };    \
-	static const unsigned char pfx##_in[COUNT] = { LIST(OP_IN) };       \
-	static const unsigned char pfx##_out[COUNT] = { LIST(OP_OUT) };
-
-PROTO_TABLES(vfs, VFS_OPS, VFS_OP_COUNT)
-
-#define PROTO(srv, nm, mask, pfx, COUNT) { srv, nm, mask, COUNT, pfx##_names, pfx##_in, pfx##_out, NULL }
 /* A protocol declared in protocols/: names and fields from its description. */
-#define DECLARED(srv, d) { srv, (d)->name, 0xffffffffu, (d)->count, NULL, NULL, NULL, d }
+#define DECLARED(srv, d) { srv, (d)->name, d }
 
 static const struct proto protos[] = {
-	PROTO(VFS_NAME, "vfs", VFS_OP_MASK, vfs, VFS_OP_COUNT),
+	DECLARED(VFS_NAME, &vfs_proto),
 	DECLARED(MEM_NAME, &memory_proto),
 	DECLARED(PROC_NAME, &proc_proto),
 	DECLARED(SCHED_NAME, &sched_proto),
@@ -64,13 +51,25 @@ const struct proto *proto_by_server(const char *name)
 	return NULL;
 }
 
+static const struct exo_proto_op *op_of(const struct proto *p, uint32_t label)
+{
+	uint32_t op = label & (p->desc->opmask ? p->desc->opmask : ~0u);
+
+	return op == 0 || op >= p->desc->count || !p->desc->ops[op].name ? NULL : &p->desc->ops[op];
+}
+
 const char *proto_op(const struct proto *p, uint32_t label)
 {
-	uint32_t op = label & p->op_mask;
+	const struct exo_proto_op *o = op_of(p, label);
 
-	if (op == 0 || op >= p->count)
-		return NULL;
-	return p->desc ? p->desc->ops[op].name : p->ops[op];
+	return o ? o->name : NULL;
+}
+
+const struct exo_proto_op *proto_other(const struct proto *p, uint32_t call, uint32_t label)
+{
+	const struct exo_proto_op *o = p ? op_of(p, call) : NULL;
+
+	return o && o->other && label && o->other->label == label ? o->other : NULL;
 }
 
 #define E(n) [XE_##n] = #n,
@@ -334,29 +333,39 @@ static void put_value(FILE *f, const struct exo_proto_field *fd, uint64_t w)
 	put_word(f, w);
 }
 
-void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const Exotrace__Event *e)
+void put_fields(FILE *f, const struct proto *p, uint32_t call, bool reply, const Exotrace__Event *e)
 {
-	const struct exo_proto_op *o;
+	const struct exo_proto_op *o = p ? op_of(p, call) : NULL, *other;
 	const struct exo_proto_field *fd;
-	unsigned n, nf;
+	uint32_t label = e->has_tag ? exo_tag_label(e->tag) : 0;
+	unsigned n, nf, nstr;
+	const char *sep = "";
 
-	op &= p ? p->op_mask : 0;
-	if (!p || !p->desc || op == 0 || op >= p->desc->count || !p->desc->ops[op].name) {
+	if (!o) {
 		put_body(f, e, e->n_mr);
 		return;
 	}
-	o = &p->desc->ops[op];
+	if (reply && (other = proto_other(p, call, label)))
+		o = other; /* its other reply: REDIRECT */
 	n = reply ? o->nout : o->nin;
 	fd = reply ? o->out : o->in;
 	nf = reply ? o->nfout : o->nfin;
-	if (e->n_mr != n || e->n_items > (reply ? (unsigned)o->nstr_out : (unsigned)o->nstr + o->nstr_opt)) {
+	nstr = reply ? (unsigned)o->nstr_out + o->nstr_out_opt : (unsigned)o->nstr + o->nstr_opt;
+	if (e->n_mr != n || e->n_items > nstr) {
 		put_body(f, e, e->n_mr); /* not the shape declared: as it is */
 		return;
 	}
 	for (unsigned i = 0, w = 0, s = 0; i < nf; i++) {
 		if (fd[i].kind == EXO_PF_STRING && s >= e->n_items)
 			continue; /* an optional string left out */
-		fprintf(f, "%s%s=", i ? ", " : "", fd[i].name);
+		if (fd[i].kind == EXO_PF_LABEL && !((label >> fd[i].shift) & fd[i].mask))
+			continue; /* a directory descriptor left at its default (0: none) */
+		fprintf(f, "%s%s=", sep, fd[i].name);
+		sep = ", ";
+		if (fd[i].kind == EXO_PF_LABEL) {
+			put_word(f, (label >> fd[i].shift) & fd[i].mask);
+			continue;
+		}
 		if (fd[i].kind == EXO_PF_STRING) {
 			const Exotrace__Item *it = e->items[s++];
 

@@ -25,18 +25,15 @@
 struct proto {
 	const char *server;       /* the name its server registers (VFS_NAME, ...) */
 	const char *name;         /* short name for output: "vfs" */
-	uint32_t op_mask;         /* bits of the label that name the operation */
-	unsigned count;           /* operations: 1 .. count - 1 */
-	const char *const *ops;   /* names, by number; NULL for a hole */
-	const unsigned char *in;  /* untyped words of each request */
-	const unsigned char *out; /* untyped words of each reply */
-	const struct exo_proto *desc; /* declared in protocols/ (fields by name), or NULL */
+	const struct exo_proto *desc; /* declared in protocols/: names, fields, the label's op bits */
 };
 
 /* The protocol of a server registered under name, or NULL. */
 const struct proto *proto_by_server(const char *name);
 /* "OPEN", or NULL when label names no operation of p. */
 const char *proto_op(const struct proto *p, uint32_t label);
+/* The other reply (not an errno) the call labelled call gives when its reply is labelled label, or NULL. */
+const struct exo_proto_op *proto_other(const struct proto *p, uint32_t call, uint32_t label);
 /* The XE_* errno name of a reply label ("ENOENT"), or NULL. */
 const char *errno_name(uint32_t label);
 
@@ -99,6 +96,6 @@ void put_body(FILE *f, const Exotrace__Event *e, size_t nregs);
  * "who=0, policy=FIFO, priority=10", when p declares its fields and e has
  * the words they need; else put_body. op is the request's operation.
  */
-void put_fields(FILE *f, const struct proto *p, uint32_t op, bool reply, const Exotrace__Event *e);
+void put_fields(FILE *f, const struct proto *p, uint32_t call, bool reply, const Exotrace__Event *e);
 
 #endif

@@ -45,12 +45,14 @@ static const char *kind_name(Exotrace__Kind k)
 	return v ? v->name : "?";
 }
 
-static void put_reply_value(FILE *f, const struct proto *p, uint32_t label)
+static void put_reply_value(FILE *f, const struct proto *p, uint32_t call, uint32_t label)
 {
 	const char *en = errno_name(label);
+	const struct exo_proto_op *other = proto_other(p, call, label);
 
-	(void)p;
-	if (label == 0)
+	if (other)
+		fputs(other->name, f);
+	else if (label == 0)
 		fputs("0", f);
 	else if (en)
 		fprintf(f, "%s", en);
@@ -85,10 +87,10 @@ static void dump_event(struct tmodel *m, const Exotrace__Event *e, const Exotrac
 			else
 				printf("label %#x", exo_tag_label(call->tag));
 			printf(" = ");
-			put_reply_value(stdout, p, label);
+			put_reply_value(stdout, p, exo_tag_label(call->tag), label);
 			if (e->n_mr || e->n_items) {
 				printf(" [");
-				if (label == 0 && op)
+				if (op && (label == 0 || proto_other(p, exo_tag_label(call->tag), label)))
 					put_fields(stdout, p, exo_tag_label(call->tag), true, e);
 				else
 					put_body(stdout, e, e->n_mr);

@@ -12,6 +12,7 @@
 
 #include <exo/ipc.h>
 #include <exo/vfs.h>
+#include "vfs_proto.h"
 
 #include "plan.h"
 
