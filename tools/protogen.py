@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-KINDS = {"u64": "EXO_PF_U64", "i64": "EXO_PF_I64", "space": "EXO_PF_SPACE"}
+KINDS = {"u64": "EXO_PF_U64", "i64": "EXO_PF_I64", "space": "EXO_PF_SPACE", "mode": "EXO_PF_MODE"}
 
 
 class Op:
@@ -109,7 +109,7 @@ def parse(path):
                 elif kind not in KINDS:
                     k, _, e = kind.partition(":")
                     if k not in ("enum", "flags") or e not in proto["enums"] or proto["enums"][e][0] != k:
-                        fail(path, n, f"{kind}: not a field type (u64, i64, space, enum:NAME, flags:NAME, "
+                        fail(path, n, f"{kind}: not a field type (u64, i64, space, mode, enum:NAME, flags:NAME, "
                                   "u64[N], string, string?, label:SHIFT:MASK)")
                 if any(fn == w[2] for _, fn in fields):
                     fail(path, n, f"{w[2]}: a field name used twice")

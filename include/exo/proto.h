@@ -17,6 +17,7 @@ enum exo_proto_kind {
 	EXO_PF_U64 = 0,
 	EXO_PF_I64,
 	EXO_PF_SPACE,            /* a space id (0: the caller's own) */
+	EXO_PF_MODE,             /* a file mode or permission bits (printed in octal) */
 	EXO_PF_ENUM,             /* one of names */
 	EXO_PF_FLAGS,            /* an OR of names */
 	EXO_PF_STRING,           /* a string item (no register of its own) */

@@ -306,6 +306,9 @@ static void put_value(FILE *f, const struct exo_proto_field *fd, uint64_t w)
 	case EXO_PF_I64:
 		fprintf(f, "%lld", (long long)(int64_t)w);
 		return;
+	case EXO_PF_MODE:
+		fprintf(f, "0%llo", (unsigned long long)w);
+		return;
 	case EXO_PF_ENUM:
 		for (unsigned i = 0; i < fd->nnames; i++)
 			if (fd->names[i].value == w) {
