@@ -239,10 +239,8 @@ char *getcwd(char *buf, size_t size)
 		if (size == 0)
 			size = len + 1;
 		buf = size > len ? malloc(size) : NULL;
-		if (!buf) {
-			errno = size > len ? ENOMEM : ERANGE;
-			return NULL;
-		}
+		if (!buf)
+			return px_fail_ptr(size > len ? -XE_ENOMEM : -XE_ERANGE);
 	} else if (size == 0) {
 		return px_fail_ptr(-XE_EINVAL);
 	} else if (size <= len) {
@@ -377,7 +375,7 @@ static int is_terminal(int fd)
 	if (r < 0)
 		return px_fail(r);
 	if ((out.stat[VST_MODE] & VS_IFMT) != VS_IFCHR || out.stat[VST_RDEV] != VDEV_CONSOLE_RDEV) {
-		errno = ENOTTY;
+		px_fail(-XE_ENOTTY);
 		return 0;
 	}
 	return 1;

@@ -92,6 +92,13 @@ static void *map_copy(void *addr, size_t len, int prot, int flags, int fd, int64
 	return p;
 }
 
+/* A failed mmap: errno set once here, as every libposix call sets it (px_fail). */
+static void *map_fail(int neg_xe)
+{
+	px_fail(neg_xe);
+	return MAP_FAILED;
+}
+
 static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
 {
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
@@ -100,12 +107,10 @@ static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64
 	int r;
 
 	if (fd < 0) {
-		errno = EBADF;
-		return MAP_FAILED;
+		return map_fail(-XE_EBADF);
 	}
 	if (off & (EXO_PAGE_SIZE - 1)) {
-		errno = EINVAL;
-		return MAP_FAILED;
+		return map_fail(-XE_EINVAL);
 	}
 	r = vfs_call_mmap(px_vfs, &in, &m);
 	if (r < 0) {
@@ -117,8 +122,7 @@ static void *map_file(void *addr, size_t len, int prot, int flags, int fd, int64
 	if (shared && m.object)
 		return map_memory(addr, len, prot, flags, m.object, off);
 	if (shared) {
-		errno = ENODEV; /* ramfs files map privately only */
-		return MAP_FAILED;
+		return map_fail(-XE_ENODEV); /* ramfs files map privately only */
 	}
 	return map_copy(addr, len, prot, flags, fd, off);
 }
@@ -129,12 +133,10 @@ void *px_mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
 
 	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
 	    (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) || off < 0) {
-		errno = EINVAL;
-		return MAP_FAILED;
+		return map_fail(-XE_EINVAL);
 	}
 	if ((flags & MAP_FIXED) && ((uintptr_t)addr & (EXO_PAGE_SIZE - 1))) {
-		errno = EINVAL;
-		return MAP_FAILED;
+		return map_fail(-XE_EINVAL);
 	}
 	if (!(flags & MAP_ANONYMOUS))
 		return map_file(addr, len, prot, flags, fd, off);

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 		r.space = m.sender_space;
 		sched_dispatch(&r);
 		to = r.deferred ? EXO_NILTHREAD : from;
-		if (s.sleepers) {
+		if (s.sleepers.count) {
 			/* Answer this request first, then whoever is due. */
 			if (to != EXO_NILTHREAD)
 				exo_reply(to, &m);

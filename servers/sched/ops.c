@@ -248,7 +248,7 @@ static int do_status(void *ctx, struct sched_status_out *out)
 	struct sreq *r = ctx;
 
 	out->spaces = r->s->nspaces;
-	out->sleepers = r->s->nsleepers;
+	out->sleepers = r->s->sleepers.count;
 	out->served = r->s->served;
 	return 0;
 }

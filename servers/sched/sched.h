@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <exo/exo.h>
+#include <exo/held.h>
 #include "sched_proto.h"
 
 struct sspace {
@@ -27,17 +28,14 @@ struct sspace {
 };
 
 struct sleeper {
-	exo_tid_t client;
-	exo_space_t space;
+	struct exo_held held;    /* in sched.sleepers, sorted by deadline */
 	uint64_t deadline;       /* exo_clock_ns, or SCHED_FOREVER */
-	struct sleeper *next;    /* sorted by deadline */
 };
 
 struct sched {
 	struct sspace *spaces;
 	unsigned nspaces;
-	struct sleeper *sleepers;
-	unsigned nsleepers;
+	struct exo_held_queue sleepers;
 	uint64_t served;
 };
 
