@@ -16,7 +16,8 @@ int op_fork(void *ctx, const struct proc_fork_in *in, struct proc_fork_out *out)
 	struct proc *p = r->p, *c;
 	exo_space_t cs = (exo_space_t)in->child;
 	/* and the caller's message, which MEM_FORK keeps writable for the reply */
-	uint64_t w[4] = { p->space, cs, in->msg, in->msg_len };
+	struct memory_fork_in mem = { .parent = p->space, .child = cs, .keep = in->msg, .keep_len = in->msg_len };
+	struct vfs_fork_in vfs = { .parent = p->space, .child = cs };
 	int e;
 
 	if (cs == EXO_NILSPACE || in->child > UINT32_MAX || cs == p->space || by_space(cs))
@@ -41,12 +42,14 @@ int op_fork(void *ctx, const struct proc_fork_in *in, struct proc_fork_out *out)
 	 * The servers copy their state: memory (copy-on-write) and descriptors.
 	 * Undone on failure: the record goes here, and the caller's
 	 * exo_space_fork discards the held child space, whose end notice makes
-	 * the memory server (and the VFS) drop what they copied for it.
+	 * the memory server (and the VFS) drop what they copied for it. A
+	 * server that does not run (ENOSYS: a system booted without it) has
+	 * nothing to copy.
 	 */
-	e = srv_call(&S.memory, MEM_NAME, MEM_FORK, 4, w, NULL, 0);
-	if (e == 0 || e == 1)
-		e = srv_call(&S.vfs, VFS_NAME, VFS_FORK, 2, w, NULL, 0);
-	if (e < 0) {
+	e = memory_call_fork(memory_transport, &mem);
+	if (e == 0 || e == -XE_ENOSYS)
+		e = vfs_call_fork(vfs_transport, &vfs);
+	if (e < 0 && e != -XE_ENOSYS) {
 		proc_free(c);
 		return e == -XE_ENOMEM ? -XE_ENOMEM : -XE_EAGAIN;
 	}

@@ -66,7 +66,6 @@ void proc_dispatch(struct req *r);
  */
 
 /* table.c: the process table, and calls to the memory server and the VFS */
-/* srv_call: 0, a negative XE_ errno, or 1 when there is no such server. */
 uint64_t now_ns(void);
 struct proc *by_pid(int pid);
 struct proc *by_space(exo_space_t s);
@@ -76,7 +75,9 @@ struct proc *proc_new(exo_space_t space);
 struct proc *proc_adopt(exo_space_t space);
 void proc_free(struct proc *p);
 exo_tid_t server(exo_tid_t *cache, const char *name);
-int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w, const void *data, uint32_t len);
+/* Transports of the memory_call_* and vfs_call_* stubs: -XE_ENOSYS when the server does not run. */
+int memory_transport(exo_msg_t *m);
+int vfs_transport(exo_msg_t *m);
 void push_cred(struct proc *p);
 int op_space(void *ctx, const struct proc_space_in *in, struct proc_space_out *out);
 int op_init(void *ctx);

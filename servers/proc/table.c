@@ -117,37 +117,39 @@ exo_tid_t server(exo_tid_t *cache, const char *name)
 	return *cache;
 }
 
-/* A call to a server: 0, a negative XE_ errno, or 1 when there is no such server. */
-int srv_call(exo_tid_t *cache, const char *name, uint32_t label, unsigned n, const uint64_t *w,
-	     const void *data, uint32_t len)
+/* Send m to the server registered as name: its reply's label as a negative errno; -XE_ENOSYS without one. */
+static int srv_call(exo_tid_t *cache, const char *name, exo_msg_t *m)
 {
-	exo_msg_t m;
-	unsigned idx = n;
-	exo_err err;
-
 	if (server(cache, name) == EXO_NILTHREAD)
-		return 1;
-	memset(&m, 0, sizeof(m));
-	memcpy(m.mr, w, n * sizeof(uint64_t));
-	if (data)
-		idx = exo_msg_put_string(&m, idx, data, len);
-	m.tag = exo_tag(label, n, idx - n);
-	err = exo_call(*cache, &m, exo_timeout_ms(5000), exo_timeout_ms(5000));
-	if (err != EXO_OK) {
+		return -XE_ENOSYS;
+	if (exo_call(*cache, m, exo_timeout_ms(5000), exo_timeout_ms(5000)) != EXO_OK) {
 		*cache = EXO_NILTHREAD;
 		return -XE_EIO;
 	}
-	return -(int)exo_tag_label(m.tag);
+	return -(int)exo_tag_label(m->tag);
+}
+
+/* The transports of the memory and VFS stubs (memory_call_*, vfs_call_*). */
+int memory_transport(exo_msg_t *m)
+{
+	return srv_call(&S.memory, MEM_NAME, m);
+}
+
+int vfs_transport(exo_msg_t *m)
+{
+	return srv_call(&S.vfs, VFS_NAME, m);
 }
 
 /* Tell the VFS a process's credentials (it checks permissions with them). */
 void push_cred(struct proc *p)
 {
-	uint64_t w[6] = { p->space, p->ruid, p->euid, p->rgid, p->egid, p->ngroups };
+	struct vfs_setcred_in in = { .space = p->space, .ruid = p->ruid, .euid = p->euid, .rgid = p->rgid,
+				     .egid = p->egid, .ngroups = p->ngroups,
+				     .groups = p->ngroups ? (const char *)p->groups : NULL,
+				     .groups_len = (uint32_t)(p->ngroups * sizeof(uint32_t)) };
 
 	if (p->space != EXO_NILSPACE)
-		srv_call(&S.vfs, VFS_NAME, VFS_SETCRED, 6, w, p->groups,
-			 (uint32_t)(p->ngroups * sizeof(uint32_t)));
+		vfs_call_setcred(vfs_transport, &in);
 }
 
 int op_space(void *ctx, const struct proc_space_in *in, struct proc_space_out *out)
