@@ -3,16 +3,9 @@
 # The memory protocol, declared in protocols/memory.def, is dumped by field
 # name, with flag names and a string item by its field's name: record the
 # memory_spaces test program (mmap, stats, named shared memory, images).
-set -euo pipefail
-exosim=$1 exotrace=$2 boot=$3 prog=$4
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$prog" >"$dir/out" 2>&1 ||
-	{ echo "memory_spaces failed:"; cat "$dir/out"; exit 1; }
-"$exotrace" dump "$dir/t.trace" >"$dir/dump"
-want() {
-	grep -E -- "$1" "$dir/dump" >/dev/null || { echo "not in the dump: $2"; grep 'memory\.' "$dir/dump" | head -20; exit 1; }
-}
+. "$(dirname "$0")/fields_lib.sh"
+grep_for='memory\.'
+record memory_spaces "$@"
 want '-> memory  memory\.MMAP\(len=0x100000, prot=R\|W, flags=0, hint=0, shm=0, offset=0\)$' "MMAP by field, prot by flag names"
 want '<- memory  memory\.MMAP = 0 \[addr=0x[0-9a-f]+\]' "MMAP's answer by field"
 want '-> memory  memory\.SHM_OPEN\(flags=CREAT\|EXCL, size=0x10000, name="/kshm"\)$' "SHM_OPEN with its string by name"

@@ -5,16 +5,9 @@
 # FORK's fields, a held WAIT, IDS's ten answers; initrd's dev.READ,
 # protocols/dev.def; the VFS's calls to tmpfs, protocols/fs.def) and read
 # it back.
-set -euo pipefail
-exosim=$1 exotrace=$2 boot=$3 init=$4
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$init" -c 'id >/dev/null 2>&1; echo x > /tmp/f; exit 0' \
-	>"$dir/out" 2>&1 || { echo "init failed:"; cat "$dir/out"; exit 1; }
-"$exotrace" dump "$dir/t.trace" >"$dir/dump"
-want() {
-	grep -E -- "$1" "$dir/dump" >/dev/null || { echo "not in the dump: $2"; grep 'proc\.' "$dir/dump" | head -20; exit 1; }
-}
+. "$(dirname "$0")/fields_lib.sh"
+grep_for='proc\.'
+record init "$@" -c 'id >/dev/null 2>&1; echo x > /tmp/f; exit 0'
 want '-> proc  proc\.EXEC\(name="init"\)$' "EXEC with its name string by field"
 want '-> proc  proc\.FORK\(child=[0-9]+, msg=0x[0-9a-f]+, msg_len=672\)$' "FORK's fields"
 want '<- proc  proc\.FORK = 0 \[pid=[0-9]+\]' "FORK's answer"

@@ -5,16 +5,9 @@
 # bits, string items by their field's name, and the REDIRECT reply a device
 # descriptor's write gets instead of its own. Records posix_paths (the *at
 # calls, pipes, poll, writes to the console).
-set -euo pipefail
-exosim=$1 exotrace=$2 boot=$3 prog=$4
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-"$exosim" -q --trace "$dir/t.trace" --cpu auto --boot "$boot" --exec "$prog" >"$dir/out" 2>&1 ||
-	{ echo "posix_paths failed:"; cat "$dir/out"; exit 1; }
-"$exotrace" dump "$dir/t.trace" >"$dir/dump"
-want() {
-	grep -E -- "$1" "$dir/dump" >/dev/null || { echo "not in the dump: $2"; grep 'vfs\.' "$dir/dump" | head -20; exit 1; }
-}
+. "$(dirname "$0")/fields_lib.sh"
+grep_for='vfs\.'
+record posix_paths "$@"
 want '-> vfs  vfs\.OPEN\(flags=[A-Z|]*CREAT[A-Z|]*, mode=0[0-7]+, path="' "OPEN by field, flags by name, the mode in octal"
 want '<- vfs  vfs\.OPEN = 0 \[fd=[0-9]+\]' "OPEN's answer by field"
 want '-> vfs  vfs\.[A-Z]+\([^)]*dirfd=[0-9]+, path="' "a directory descriptor from the label"
