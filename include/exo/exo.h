@@ -2,6 +2,7 @@
 #ifndef EXO_EXO_H
 #define EXO_EXO_H
 
+#include <exo/futex.h>
 #include <exo/ipc.h>
 #include <exo/msg.h>
 #include <exo/types.h>

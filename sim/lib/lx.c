@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <stdatomic.h>
@@ -119,6 +120,18 @@ typedef int (*detach_fn)(unsigned long);
 typedef unsigned long (*self_fn)(void);
 typedef void (*exit_fn)(void *);
 typedef int (*atfork_fn)(void (*)(void), void (*)(void), void (*)(void), void *);
+
+int exo_lx_futex_wait(const uint32_t *word, uint32_t expected, uint64_t timeout_ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000u), .tv_nsec = (long)(timeout_ns % 1000000000u) };
+
+	return (int)sys_ret(syscall(SYS_futex, word, FUTEX_WAIT, expected, timeout_ns == UINT64_MAX ? NULL : &ts, NULL, 0));
+}
+
+int exo_lx_futex_wake(const uint32_t *word, uint32_t n)
+{
+	return (int)sys_ret(syscall(SYS_futex, word, FUTEX_WAKE, n > INT32_MAX ? INT32_MAX : (int)n, NULL, NULL, 0));
+}
 
 int exo_lx_thread_start(void *(*fn)(void *), void *arg)
 {

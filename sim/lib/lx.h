@@ -29,6 +29,14 @@ int exo_lx_getpid(void);
 unsigned exo_lx_getuid(void);
 /* Place the calling thread on one CPU. */
 int exo_lx_set_cpu(int cpu);
+/*
+ * Futexes on the host (shared, not process-private: Exo memory is a shared
+ * mapping, so spaces sharing a page share its words). Wait: 0 when woken,
+ * -EAGAIN when *word != expected, -ETIMEDOUT, -EINTR (a signal handler ran),
+ * -EFAULT/-EINVAL. timeout_ns UINT64_MAX: none. Wake: how many woke, or -errno.
+ */
+int exo_lx_futex_wait(const uint32_t *word, uint32_t expected, uint64_t timeout_ns);
+int exo_lx_futex_wake(const uint32_t *word, uint32_t n);
 /* Start a detached host thread. 0 or -errno. */
 int exo_lx_thread_start(void *(*fn)(void *), void *arg);
 _Noreturn void exo_lx_thread_exit(void);
