@@ -176,7 +176,6 @@ static int exec_script(const char *path, char *img, size_t len, char *const argv
 static int exec_image(const char *path, char *img, size_t len, char *const argv[], char *const envp[])
 {
 	struct px_image im;
-	exo_msg_t m;
 	const char *name = base_name(path);
 	int r = px_image_load(&im, img, len, argv, envp);
 
@@ -190,7 +189,7 @@ static int exec_image(const char *path, char *img, size_t len, char *const argv[
 	 * way no caller could see. As Linux ends a process that fails past this
 	 * point, this one ends here, before the new program starts.
 	 */
-	r = px_proc_call(PROC_EXEC, 0, NULL, name, strlen(name), NULL, 0, &m);
+	r = proc_call_exec(px_proc, &(struct proc_exec_in){ .name = name, .name_len = (uint32_t)strlen(name) });
 	/* EAGAIN: a full table, this process has no record there, nothing to be wrong. */
 	if (r < 0 && r != -XE_ENOSYS && r != -XE_EAGAIN) {
 		fprintf(stderr, "exec: %s: the process server refused the exec (error %d)\n", path, -r);

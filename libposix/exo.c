@@ -11,25 +11,24 @@
 
 int exo_become_init(void)
 {
-	exo_msg_t m;
-	int r = px_proc_call(PROC_INIT, 0, NULL, NULL, 0, NULL, 0, &m);
+	int r = proc_call_init(px_proc);
 
 	if (r < 0)
 		return px_fail(r);
 	px_forked_child(); /* the pid it remembers changed */
-	px_proc_call(PROC_EXEC, 0, NULL, "init", 4, NULL, 0, &m); /* its name in ps */
+	proc_call_exec(px_proc, &(struct proc_exec_in){ .name = "init", .name_len = 4 }); /* its name in ps */
 	return 0;
 }
 
 int exo_ps(struct proc_info *out, int max)
 {
 	static struct proc_info buf[PROC_MAX];
-	exo_msg_t m;
-	int r = px_proc_call(PROC_LIST, 0, NULL, NULL, 0, buf, sizeof(buf), &m), n;
+	struct proc_list_out list = { .procs = buf, .procs_len = sizeof(buf) };
+	int r = proc_call_list(px_proc, &list), n;
 
 	if (r < 0)
 		return px_fail(r);
-	n = (int)m.mr[0];
+	n = (int)list.count;
 	if (n > PROC_MAX)
 		n = PROC_MAX;
 	if (max < 0)

@@ -165,20 +165,29 @@ int close(int fd)
 /* One device read or write after a redirect. */
 static ssize_t dev_io(int writing, exo_tid_t server, uint64_t handle, uint64_t flags, void *buf, size_t n)
 {
-	uint64_t in[3] = { handle, n, flags };
-	exo_msg_t m;
-	size_t got = 0;
+	exo_tid_t old = px_dev_use(server);
+	ssize_t done;
 	int r;
 
-	if (writing)
-		r = px_dev_call(server, DEV_WRITE, 1, in, buf, n, NULL, 0, &m, NULL);
-	else
-		r = px_dev_call(server, DEV_READ, 3, in, NULL, 0, buf, n, &m, &got);
+	if (writing) {
+		struct dev_write_in in = { .handle = handle, .data = buf, .data_len = (uint32_t)n };
+		struct dev_write_out out = { 0 };
+
+		r = dev_call_write(px_dev, &in, &out);
+		done = (ssize_t)out.bytes;
+	} else {
+		struct dev_read_in in = { .handle = handle, .count = n, .flags = flags };
+		struct dev_read_out out = { .data = buf, .data_len = (uint32_t)n };
+
+		r = dev_call_read(px_dev, &in, &out);
+		done = (ssize_t)out.data_len; /* what arrived: a short read is one */
+	}
+	px_dev_use(old);
 	if (r == -XE_EPIPE && writing)
 		px_sigpipe(); /* a broken pipe: SIGPIPE first, EPIPE if it returns */
 	if (r < 0)
 		return px_fail(r);
-	return (ssize_t)(writing ? m.mr[0] : got);
+	return done;
 }
 
 /*

@@ -31,31 +31,30 @@
 
 static int winsize(int fd, unsigned long req, struct winsize *ws)
 {
-	uint64_t in[5];
+	struct dev_getwinsz_out out;
 	struct px_tty tty;
-	exo_msg_t m;
+	exo_tid_t old;
 	int r = px_tty_find(fd, &tty);
 
 	if (r < 0)
 		return px_fail(r);
-	in[0] = tty.handle;
+	old = px_dev_use(tty.server);
 	if (req == TIOCSWINSZ) {
-		in[1] = ws->ws_row;
-		in[2] = ws->ws_col;
-		in[3] = ws->ws_xpixel;
-		in[4] = ws->ws_ypixel;
-		r = px_tty_call(&tty, DEV_SETWINSZ, 5, in, &m);
+		struct dev_setwinsz_in in = { .handle = tty.handle, .rows = ws->ws_row, .cols = ws->ws_col,
+					      .xpixels = ws->ws_xpixel, .ypixels = ws->ws_ypixel };
+
+		r = dev_call_setwinsz(px_dev, &in);
+		px_dev_use(old);
 		return r < 0 ? px_fail(r) : 0;
 	}
-	r = px_tty_call(&tty, DEV_GETWINSZ, 1, in, &m);
-	if (r == 0 && exo_tag_untyped(m.tag) < 4)
-		r = -XE_EIO;
+	r = dev_call_getwinsz(px_dev, &(struct dev_getwinsz_in){ .handle = tty.handle }, &out);
+	px_dev_use(old);
 	if (r < 0)
 		return px_fail(r);
-	ws->ws_row = (unsigned short)m.mr[0];
-	ws->ws_col = (unsigned short)m.mr[1];
-	ws->ws_xpixel = (unsigned short)m.mr[2];
-	ws->ws_ypixel = (unsigned short)m.mr[3];
+	ws->ws_row = (unsigned short)out.rows;
+	ws->ws_col = (unsigned short)out.cols;
+	ws->ws_xpixel = (unsigned short)out.xpixels;
+	ws->ws_ypixel = (unsigned short)out.ypixels;
 	return 0;
 }
 
@@ -83,17 +82,18 @@ static int nread(int fd, int *out)
 {
 	struct px_tty tty;
 	struct stat st;
-	uint64_t in[1];
-	exo_msg_t m;
 	off_t at;
 	int r = px_tty_find(fd, &tty);
 
 	if (r == 0) {
-		in[0] = tty.handle;
-		r = px_tty_call(&tty, DEV_NREAD, 1, in, &m);
+		struct dev_nread_out nr;
+		exo_tid_t old = px_dev_use(tty.server);
+
+		r = dev_call_nread(px_dev, &(struct dev_nread_in){ .handle = tty.handle }, &nr);
+		px_dev_use(old);
 		if (r < 0)
 			return px_fail(r);
-		*out = m.mr[0] > INT32_MAX ? INT32_MAX : (int)m.mr[0];
+		*out = nr.bytes > INT32_MAX ? INT32_MAX : (int)nr.bytes;
 		return 0;
 	}
 	if (r != -XE_ENOTTY)

@@ -25,61 +25,16 @@
 
 #include "px.h"
 
-static exo_tid_t proc_tid;
 static pid_t my_pid;
 
-int px_proc_call(uint32_t label, unsigned n, const uint64_t *in, const void *data, size_t len,
-		 void *rbuf, size_t rcap, exo_msg_t *m)
+/* The caller's ids; all 0 without a process server. */
+static struct proc_ids_out ids(void)
 {
-	for (int attempt = 0; attempt < 2; attempt++) {
-		unsigned idx = n;
-		exo_err err;
-		int old;
+	struct proc_ids_out out;
 
-		if (proc_tid == EXO_NILTHREAD &&
-		    exo_lookup(PROC_NAME, &proc_tid, exo_timeout_ms(2000)) != EXO_OK)
-			return -XE_ENOSYS;
-		memset(m, 0, sizeof(*m));
-		if (n)
-			memcpy(m->mr, in, n * sizeof(uint64_t));
-		if (data)
-			idx = exo_msg_put_string(m, idx, data, (uint32_t)len);
-		m->tag = exo_tag(label, n, idx - n);
-		if (rbuf)
-			exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
-		/* Only WAIT waits in the server; a signal must not cut any other call short. */
-		old = label == PROC_WAIT ? -1 : px_intr(PX_INTR_NONE);
-		err = exo_call(proc_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
-		if (old >= 0)
-			px_intr(old);
-		if (err == EXO_OK)
-			return -(int)exo_tag_label(m->tag);
-		if (err == EXO_ECANCELED) {
-			px_cancel(proc_tid);
-			return -XE_EINTR;
-		}
-		if (err != EXO_ENOPARTNER && err != EXO_EDEAD)
-			return -XE_EIO;
-		proc_tid = EXO_NILTHREAD;
-	}
-	return -XE_ENOSYS;
-}
-
-static int ids(uint64_t out[10])
-{
-	exo_msg_t m;
-	int r = px_proc_call(PROC_IDS, 0, NULL, NULL, 0, NULL, 0, &m);
-
-	if (r == 0)
-		memcpy(out, m.mr, 10 * sizeof(uint64_t));
-	return r;
-}
-
-static uint64_t id_word(int i)
-{
-	uint64_t w[10];
-
-	return ids(w) == 0 ? w[i] : 0;
+	if (proc_call_ids(px_proc, &out) < 0)
+		memset(&out, 0, sizeof(out));
+	return out;
 }
 
 void px_forked_child(void)
@@ -90,49 +45,49 @@ void px_forked_child(void)
 pid_t getpid(void)
 {
 	if (my_pid == 0)
-		my_pid = (pid_t)id_word(0);
+		my_pid = (pid_t)ids().pid;
 	return my_pid;
 }
 
-pid_t getppid(void) { return (pid_t)id_word(1); }
-pid_t getpgrp(void) { return (pid_t)id_word(2); }
-uid_t getuid(void) { return (uid_t)id_word(4); }
-uid_t geteuid(void) { return (uid_t)id_word(5); }
-gid_t getgid(void) { return (gid_t)id_word(7); }
-gid_t getegid(void) { return (gid_t)id_word(8); }
+pid_t getppid(void) { return (pid_t)ids().ppid; }
+pid_t getpgrp(void) { return (pid_t)ids().pgid; }
+uid_t getuid(void) { return (uid_t)ids().ruid; }
+uid_t geteuid(void) { return (uid_t)ids().euid; }
+gid_t getgid(void) { return (gid_t)ids().rgid; }
+gid_t getegid(void) { return (gid_t)ids().egid; }
 
 int getresuid(uid_t *r, uid_t *e, uid_t *s)
 {
-	uint64_t w[10] = { 0 };
-	int x = ids(w);
+	struct proc_ids_out w;
+	int x = proc_call_ids(px_proc, &w);
 
 	if (x < 0)
 		return px_fail(x);
-	*r = (uid_t)w[4], *e = (uid_t)w[5], *s = (uid_t)w[6];
+	*r = (uid_t)w.ruid, *e = (uid_t)w.euid, *s = (uid_t)w.suid;
 	return 0;
 }
 
 int getresgid(gid_t *r, gid_t *e, gid_t *s)
 {
-	uint64_t w[10] = { 0 };
-	int x = ids(w);
+	struct proc_ids_out w;
+	int x = proc_call_ids(px_proc, &w);
 
 	if (x < 0)
 		return px_fail(x);
-	*r = (gid_t)w[7], *e = (gid_t)w[8], *s = (gid_t)w[9];
+	*r = (gid_t)w.rgid, *e = (gid_t)w.egid, *s = (gid_t)w.sgid;
 	return 0;
 }
 
-static int getpg(pid_t pid, int which)
+static int getpg(pid_t pid, int sid)
 {
-	uint64_t in = (uint64_t)(int64_t)pid;
-	exo_msg_t m;
+	struct proc_getpgid_in in = { .pid = pid };
+	struct proc_getpgid_out out;
 	int r;
 
 	if (pid < 0)
 		return px_fail(-XE_ESRCH);
-	r = px_proc_call(PROC_GETPGID, 1, &in, NULL, 0, NULL, 0, &m);
-	return r < 0 ? px_fail(r) : (int)m.mr[which];
+	r = proc_call_getpgid(px_proc, &in, &out);
+	return r < 0 ? px_fail(r) : (int)(sid ? out.sid : out.pgid);
 }
 
 pid_t getpgid(pid_t pid) { return getpg(pid, 0); }
@@ -140,13 +95,12 @@ pid_t getsid(pid_t pid) { return getpg(pid, 1); }
 
 int setpgid(pid_t pid, pid_t pgid)
 {
-	uint64_t in[2] = { (uint64_t)(int64_t)pid, (uint64_t)(int64_t)pgid };
-	exo_msg_t m;
+	struct proc_setpgid_in in = { .pid = pid, .pgid = pgid };
 	int r;
 
 	if (pid < 0 || pgid < 0)
 		return px_fail(-XE_EINVAL);
-	r = px_proc_call(PROC_SETPGID, 2, in, NULL, 0, NULL, 0, &m);
+	r = proc_call_setpgid(px_proc, &in);
 	return r < 0 ? px_fail(r) : 0;
 }
 
@@ -157,18 +111,17 @@ int setpgrp(void)
 
 pid_t setsid(void)
 {
-	exo_msg_t m;
-	int r = px_proc_call(PROC_SETSID, 0, NULL, NULL, 0, NULL, 0, &m);
+	struct proc_setsid_out out;
+	int r = proc_call_setsid(px_proc, &out);
 
-	return r < 0 ? px_fail(r) : (pid_t)m.mr[0];
+	return r < 0 ? px_fail(r) : (pid_t)out.sid;
 }
 
 /* The set*id family: real, effective, saved (PID_KEEP for unchanged). */
 static int setids(unsigned which, uint64_t r, uint64_t e, uint64_t s)
 {
-	uint64_t in[4] = { which, r, e, s };
-	exo_msg_t m;
-	int x = px_proc_call(PROC_SETIDS, 4, in, NULL, 0, NULL, 0, &m);
+	struct proc_setids_in in = { .which = which, .real = r, .effective = e, .saved = s };
+	int x = proc_call_setids(px_proc, &in);
 
 	return x < 0 ? px_fail(x) : 0;
 }
@@ -211,13 +164,13 @@ int setresgid(gid_t r, gid_t e, gid_t s) { return setids(PID_GID, keep(r), keep(
 int getgroups(int size, gid_t list[])
 {
 	uint32_t g[PROC_NGROUPS_MAX];
-	exo_msg_t m;
-	int r = px_proc_call(PROC_GETGROUPS, 0, NULL, NULL, 0, g, sizeof(g), &m);
+	struct proc_getgroups_out out = { .gids = g, .gids_len = sizeof(g) };
+	int r = proc_call_getgroups(px_proc, &out);
 	int n;
 
 	if (r < 0)
 		return px_fail(r);
-	n = (int)m.mr[0];
+	n = (int)out.count;
 	if (size < 0 || (size > 0 && size < n))
 		return px_fail(-XE_EINVAL);
 	for (int i = 0; size > 0 && i < n; i++)
@@ -228,15 +181,15 @@ int getgroups(int size, gid_t list[])
 int setgroups(size_t size, const gid_t *list)
 {
 	uint32_t g[PROC_NGROUPS_MAX];
-	uint64_t n = size;
-	exo_msg_t m;
+	struct proc_setgroups_in in = { .count = size, .gids = (const char *)g };
 	int r;
 
 	if (size > PROC_NGROUPS_MAX)
 		return px_fail(-XE_EINVAL);
 	for (size_t i = 0; i < size; i++)
 		g[i] = list[i];
-	r = px_proc_call(PROC_SETGROUPS, 1, &n, g, size * sizeof(uint32_t), NULL, 0, &m);
+	in.gids_len = (uint32_t)(size * sizeof(uint32_t));
+	r = proc_call_setgroups(px_proc, &in);
 	return r < 0 ? px_fail(r) : 0;
 }
 
@@ -247,17 +200,28 @@ struct fork_ctx {
 	int err;
 };
 
+/*
+ * PROC_FORK's transport: the reply lands in the message the stub sends,
+ * which only the transport sees, so it names that message (msg, msg_len)
+ * for the memory server to keep ours, not copy-on-write.
+ */
+static int fork_transport(exo_msg_t *m)
+{
+	m->mr[1] = (uint64_t)(uintptr_t)m;
+	m->mr[2] = sizeof(*m);
+	return px_proc(m);
+}
+
 static exo_err fork_prep(exo_space_t child, void *arg)
 {
 	struct fork_ctx *f = arg;
-	exo_msg_t m;
-	/* The reply lands in m: the memory server keeps its pages ours, not copy-on-write. */
-	uint64_t in[3] = { child, (uint64_t)(uintptr_t)&m, sizeof(m) };
+	struct proc_fork_in in = { .child = child }; /* msg, msg_len: fork_transport's */
+	struct proc_fork_out out;
 
-	f->err = px_proc_call(PROC_FORK, 3, in, NULL, 0, NULL, 0, &m);
+	f->err = proc_call_fork(fork_transport, &in, &out);
 	if (f->err < 0)
 		return EXO_ENOMEM;
-	f->pid = (pid_t)m.mr[0];
+	f->pid = (pid_t)out.pid;
 	return EXO_OK;
 }
 
@@ -301,29 +265,29 @@ int px_wstatus(uint32_t x)
 
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
 {
-	uint64_t in[2] = { (uint64_t)(int64_t)pid, 0 };
-	exo_msg_t m;
+	struct proc_wait_in in = { .selector = pid };
+	struct proc_wait_out out;
 	int r;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return px_fail(-XE_EINVAL);
 	if (pid == INT32_MIN)
 		return px_fail(-XE_ESRCH);
-	in[1] = (options & WNOHANG ? PW_NOHANG : 0) | (options & WUNTRACED ? PW_UNTRACED : 0) |
-		(options & WCONTINUED ? PW_CONTINUED : 0);
-	r = px_proc_call(PROC_WAIT, 2, in, NULL, 0, NULL, 0, &m);
+	in.options = (options & WNOHANG ? PW_NOHANG : 0) | (options & WUNTRACED ? PW_UNTRACED : 0) |
+		     (options & WCONTINUED ? PW_CONTINUED : 0);
+	r = proc_call_wait(px_proc, &in, &out);
 	if (r < 0)
 		return px_fail(r);
-	if (m.mr[0] != 0 && status)
-		*status = px_wstatus((uint32_t)m.mr[1]);
+	if (out.pid != 0 && status)
+		*status = px_wstatus((uint32_t)out.status);
 	if (ru) {
 		memset(ru, 0, sizeof(*ru));
-		ru->ru_utime.tv_sec = (time_t)(m.mr[2] / 1000000000u);
-		ru->ru_utime.tv_usec = (suseconds_t)(m.mr[2] % 1000000000u / 1000u);
-		ru->ru_stime.tv_sec = (time_t)(m.mr[3] / 1000000000u);
-		ru->ru_stime.tv_usec = (suseconds_t)(m.mr[3] % 1000000000u / 1000u);
+		ru->ru_utime.tv_sec = (time_t)(out.utime / 1000000000u);
+		ru->ru_utime.tv_usec = (suseconds_t)(out.utime % 1000000000u / 1000u);
+		ru->ru_stime.tv_sec = (time_t)(out.stime / 1000000000u);
+		ru->ru_stime.tv_usec = (suseconds_t)(out.stime % 1000000000u / 1000u);
 	}
-	return (pid_t)m.mr[0];
+	return (pid_t)out.pid;
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)
@@ -345,14 +309,12 @@ pid_t wait3(int *status, int options, struct rusage *ru)
 
 int kill(pid_t pid, int sig)
 {
-	uint64_t in[2] = { (uint64_t)(int64_t)pid, 0 };
-	exo_msg_t m;
 	int r, x = sig == 0 ? 0 : px_sig_to_exo(sig);
+	struct proc_kill_in in = { .pid = pid, .sig = x };
 
 	if (sig != 0 && x == 0)
 		return px_fail(-XE_EINVAL);
-	in[1] = (uint64_t)x;
-	r = px_proc_call(PROC_KILL, 2, in, NULL, 0, NULL, 0, &m);
+	r = proc_call_kill(px_proc, &in);
 	return r < 0 ? px_fail(r) : 0;
 }
 
@@ -367,24 +329,24 @@ int killpg(pid_t pgrp, int sig)
 
 static int rlimit_call(int res, int set, struct rlimit *rl)
 {
-	uint64_t in[4] = { 0, (uint64_t)set, 0, 0 };
-	exo_msg_t m;
+	struct proc_rlimit_in in = { .set = (uint64_t)set };
+	struct proc_rlimit_out out;
 	int r;
 
 	switch (res) {
-	case RLIMIT_NPROC: in[0] = PRL_NPROC; break;
-	case RLIMIT_NOFILE: in[0] = PRL_NOFILE; break;
+	case RLIMIT_NPROC: in.resource = PRL_NPROC; break;
+	case RLIMIT_NOFILE: in.resource = PRL_NOFILE; break;
 	default: return -XE_EINVAL;
 	}
 	if (set) {
-		in[2] = rl->rlim_cur == RLIM_INFINITY ? PRL_INFINITY : rl->rlim_cur;
-		in[3] = rl->rlim_max == RLIM_INFINITY ? PRL_INFINITY : rl->rlim_max;
+		in.cur = rl->rlim_cur == RLIM_INFINITY ? PRL_INFINITY : rl->rlim_cur;
+		in.max = rl->rlim_max == RLIM_INFINITY ? PRL_INFINITY : rl->rlim_max;
 	}
-	r = px_proc_call(PROC_RLIMIT, 4, in, NULL, 0, NULL, 0, &m);
+	r = proc_call_rlimit(px_proc, &in, &out);
 	if (r < 0)
 		return r;
-	rl->rlim_cur = m.mr[0] == PRL_INFINITY ? RLIM_INFINITY : m.mr[0];
-	rl->rlim_max = m.mr[1] == PRL_INFINITY ? RLIM_INFINITY : m.mr[1];
+	rl->rlim_cur = out.cur == PRL_INFINITY ? RLIM_INFINITY : out.cur;
+	rl->rlim_max = out.max == PRL_INFINITY ? RLIM_INFINITY : out.max;
 	return 0;
 }
 

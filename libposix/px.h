@@ -41,9 +41,22 @@ int px_mem_transport(exo_msg_t *m);
  */
 int px_vfs(exo_msg_t *m);
 
-/* Call a device server (exo/dev.h) the VFS redirected a descriptor to. */
-int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
-		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen);
+/*
+ * The transport of the device protocol's stubs (dev_call_*, protocols/
+ * dev.def) to the device server the VFS redirected a descriptor to: a
+ * transport has no argument for it, so the caller names it first, this
+ * thread's, with px_dev_use, and puts back the one it returns after:
+ *
+ *	exo_tid_t old = px_dev_use(server);
+ *	r = dev_call_write(px_dev, &in, &out);
+ *	px_dev_use(old);
+ *
+ * px_dev returns the reply's label as a negative Exo errno (0 on success),
+ * -XE_EINTR when a signal ended a request the server held, -XE_EIO when the
+ * server is gone.
+ */
+exo_tid_t px_dev_use(exo_tid_t server);
+int px_dev(exo_msg_t *m);
 
 /*
  * The label field of a VFS request's path that starts at directory
@@ -68,12 +81,13 @@ int px_sched_call(exo_msg_t *m);
 void px_cancel(exo_tid_t server);
 
 /*
- * Call the process server (exo/proc.h): label, words, an optional string
- * (data, len), a buffer for returned data. Returns 0 or a negative Exo
- * errno (-XE_EINTR: a signal interrupted the wait); m holds the reply.
+ * The transport of the process protocol's stubs (proc_call_*, protocols/
+ * proc.def): send request m to the process server, the reply in m. Returns
+ * the reply's label as a negative Exo errno (0 on success), -XE_EINTR when a
+ * signal ended a WAIT (the only call that waits there), -XE_ENOSYS without
+ * a process server.
  */
-int px_proc_call(uint32_t label, unsigned n, const uint64_t *in, const void *data, size_t len,
-		 void *rbuf, size_t rcap, exo_msg_t *m);
+int px_proc(exo_msg_t *m);
 
 /* Exo's signal number for the C library's, and back (0 if none). */
 int px_sig_to_exo(int sig);

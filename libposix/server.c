@@ -1,5 +1,7 @@
 /*
- * libposix/server.c — finding the servers and calling them.
+ * libposix/server.c — finding the servers and calling them: the transports
+ * of the generated stubs (exo_proto_call_fn) for the memory server, the VFS,
+ * the device servers and the process server (the scheduler's is in sched.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +14,7 @@
 
 #include "px.h"
 
-static exo_tid_t memory_tid, vfs_tid;
+static exo_tid_t memory_tid, vfs_tid, proc_tid;
 static int vfs_missing;
 
 uint32_t px_atfd(int fd)
@@ -116,28 +118,61 @@ int px_vfs(exo_msg_t *m)
 	return -XE_ENOSYS;
 }
 
-int px_dev_call(exo_tid_t server, uint32_t label, unsigned n, const uint64_t *in, const void *s1,
-		size_t l1, void *rbuf, size_t rcap, exo_msg_t *m, size_t *rlen)
+/*
+ * The device server the calling thread's next dev_call_* goes to. A
+ * transport has no argument for the server, so a caller names it with
+ * px_dev_use just before the stub call and puts the old one back after it:
+ * a signal handler that calls a device in between nests, and leaves the
+ * value as it found it.
+ */
+static _Thread_local exo_tid_t dev_server;
+
+exo_tid_t px_dev_use(exo_tid_t server)
 {
-	unsigned idx = n;
-	int r;
+	exo_tid_t old = dev_server;
 
-	memset(m, 0, sizeof(*m));
-	if (n)
-		memcpy(m->mr, in, n * sizeof(uint64_t));
-	if (s1)
-		idx = exo_msg_put_string(m, idx, s1, (uint32_t)l1);
-	m->tag = exo_tag(label, n, idx - n);
-	if (rbuf)
-		exo_msg_accept_string(m, rbuf, (uint32_t)rcap);
-	r = send(server, m, 1);
-	if (rlen) {
-		unsigned u = exo_tag_untyped(m->tag);
+	dev_server = server;
+	return old;
+}
 
-		*rlen = r == 0 && exo_tag_typed(m->tag) >= 2 && exo_item_kind(m->mr[u]) == EXO_ITEM_STRING
-				? exo_string_len(m->mr[u])
-				: 0;
-	}
+int px_dev(exo_msg_t *m)
+{
+	int r = send(dev_server, m, 1);
 
+	/* A device server that went away fails the I/O; only its own ENOSYS is one. */
 	return r == -XE_ENOSYS && exo_tag_label(m->tag) != XE_ENOSYS ? -XE_EIO : r;
+}
+
+/*
+ * Only WAIT waits in the process server: a signal may end it (px_intr) and
+ * no other call, which is answered at once.
+ */
+int px_proc(exo_msg_t *m)
+{
+	exo_msg_t req = *m; /* sent again as it was if the server restarted */
+	int blocks = exo_tag_label(req.tag) == PROC_WAIT;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		exo_err err;
+		int old;
+
+		if (proc_tid == EXO_NILTHREAD &&
+		    exo_lookup(PROC_NAME, &proc_tid, exo_timeout_ms(2000)) != EXO_OK)
+			return -XE_ENOSYS;
+		*m = req;
+		old = blocks ? -1 : px_intr(PX_INTR_NONE);
+		err = exo_call(proc_tid, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER);
+		if (old >= 0)
+			px_intr(old);
+		if (err == EXO_OK)
+			return -(int)exo_tag_label(m->tag);
+		if (err == EXO_ECANCELED) {
+			px_cancel(proc_tid);
+			return -XE_EINTR;
+		}
+		if (err != EXO_ENOPARTNER && err != EXO_EDEAD)
+			return -XE_EIO;
+		proc_tid = EXO_NILTHREAD; /* the server restarted: find it again */
+	}
+	return -XE_ENOSYS;
 }

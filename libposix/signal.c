@@ -150,8 +150,6 @@ static void tell_chld(void)
 {
 	struct sigaction *a = &actions[EXO_SIGCHLD];
 	unsigned f = 0;
-	uint64_t w;
-	exo_msg_t m;
 
 	if (a->sa_flags & SA_NOCLDSTOP)
 		f |= PCHLD_NOCLDSTOP;
@@ -160,8 +158,7 @@ static void tell_chld(void)
 	if (f == chld_flags)
 		return;
 	chld_flags = f;
-	w = f;
-	px_proc_call(PROC_CHLD, 1, &w, NULL, 0, NULL, 0, &m);
+	proc_call_chld(px_proc, &(struct proc_chld_in){ .flags = f });
 }
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
@@ -359,8 +356,8 @@ int px_getitimer(int which, struct itimerval *v) __asm__("getitimer");
 
 int px_setitimer(int which, const struct itimerval *v, struct itimerval *old)
 {
-	uint64_t in[2];
-	exo_msg_t m;
+	struct proc_itimer_in in;
+	struct proc_itimer_out out;
 	int r;
 
 	if (which != ITIMER_REAL)
@@ -368,40 +365,40 @@ int px_setitimer(int which, const struct itimerval *v, struct itimerval *old)
 	if (!v || v->it_value.tv_sec < 0 || v->it_value.tv_usec < 0 || v->it_value.tv_usec >= 1000000 ||
 	    v->it_interval.tv_sec < 0 || v->it_interval.tv_usec < 0 || v->it_interval.tv_usec >= 1000000)
 		return px_fail(-XE_EINVAL);
-	in[0] = tv_ns(&v->it_value);
-	in[1] = tv_ns(&v->it_interval);
-	r = px_proc_call(PROC_ITIMER, 2, in, NULL, 0, NULL, 0, &m);
+	in.value = tv_ns(&v->it_value);
+	in.interval = tv_ns(&v->it_interval);
+	r = proc_call_itimer(px_proc, &in, &out);
 	if (r < 0)
 		return px_fail(r);
 	if (old) {
-		ns_tv(m.mr[0], &old->it_value);
-		ns_tv(m.mr[1], &old->it_interval);
+		ns_tv(out.old_value, &old->it_value);
+		ns_tv(out.old_interval, &old->it_interval);
 	}
 	return 0;
 }
 
 int px_getitimer(int which, struct itimerval *v)
 {
-	exo_msg_t m;
+	struct proc_getitimer_out out;
 	int r;
 
 	if (which != ITIMER_REAL)
 		return px_fail(-XE_EINVAL);
-	r = px_proc_call(PROC_GETITIMER, 0, NULL, NULL, 0, NULL, 0, &m);
+	r = proc_call_getitimer(px_proc, &out);
 	if (r < 0)
 		return px_fail(r);
-	ns_tv(m.mr[0], &v->it_value);
-	ns_tv(m.mr[1], &v->it_interval);
+	ns_tv(out.value, &v->it_value);
+	ns_tv(out.interval, &v->it_interval);
 	return 0;
 }
 
 unsigned alarm(unsigned seconds)
 {
-	uint64_t in[2] = { (uint64_t)seconds * 1000000000u, 0 };
-	exo_msg_t m;
+	struct proc_itimer_in in = { .value = (uint64_t)seconds * 1000000000u, .interval = 0 };
+	struct proc_itimer_out out;
 
-	if (px_proc_call(PROC_ITIMER, 2, in, NULL, 0, NULL, 0, &m) < 0)
+	if (proc_call_itimer(px_proc, &in, &out) < 0)
 		return 0;
 	/* Whole seconds left, rounded up (a pending alarm never reads as 0). */
-	return (unsigned)((m.mr[0] + 999999999u) / 1000000000u);
+	return (unsigned)((out.old_value + 999999999u) / 1000000000u);
 }

@@ -129,27 +129,27 @@ int px_tty_find(int fd, struct px_tty *tty)
 	return 0;
 }
 
-int px_tty_call(const struct px_tty *tty, uint32_t op, unsigned n, const uint64_t *in, exo_msg_t *m)
-{
-	return px_dev_call(tty->server, op, n, in, NULL, 0, NULL, 0, m, NULL);
-}
-
 /* The attributes of fd's terminal, as Exo's words (out: DTW_WORDS). */
 static int get_words(int fd, struct px_tty *tty, uint64_t *w)
 {
-	uint64_t in[1];
-	exo_msg_t m;
+	struct dev_tcgetattr_out out;
+	exo_tid_t old;
 	int r = px_tty_find(fd, tty);
 
 	if (r < 0)
 		return r;
-	in[0] = tty->handle;
-	r = px_tty_call(tty, DEV_TCGETATTR, 1, in, &m);
+	old = px_dev_use(tty->server);
+	r = dev_call_tcgetattr(px_dev, &(struct dev_tcgetattr_in){ .handle = tty->handle }, &out);
+	px_dev_use(old);
 	if (r < 0)
 		return r;
-	if (exo_tag_untyped(m.tag) < DTW_WORDS)
-		return -XE_EIO;
-	memcpy(w, m.mr, DTW_WORDS * sizeof(w[0]));
+	w[DTW_IFLAG] = out.iflag;
+	w[DTW_OFLAG] = out.oflag;
+	w[DTW_CFLAG] = out.cflag;
+	w[DTW_LFLAG] = out.lflag;
+	w[DTW_SPEED] = out.speed;
+	w[DTW_CC0] = out.cc0;
+	w[DTW_CC1] = out.cc1;
 	return 0;
 }
 
@@ -180,15 +180,16 @@ int tcgetattr(int fd, struct termios *t)
 
 int tcsetattr(int fd, int when, const struct termios *t)
 {
-	uint64_t in[2 + DTW_WORDS] = { 0 }, *w = in + 2;
+	struct dev_tcsetattr_in in = { 0 };
+	uint64_t w[DTW_WORDS] = { 0 };
 	struct px_tty tty;
-	exo_msg_t m;
+	exo_tid_t old;
 	int r;
 
 	switch (when) {
-	case TCSANOW: in[1] = DT_TCSANOW; break;
-	case TCSADRAIN: in[1] = DT_TCSADRAIN; break;
-	case TCSAFLUSH: in[1] = DT_TCSAFLUSH; break;
+	case TCSANOW: in.when = DT_TCSANOW; break;
+	case TCSADRAIN: in.when = DT_TCSADRAIN; break;
+	case TCSAFLUSH: in.when = DT_TCSAFLUSH; break;
 	default:
 		return px_fail(-XE_EINVAL);
 	}
@@ -197,7 +198,7 @@ int tcsetattr(int fd, int when, const struct termios *t)
 	}
 	if ((r = px_tty_find(fd, &tty)) < 0)
 		return px_fail(r);
-	in[0] = tty.handle;
+	in.handle = tty.handle;
 	w[DTW_IFLAG] = to_exo(iflags, t->c_iflag);
 	w[DTW_OFLAG] = to_exo(oflags, t->c_oflag);
 	w[DTW_LFLAG] = to_exo(lflags, t->c_lflag);
@@ -211,28 +212,39 @@ int tcsetattr(int fd, int when, const struct termios *t)
 	w[DTW_SPEED] = exo_speed(cfgetospeed(t));
 	for (int i = 0; i < DTC_COUNT; i++)
 		w[DTW_CC0 + i / 8] |= (uint64_t)t->c_cc[ccs[i]] << (8 * (i % 8));
-	r = px_tty_call(&tty, DEV_TCSETATTR, 2 + DTW_WORDS, in, &m);
+	in.iflag = w[DTW_IFLAG];
+	in.oflag = w[DTW_OFLAG];
+	in.cflag = w[DTW_CFLAG];
+	in.lflag = w[DTW_LFLAG];
+	in.speed = w[DTW_SPEED];
+	in.cc0 = w[DTW_CC0];
+	in.cc1 = w[DTW_CC1];
+	old = px_dev_use(tty.server);
+	r = dev_call_tcsetattr(px_dev, &in);
+	px_dev_use(old);
 	return r < 0 ? px_fail(r) : 0;
 }
 
 int tcflush(int fd, int queue)
 {
-	uint64_t in[2];
+	struct dev_tcflush_in in;
 	struct px_tty tty;
-	exo_msg_t m;
+	exo_tid_t old;
 	int r;
 
 	switch (queue) {
-	case TCIFLUSH: in[1] = DT_FLUSH_IN; break;
-	case TCOFLUSH: in[1] = DT_FLUSH_OUT; break;
-	case TCIOFLUSH: in[1] = DT_FLUSH_BOTH; break;
+	case TCIFLUSH: in.queue = DT_FLUSH_IN; break;
+	case TCOFLUSH: in.queue = DT_FLUSH_OUT; break;
+	case TCIOFLUSH: in.queue = DT_FLUSH_BOTH; break;
 	default:
 		return px_fail(-XE_EINVAL);
 	}
 	if ((r = px_tty_find(fd, &tty)) < 0)
 		return px_fail(r);
-	in[0] = tty.handle;
-	r = px_tty_call(&tty, DEV_TCFLUSH, 2, in, &m);
+	in.handle = tty.handle;
+	old = px_dev_use(tty.server);
+	r = dev_call_tcflush(px_dev, &in);
+	px_dev_use(old);
 	return r < 0 ? px_fail(r) : 0;
 }
 
@@ -274,29 +286,27 @@ int tcsendbreak(int fd, int duration)
  */
 int tcsetpgrp(int fd, pid_t pgrp)
 {
-	uint64_t w = (uint64_t)(int64_t)pgrp;
 	struct px_tty tty;
-	exo_msg_t m;
 	int r = px_tty_find(fd, &tty);
 
 	if (r < 0)
 		return px_fail(r);
 	if (pgrp <= 0)
 		return px_fail(-XE_EINVAL);
-	r = px_proc_call(PROC_TCSETPGRP, 1, &w, NULL, 0, NULL, 0, &m);
+	r = proc_call_tcsetpgrp(px_proc, &(struct proc_tcsetpgrp_in){ .pgid = pgrp });
 	return r < 0 ? px_fail(r) : 0;
 }
 
-static int tty_ids(int fd, int which)
+static int tty_ids(int fd, int sid)
 {
+	struct proc_tcgetpgrp_out out;
 	struct px_tty tty;
-	exo_msg_t m;
 	int r = px_tty_find(fd, &tty);
 
 	if (r < 0)
 		return px_fail(r);
-	r = px_proc_call(PROC_TCGETPGRP, 0, NULL, NULL, 0, NULL, 0, &m);
-	return r < 0 ? px_fail(r) : (int)m.mr[which];
+	r = proc_call_tcgetpgrp(px_proc, &out);
+	return r < 0 ? px_fail(r) : (int)(sid ? out.sid : out.pgid);
 }
 
 pid_t tcgetpgrp(int fd)

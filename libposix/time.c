@@ -149,12 +149,12 @@ static void to_timeval(uint64_t ns, struct timeval *tv)
  */
 static void child_times(uint64_t *user, uint64_t *sys)
 {
-	exo_msg_t m;
+	struct proc_childtimes_out out;
 
 	*user = *sys = 0;
-	if (px_proc_call(PROC_CHILDTIMES, 0, NULL, NULL, 0, NULL, 0, &m) == 0) {
-		*user = m.mr[0];
-		*sys = m.mr[1];
+	if (proc_call_childtimes(px_proc, &out) == 0) {
+		*user = out.utime;
+		*sys = out.stime;
 	}
 }
 

@@ -20,7 +20,4 @@ struct px_tty {
  */
 int px_tty_find(int fd, struct px_tty *tty);
 
-/* A terminal call: the device's reply in *m; 0 or a negative Exo errno. */
-int px_tty_call(const struct px_tty *tty, uint32_t op, unsigned n, const uint64_t *in, exo_msg_t *m);
-
 #endif
