@@ -56,6 +56,8 @@ enum rv_sys {
 	RV_SYS_IRQ_ACK,         /* a0 interrupt: handled, it may come again */
 	RV_SYS_MODULE_MAP,      /* a0 name, a1 length -> a1 where a boot-image member is mapped (read-only), a2 bytes */
 	RV_SYS_DEV_MAP,         /* a0 device page (physical), a1 pages -> a1 where it is mapped (boot spaces only) */
+	RV_SYS_FUTEX_WAIT,      /* a0 word, a1 expected, a2 timeout (exo/futex.h) */
+	RV_SYS_FUTEX_WAKE,      /* a0 word, a1 how many -> a1 how many were woken */
 	RV_SYS_COUNT
 };
 

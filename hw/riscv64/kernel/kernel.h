@@ -56,6 +56,7 @@ enum kwait {
 	KWAIT_IPC,               /* in the IPC state machine */
 	KWAIT_LOOKUP,            /* in exo_lookup, waiting for a name */
 	KWAIT_SIGNAL,            /* in exo_signal_suspend or exo_signal_take */
+	KWAIT_FUTEX,             /* in exo_futex_wait, on a bucket's queue (futex.c) */
 };
 
 struct kthread {
@@ -79,6 +80,7 @@ struct kthread {
 	uint64_t *msgc_pt;       /* ... in this table (exec makes a new one) */
 	bool faulting;           /* its call is a page fault to its pager */
 	bool fault_refused;      /* the pager answered without a mapping */
+	bool fault_soft;         /* ... for a kernel call's word (futex.c): a refusal is no crash */
 	uint64_t fault_addr;
 	unsigned fault_access;
 	char lookup[EXO_NAME_MAX + 1];
@@ -105,6 +107,11 @@ struct kthread {
 	uint64_t sig_umsg;       /* the exo_msg_t of the interrupted receive */
 	bool sig_stashing;       /* k_reply_kept is delivering into it */
 	exo_tid_t sig_stash_from; /* who replied to it meanwhile, or NIL */
+	/* exo_futex_wait (futex.c) */
+	uint64_t futex_key;      /* the physical address of the word it waits on */
+	uint64_t futex_deadline; /* IPC_NEVER: none */
+	struct kthread *fnext, *fprev; /* its bucket's waiters, oldest first */
+	uint8_t futex_tries;     /* the pager refused this many faults of its word's page */
 };
 
 /* One page the kernel gave a space itself (its boot image, its first stack). */
@@ -159,6 +166,8 @@ struct kname {
 	struct kname *next;
 };
 
+#define K_FUTEX_BUCKETS 64
+
 struct kernel {
 	struct ipc ipc;
 	struct mdb mdb;
@@ -177,6 +186,9 @@ struct kernel {
 	unsigned nnames;
 	struct kthread *lookups;
 	struct kthread *sigwaits; /* in exo_signal_take with a deadline */
+	/* threads in exo_futex_wait, by a hash of the word's physical address, oldest first */
+	struct kthread *futex_head[K_FUTEX_BUCKETS], *futex_tail[K_FUTEX_BUCKETS];
+	unsigned futex_timed;    /* ... how many of them have a deadline */
 	exo_tid_t default_pager;
 	exo_tid_t watchers[16];
 	unsigned nwatchers;
@@ -316,6 +328,13 @@ void k_sig_timers(uint64_t now);
 uint64_t k_sig_next_deadline(void);
 void k_sig_wait(struct kthread *t, exo_sigset_t take, uint64_t uinfo, exo_timeout_t wait);
 void k_sig_unwait(struct kthread *t);
+
+/* futex.c: waiting on a word of memory (exo/futex.h) */
+void k_futex_wait(struct kthread *t, uint64_t uva, uint32_t expected, exo_timeout_t timeout);
+void k_futex_wake(struct kthread *t, uint64_t uva, uint32_t n);
+void k_futex_cancel(struct kthread *t);  /* t leaves its queue (no result written) */
+void k_futex_timers(uint64_t now);
+uint64_t k_futex_next_deadline(void);
 
 /* irq.c: device interrupts to drivers */
 void k_irq_init(void);

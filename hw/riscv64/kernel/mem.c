@@ -222,6 +222,7 @@ void k_pager_call(struct kthread *t, uint32_t label, uint64_t addr, unsigned acc
 	t->rcv_window = EXO_FPAGE_COMPLETE;
 	t->faulting = true;
 	t->fault_refused = false;
+	t->fault_soft = false;
 	t->op = 0;
 	t->ipc.msg = &t->msg;
 	t->wait = KWAIT_IPC;

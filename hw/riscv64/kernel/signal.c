@@ -108,6 +108,10 @@ static void interrupt(struct kthread *t)
 		t->wait = KWAIT_NONE;
 		t->f.regs[R_A0] = EXO_ECANCELED;
 		k_ready(t);
+	} else if (t->wait == KWAIT_FUTEX) {
+		k_futex_cancel(t);
+		t->f.regs[R_A0] = EXO_ECANCELED;
+		k_ready(t);
 	}
 }
 

@@ -183,6 +183,8 @@ void k_syscall(struct kthread *t)
 			break;
 		}
 		n = k_thread_new(t->space, a[0], a[1], a[2], a[3]);
+		if (n) /* the same program: its global pointer (x3), which the linker's small-data accesses use */
+			n->f.regs[3] = t->f.regs[3];
 		err = n ? EXO_OK : EXO_ENOMEM;
 		a[1] = n ? n->ipc.tid : 0;
 		break;
@@ -478,6 +480,12 @@ void k_syscall(struct kthread *t)
 		}
 		break;
 	}
+	case RV_SYS_FUTEX_WAIT: /* futex.c writes the result, or makes the call again after a fault */
+		k_futex_wait(t, a[0], (uint32_t)a[1], a[2]);
+		return;
+	case RV_SYS_FUTEX_WAKE:
+		k_futex_wake(t, a[0], (uint32_t)a[1]);
+		return;
 	case RV_SYS_REALTIME:
 		a[1] = (uint64_t)K.realtime_offset;
 		err = EXO_OK;

@@ -187,6 +187,7 @@ void k_thread_die(struct kthread *t)
 	k_names_drop(t);
 	k_lookup_cancel(t);
 	k_sig_unwait(t);
+	k_futex_cancel(t);
 	k_irq_thread_gone(t);
 	while ((n = t->notes) != NULL) {
 		t->notes = n->next;

@@ -74,6 +74,7 @@ static void timers(void)
 	ipc_expire(&K.ipc, now);
 	k_lookups_expire(now);
 	k_sig_timers(now);
+	k_futex_timers(now);
 }
 
 /*
@@ -87,8 +88,15 @@ static bool timer_due;
 static void arm(uint64_t slice_end)
 {
 	uint64_t d = ipc_next_deadline(&K.ipc), l = k_lookups_next_deadline(), g = k_sig_next_deadline();
-	uint64_t when = ns_to_ticks(d < l ? (d < g ? d : g) : (l < g ? l : g));
+	uint64_t fx = k_futex_next_deadline(), when;
 
+	if (l < d)
+		d = l;
+	if (g < d)
+		d = g;
+	if (fx < d)
+		d = fx;
+	when = ns_to_ticks(d);
 	if (slice_end < when)
 		when = slice_end;
 	if (armed == 0 || when < armed) {
@@ -107,7 +115,11 @@ static struct frame *schedule(void)
 			timers();
 		}
 		n = k_pick();
-		if (n && n->fault_refused) {
+		if (n && n->fault_refused && n->fault_soft) {
+			/* A kernel call's word (futex.c): the call is made again, and knows it was refused. */
+			n->fault_refused = n->fault_soft = false;
+			n->futex_tries++;
+		} else if (n && n->fault_refused) {
 			n->fault_refused = false;
 			K.current = n;
 			fatal_fault(n, n->fault_access == EXO_W ? EXC_STORE_PAGE : n->fault_access == EXO_X ? EXC_INST_PAGE : EXC_LOAD_PAGE,

@@ -86,6 +86,7 @@ static unsigned random_calls(unsigned n)
 			a[3] = rnd() % 2000000;
 			break;
 		case RV_SYS_LOOKUP:
+		case RV_SYS_FUTEX_WAIT:
 			a[2] = rnd() % 2000000;
 			break;
 		}
@@ -181,6 +182,25 @@ int main(void)
 			bad++;
 	}
 	T_EQ(bad, 0, "names, spawn, unmap and console writes from bad pointers: EXO_EINVAL");
+	bad = 0;
+	for (unsigned i = 0; i < sizeof(bad_ptrs) / sizeof(bad_ptrs[0]); i++) {
+		if (rv_sys(RV_SYS_FUTEX_WAIT, bad_ptrs[i], 0, exo_timeout_ms(1), 0, 0).err != EXO_EINVAL)
+			bad++;
+		if (rv_sys(RV_SYS_FUTEX_WAKE, bad_ptrs[i], 1, 0, 0, 0).err != EXO_EINVAL)
+			bad++;
+	}
+	T_EQ(bad, 0, "futex waits and wakes on bad words (nil, kernel, unmapped, wrapping): EXO_EINVAL");
+	memset(scratch, 0, 64);
+	T_EQ(rv_sys(RV_SYS_FUTEX_WAIT, (uint64_t)(uintptr_t)scratch + 2, 0, EXO_TIMEOUT_NEVER, 0, 0).err, EXO_EINVAL,
+	     "a futex wait on a misaligned word: EXO_EINVAL, no wait");
+	T_EQ(rv_sys(RV_SYS_FUTEX_WAKE, (uint64_t)(uintptr_t)scratch + 1, 1, 0, 0, 0).err, EXO_EINVAL,
+	     "a futex wake on a misaligned word: EXO_EINVAL");
+	T_EQ(rv_sys(RV_SYS_FUTEX_WAIT, (uint64_t)(uintptr_t)scratch, 0, EXO_TIMEOUT_ZERO, 0, 0).err, EXO_ETIMEOUT,
+	     "a futex wait, zero timeout, on a word as expected: EXO_ETIMEOUT");
+	T_EQ(rv_sys(RV_SYS_FUTEX_WAIT, (uint64_t)(uintptr_t)&main & ~3ull, 0, EXO_TIMEOUT_NEVER, 0, 0).err, EXO_OK,
+	     "a futex wait on a word of read-only code that differs: EXO_OK at once");
+	r = rv_sys(RV_SYS_FUTEX_WAKE, (uint64_t)(uintptr_t)scratch, 0xffffffffu, 0, 0, 0);
+	T_EQ(r.err == EXO_OK && r.r1 == 0, 1, "a futex wake of all where none waits: EXO_OK, none woken");
 	memset(name, 'a', sizeof(name));
 	T_EQ(rv_sys(RV_SYS_REGISTER, (uint64_t)(uintptr_t)name, sizeof(name), 0, 0, 0).err, EXO_EINVAL,
 	     "a name longer than EXO_NAME_MAX: EXO_EINVAL");
