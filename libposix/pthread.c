@@ -30,6 +30,13 @@
 
 #include "px.h"
 
+/*
+ * On the sim, the program's calls bind to these, but the host's shared
+ * libraries (a sanitizer runtime, glibc's own helpers) keep glibc's threads
+ * for their host threads: hidden, so the program does not export them.
+ */
+#pragma GCC visibility push(hidden)
+
 #define MAGIC 0x50746872u        /* "Pthr": a live handle */
 
 enum { RUNNING = 0, EXITED = 1 };
@@ -780,3 +787,5 @@ int pthread_cond_broadcast(pthread_cond_t *cond)
 	exo_futex_wake(&c->seq, UINT32_MAX, NULL);
 	return 0;
 }
+
+#pragma GCC visibility pop
