@@ -11,9 +11,10 @@
 
 #include "lx.h"
 
+/* Misaligned, or in the first 64 KiB no space ever maps (the host's mmap_min_addr): EINVAL before any syscall. */
 static exo_err checked(const uint32_t *word)
 {
-	return !word || ((uintptr_t)word & 3) ? EXO_EINVAL : EXO_OK;
+	return (uintptr_t)word < 0x10000u || ((uintptr_t)word & 3) ? EXO_EINVAL : EXO_OK;
 }
 
 exo_err exo_futex_wait(const uint32_t *word, uint32_t expected, exo_timeout_t timeout)
