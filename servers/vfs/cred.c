@@ -96,35 +96,36 @@ bool from_proc(exo_tid_t from)
 }
 
 /* SETCRED: the process server says who a space is. */
-int do_setcred(struct vreq *r)
+int do_setcred(void *ctx, const struct vfs_setcred_in *in)
 {
-	const uint64_t *w = r->m->mr;
+	struct vreq *r = ctx;
+	const uint64_t ids[] = { in->ruid, in->euid, in->rgid, in->egid };
 	struct vcred c = { 0 };
 	struct vproc *p;
 
 	if (!from_proc(r->from))
 		return -XE_EPERM;
-	if (w[0] == EXO_NILSPACE || w[0] > UINT32_MAX)
+	if (in->space == EXO_NILSPACE || in->space > UINT32_MAX)
 		return -XE_EINVAL;
-	for (unsigned i = 1; i <= 4; i++)
-		if (w[i] >= VID_KEEP)
+	for (unsigned i = 0; i < 4; i++)
+		if (ids[i] >= VID_KEEP)
 			return -XE_EINVAL;
-	if (w[5] > VFS_NGROUPS_MAX)
+	if (in->ngroups > VFS_NGROUPS_MAX)
 		return -XE_EINVAL;
-	if (w[5] > 0 && (!r->data || r->data_len != w[5] * sizeof(uint32_t)))
+	if (in->ngroups > 0 && (!in->groups || in->groups_len != in->ngroups * sizeof(uint32_t)))
 		return -XE_EINVAL;
-	c.ruid = (uint32_t)w[1];
-	c.euid = (uint32_t)w[2];
-	c.rgid = (uint32_t)w[3];
-	c.egid = (uint32_t)w[4];
-	c.ngroups = (uint32_t)w[5];
+	c.ruid = (uint32_t)in->ruid;
+	c.euid = (uint32_t)in->euid;
+	c.rgid = (uint32_t)in->rgid;
+	c.egid = (uint32_t)in->egid;
+	c.ngroups = (uint32_t)in->ngroups;
 	if (c.ngroups)
-		memcpy(c.groups, r->data, c.ngroups * sizeof(uint32_t));
+		memcpy(c.groups, in->groups, c.ngroups * sizeof(uint32_t));
 	for (uint32_t i = 0; i < c.ngroups; i++)
 		if (c.groups[i] == VID_KEEP)
 			return -XE_EINVAL;
 	/* Checked; now change. A space not met yet gets its entry now. */
-	p = proc_get(r->v, (exo_space_t)w[0]);
+	p = proc_get(r->v, (exo_space_t)in->space);
 	if (!p)
 		return -XE_ENOMEM;
 	p->cred = c;

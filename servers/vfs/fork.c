@@ -27,9 +27,10 @@ static void set_dir(struct vfs *v, struct node **slot, struct node *n)
 	node_put(v, old);
 }
 
-int do_fork(struct vreq *r)
+int do_fork(void *ctx, const struct vfs_fork_in *in)
 {
-	uint64_t ps = r->m->mr[0], cs = r->m->mr[1];
+	struct vreq *r = ctx;
+	uint64_t ps = in->parent, cs = in->child;
 	struct vproc *parent, *child;
 
 	if (!from_proc(r->from))
@@ -65,8 +66,10 @@ int do_fork(struct vreq *r)
 	return 0;
 }
 
-int do_exec(struct vreq *r)
+int do_exec(void *ctx)
 {
+	struct vreq *r = ctx;
+
 	for (unsigned i = 0; i < VFS_FD_MAX; i++)
 		if (r->p->fds[i].f && r->p->fds[i].cloexec)
 			fd_close(r->v, r->p, i);

@@ -178,19 +178,13 @@ static int flock_take(struct node *n, struct ofd *f, unsigned type)
 /* Answer a waiter with e, or with the reply protocols/vfs.def declares for its call. */
 static exo_err answer(const struct lockwait *w, int e)
 {
+	struct vfs_lock_out out = { .type = VLK_UNLCK, .start = w->start,
+				    .length = w->end == END_OF_FILE ? 0 : w->end - w->start + 1 };
 	exo_msg_t m = { 0 };
 
-	if (e < 0) {
-		m.tag = exo_tag((uint32_t)-e, 0, 0);
-	} else if (w->ofd) {
-		m.tag = exo_tag(0, 0, 0); /* FLOCK */
-	} else {
-		struct vfs_lock_out out = { .type = VLK_UNLCK, .start = w->start,
-					    .length = w->end == END_OF_FILE ? 0 : w->end - w->start + 1 };
-
-		m.tag = exo_tag(0, VFS_LOCK_OUT_WORDS, vfs_lock_out_put(&m, &out));
-	}
-	return exo_reply(w->client, &m);
+	if (e < 0 || w->ofd) /* FLOCK's reply has no words */
+		return vfs_answer(w->client, &m, 0, 0, e);
+	return vfs_answer(w->client, &m, VFS_LOCK_OUT_WORDS, vfs_lock_out_put(&m, &out), 0);
 }
 
 /* Grant the waiting locks that can be had now, in arrival order. */
@@ -246,15 +240,15 @@ static int wait_for(struct vreq *r, struct node *n, struct ofd *f, unsigned type
 		q = &(*q)->next;
 	*q = w;
 	n->opens++; /* the node stays while someone waits on it */
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
-int do_lock(struct vreq *r)
+int do_lock(void *ctx, const struct vfs_lock_in *in, struct vfs_lock_out *out)
 {
-	uint64_t fd = r->m->mr[0], cmd = r->m->mr[1], type = r->m->mr[2], whence = r->m->mr[3];
-	int64_t len = (int64_t)r->m->mr[5], start;
-	struct ofd *f = fd_get(r->p, fd);
+	struct vreq *r = ctx;
+	uint64_t cmd = in->cmd, type = in->type;
+	int64_t len = in->length, start;
+	struct ofd *f = fd_get(r->p, in->fd);
 	uint64_t end;
 	struct lock *l;
 	struct node *n;
@@ -268,7 +262,7 @@ int do_lock(struct vreq *r)
 	if (cmd != VLK_GET && ((type == VLK_RDLCK && (f->flags & VO_ACCMODE) == VO_WRONLY) ||
 			       (type == VLK_WRLCK && (f->flags & VO_ACCMODE) == VO_RDONLY)))
 		return -XE_EBADF;
-	e = fd_position(f, whence, (int64_t)r->m->mr[4], &start);
+	e = fd_position(f, in->whence, in->start, &start);
 	if (e)
 		return e;
 	if (len < 0) {
@@ -287,11 +281,11 @@ int do_lock(struct vreq *r)
 		if (type == VLK_UNLCK)
 			return -XE_EINVAL;
 		l = blocker(n, r->p->space, (unsigned)type, (uint64_t)start, end);
-		r->m->mr[0] = l ? l->type : VLK_UNLCK;
-		r->m->mr[1] = l ? l->start : (uint64_t)start;
-		r->m->mr[2] = l ? (l->end == END_OF_FILE ? 0 : l->end - l->start + 1) : (uint64_t)len;
-		r->m->mr[3] = l ? l->owner : 0;
-		return 4;
+		out->type = l ? l->type : VLK_UNLCK;
+		out->start = l ? l->start : (uint64_t)start;
+		out->length = l ? (l->end == END_OF_FILE ? 0 : l->end - l->start + 1) : (uint64_t)len;
+		out->owner = l ? l->owner : 0;
+		return 0;
 	}
 	l = type == VLK_UNLCK ? NULL : blocker(n, r->p->space, (unsigned)type, (uint64_t)start, end);
 	if (!l) {
@@ -300,11 +294,11 @@ int do_lock(struct vreq *r)
 		if (e < 0)
 			return e;
 		/* Placed: nothing in the way. */
-		r->m->mr[0] = VLK_UNLCK;
-		r->m->mr[1] = (uint64_t)start;
-		r->m->mr[2] = end == END_OF_FILE ? 0 : end - (uint64_t)start + 1;
-		r->m->mr[3] = 0;
-		return 4;
+		out->type = VLK_UNLCK;
+		out->start = (uint64_t)start;
+		out->length = end == END_OF_FILE ? 0 : end - (uint64_t)start + 1;
+		out->owner = 0;
+		return 0;
 	}
 	if (cmd == VLK_SET)
 		return -XE_EAGAIN;
@@ -313,10 +307,11 @@ int do_lock(struct vreq *r)
 	return wait_for(r, n, NULL, (unsigned)type, (uint64_t)start, end);
 }
 
-int do_flock(struct vreq *r)
+int do_flock(void *ctx, const struct vfs_flock_in *in)
 {
-	uint64_t fd = r->m->mr[0], op = r->m->mr[1];
-	struct ofd *f = fd_get(r->p, fd);
+	struct vreq *r = ctx;
+	uint64_t op = in->op;
+	struct ofd *f = fd_get(r->p, in->fd);
 	unsigned type;
 	int e;
 
@@ -337,7 +332,7 @@ int do_flock(struct vreq *r)
 		return e;
 	}
 	settle(r->v);
-	if (r->m->mr[2])
+	if (in->nonblock)
 		return -XE_EAGAIN;
 	return wait_for(r, f->node, f, type, 0, END_OF_FILE);
 }

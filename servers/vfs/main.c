@@ -16,23 +16,17 @@
 static uint8_t inbuf[EXO_STRING_MAX + 1], path2[VFS_PATH_MAX + 2];
 static char outbuf[VFS_DIRENT_BUF + VFS_PATH_MAX + 1];
 
-/* Point r at the request's string items (NUL-terminated in place). */
-static void take_strings(struct vreq *r)
+/*
+ * NUL-terminate the request's string items in place (the buffers have a
+ * byte to spare); the handlers get them, with their lengths, decoded by
+ * vfs_serve.
+ */
+static void terminate_strings(exo_msg_t *m)
 {
 	char *p[2];
 	uint32_t len[2];
-	unsigned n = exo_msg_strings(r->m, p, len, 2, 1); /* the buffers have a byte to spare */
 
-	if (n >= 1) {
-		r->path = p[0];
-		r->path_len = len[0];
-		r->data = (const uint8_t *)p[0];
-		r->data_len = len[0];
-	}
-	if (n >= 2) {
-		r->path2 = p[1];
-		r->path2_len = len[1];
-	}
+	exo_msg_strings(m, p, len, 2, 1);
 }
 
 static struct node *mkdev(struct vfs *v, struct node *dir, const char *name, enum vdev kind)
@@ -134,7 +128,7 @@ int main(int argc, char **argv)
 				poll_settle(&v);
 			continue;
 		}
-		take_strings(&r);
+		terminate_strings(&m);
 		r.from = from;
 		r.p = proc_get(&v, m.sender_space);
 		vfs_dispatch(&r);

@@ -87,10 +87,11 @@ void mnt_settle(struct vfs *v)
 		settle(v, mt, false);
 }
 
-int do_mount(struct vreq *r)
+int do_mount(void *ctx, const struct vfs_mount_in *in)
 {
-	uint64_t flags = r->m->mr[0];
-	char last[VFS_NAME_MAX + 1];
+	struct vreq *r = ctx;
+	uint64_t flags = in->flags;
+	char last[VFS_NAME_MAX + 1], name[EXO_NAME_MAX + 1];
 	struct node *dir, *n, *root;
 	struct mount *mt;
 	exo_msg_t m = { 0 };
@@ -101,10 +102,10 @@ int do_mount(struct vreq *r)
 
 	if (!cred_is_root(r->who))
 		return -XE_EPERM;
-	if ((flags & ~(uint64_t)FSM_KNOWN) || !r->path2 || r->path2_len == 0 || r->path2_len > EXO_NAME_MAX ||
-	    memchr(r->path2, 0, r->path2_len))
+	if ((flags & ~(uint64_t)FSM_KNOWN) || !in->server || in->server_len == 0 || in->server_len > EXO_NAME_MAX ||
+	    memchr(in->server, 0, in->server_len))
 		return -XE_EINVAL;
-	e = path_resolve(r->v, r->p, r->who, NULL, r->path, r->path_len, false, true, &dir, &n, last, &slash);
+	e = path_resolve(r->v, r->p, r->who, NULL, in->path, in->path_len, false, true, &dir, &n, last, &slash);
 	if (e)
 		return e;
 	if (!node_is_dir(n))
@@ -115,7 +116,9 @@ int do_mount(struct vreq *r)
 		count++;
 	if (count >= MNT_MAX)
 		return -XE_ENOSPC;
-	if (exo_lookup(r->path2, &server, EXO_TIMEOUT_ZERO) != EXO_OK)
+	memcpy(name, in->server, in->server_len);
+	name[in->server_len] = 0;
+	if (exo_lookup(name, &server, EXO_TIMEOUT_ZERO) != EXO_OK)
 		return -XE_ENODEV; /* no server by that name */
 	if (server == exo_myself())
 		return -XE_EINVAL;
@@ -126,7 +129,7 @@ int do_mount(struct vreq *r)
 	if (!mt)
 		return -XE_ENOMEM;
 	mt->server = server;
-	memcpy(mt->name, r->path2, r->path2_len);
+	memcpy(mt->name, name, in->server_len + 1);
 	mt->flags = (unsigned)flags;
 	mt->dev = r->v->next_dev < 2 ? (r->v->next_dev = 2) : ++r->v->next_dev;
 	/* Checked; now ask the server. If it refuses, nothing here has changed. */
@@ -161,8 +164,9 @@ int do_mount(struct vreq *r)
 	return 0;
 }
 
-int do_unmount(struct vreq *r)
+int do_unmount(void *ctx, const struct vfs_unmount_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	struct mount *mt, **q;
@@ -172,7 +176,7 @@ int do_unmount(struct vreq *r)
 
 	if (!cred_is_root(r->who))
 		return -XE_EPERM;
-	e = path_resolve(r->v, r->p, r->who, NULL, r->path, r->path_len, false, true, &dir, &n, last, &slash);
+	e = path_resolve(r->v, r->p, r->who, NULL, in->path, in->path_len, false, true, &dir, &n, last, &slash);
 	if (e)
 		return e;
 	if (!n->mnt || n != n->mnt->root)
@@ -197,9 +201,10 @@ int do_unmount(struct vreq *r)
 }
 
 /* The index-th mount (0: the VFS's own root), as the caller sees it. */
-int do_mounts(struct vreq *r)
+int do_mounts(void *ctx, const struct vfs_mounts_in *in, struct vfs_mounts_out *out)
 {
-	uint64_t index = r->m->mr[0], i = 1;
+	struct vreq *r = ctx;
+	uint64_t index = in->index, i = 1;
 	size_t count = 0, len, n;
 	struct mount *mt;
 	int e;
@@ -207,11 +212,11 @@ int do_mounts(struct vreq *r)
 	if (index == 0) {
 		memcpy(r->out, VFS_NAME, sizeof(VFS_NAME));
 		memcpy(r->out + sizeof(VFS_NAME), "/", 2);
-		r->out_ptr = r->out;
-		r->out_len = sizeof(VFS_NAME) + 1;
-		r->m->mr[0] = 0;
-		r->m->mr[1] = 1;
-		return 2;
+		out->info = r->out;
+		out->info_len = sizeof(VFS_NAME) + 1;
+		out->flags = 0;
+		out->dev = 1;
+		return 0;
 	}
 	/* The oldest first: the list is newest first. */
 	for (mt = r->v->mounts; mt; mt = mt->next)
@@ -228,11 +233,11 @@ int do_mounts(struct vreq *r)
 			continue; /* outside the caller's root */
 		if (i++ != index)
 			continue;
-		r->out_ptr = r->out;
-		r->out_len = n + 1 + len;
-		r->m->mr[0] = mt->flags;
-		r->m->mr[1] = mt->dev;
-		return 2;
+		out->info = r->out;
+		out->info_len = (uint32_t)(n + 1 + len);
+		out->flags = mt->flags;
+		out->dev = mt->dev;
+		return 0;
 	}
 	return -XE_ENOENT;
 }

@@ -2,9 +2,13 @@
  * servers/vfs/ops.c — the VFS operations (exo/vfs.h), one handler each,
  * dispatched by table; per-space descriptor tables.
  *
- * Each handler checks the whole request, then changes state, then fills the
- * reply registers; it returns the number of reply words or -XE_*. Data going
- * back is r->out_ptr / r->out_len, sent as one string item.
+ * vfs_dispatch() hands each request to vfs_serve() (vfs_proto.h, made from
+ * protocols/vfs.def), which checks its shape, decodes its fields and calls
+ * the handler with them; ctx is the struct vreq. Each handler checks the
+ * whole request, then changes state, then fills *out; it returns 0 (answer
+ * with *out), EXO_PROTO_HELD (answered later, with vfs_answer), for READ,
+ * WRITE, PREAD and PWRITE EXO_PROTO_OTHER (answer with the REDIRECT reply)
+ * or -XE_*. Reply strings point into r->out or at the VFS's own bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +161,7 @@ static void owner_for(const struct vcred *who, const struct node *dir, uint32_t 
 	*gid = tmp.gid;
 }
 
-static void stat_words(const struct node *n, uint64_t *w)
+static void stat_words(const struct node *n, uint64_t w[VST_WORDS])
 {
 	w[VST_DEV] = n->mnt ? n->mnt->dev : 1;
 	w[VST_INO] = n->ino;
@@ -173,10 +177,10 @@ static void stat_words(const struct node *n, uint64_t *w)
 	w[VST_RDEV] = dev_rdev(n);
 }
 
-static int resolve(struct vreq *r, const char *path, size_t len, bool parent, bool follow,
+/* path for r, a relative one from the directory descriptor at - 1 (at 0: the working directory). */
+static int resolve(struct vreq *r, uint32_t at, const char *path, size_t len, bool parent, bool follow,
 		   struct node **dir, struct node **node, char *last, bool *slash)
 {
-	uint32_t at = path == r->path2 ? r->at2 : r->at1;
 	struct node *start = NULL;
 
 	if (!path)
@@ -199,10 +203,11 @@ static bool is_link(const struct node *n)
 	return (n->mode & VS_IFMT) == VS_IFLNK;
 }
 
-static int do_open(struct vreq *r)
+static int do_open(void *ctx, const struct vfs_open_in *in, struct vfs_open_out *out)
 {
-	unsigned flags = (unsigned)r->m->mr[0], acc = flags & VO_ACCMODE;
-	uint32_t mode = (uint32_t)r->m->mr[1] & VS_PERM;
+	struct vreq *r = ctx;
+	unsigned flags = (unsigned)in->flags, acc = flags & VO_ACCMODE;
+	uint32_t mode = (uint32_t)in->mode & VS_PERM;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	struct ofd *f;
@@ -212,7 +217,7 @@ static int do_open(struct vreq *r)
 	if ((flags & ~VO_KNOWN) || acc == 3)
 		return -XE_EINVAL;
 	/* O_CREAT|O_EXCL never follows a final link (it exists: EEXIST). */
-	e = resolve(r, r->path, r->path_len, true,
+	e = resolve(r, in->dirfd, in->path, in->path_len, true,
 		    !(flags & VO_NOFOLLOW) && !((flags & VO_CREAT) && (flags & VO_EXCL)), &dir, &n, last, &slash);
 	if (e)
 		return e;
@@ -290,19 +295,22 @@ static int do_open(struct vreq *r)
 	n->opens++;
 	r->p->fds[fd].f = f;
 	r->p->fds[fd].cloexec = flags & VO_CLOEXEC;
-	r->m->mr[0] = (uint64_t)fd;
+	out->fd = (uint64_t)fd;
 	if (n->pipe)
 		return fifo_open(r, f, fd);
-	return 1;
+	return 0;
 }
 
-static int do_close(struct vreq *r)
+static int do_close(void *ctx, const struct vfs_close_in *in)
 {
-	return fd_close(r->v, r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+
+	return fd_close(r->v, r->p, in->fd);
 }
 
-/* Read up to count bytes at off into the reply; returns the count. */
-static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
+/* Read up to count bytes at off into *out, or say where to read them (*redirect). */
+static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off, struct vfs_read_out *out,
+		   struct vfs_redirect_out *redirect)
 {
 	struct node *n = f->node;
 
@@ -313,34 +321,33 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 	if (node_is_dir(n))
 		return -XE_EISDIR;
 	if (n->pipe)
-		return pipe_read(r, f, count);
+		return pipe_read(r, f, count, out);
 	if (count > EXO_STRING_MAX)
 		count = EXO_STRING_MAX;
 	switch (n->dev) {
 	case VDEV_NONE:
 		break;
 	case VDEV_NULL:
-		r->m->mr[0] = 0;
-		return 1;
+		out->bytes = 0;
+		return 0;
 	case VDEV_ZERO:
 	case VDEV_FULL:
-		r->out_ptr = zeros;
-		r->out_len = count;
-		r->m->mr[0] = count;
-		return 1;
+		out->data = zeros;
+		out->data_len = (uint32_t)count;
+		out->bytes = count;
+		return 0;
 	case VDEV_RANDOM:
 	case VDEV_URANDOM:
 		random_fill((uint8_t *)r->out, count < VFS_DIRENT_BUF ? count : VFS_DIRENT_BUF);
-		r->out_ptr = r->out;
-		r->out_len = count < VFS_DIRENT_BUF ? count : VFS_DIRENT_BUF;
-		r->m->mr[0] = r->out_len;
-		return 1;
+		out->data = r->out;
+		out->data_len = count < VFS_DIRENT_BUF ? (uint32_t)count : VFS_DIRENT_BUF;
+		out->bytes = out->data_len;
+		return 0;
 	case VDEV_SERVER:
-		r->redirect = true;
-		r->m->mr[0] = n->dev_server;
-		r->m->mr[1] = f->in_handle;
-		r->m->mr[2] = (f->flags & VO_NONBLOCK) ? DEV_RD_NONBLOCK : 0;
-		return 3;
+		redirect->server = n->dev_server;
+		redirect->handle = f->in_handle;
+		redirect->rdflags = (f->flags & VO_NONBLOCK) ? DEV_RD_NONBLOCK : 0;
+		return EXO_PROTO_OTHER;
 	}
 	if (n->mnt) {
 		const void *data;
@@ -349,25 +356,26 @@ static int read_at(struct vreq *r, struct ofd *f, uint64_t count, uint64_t off)
 
 		if (e)
 			return e;
-		r->out_ptr = data;
-		r->out_len = got;
-		r->m->mr[0] = got;
-		return 1;
+		out->data = data;
+		out->data_len = (uint32_t)got;
+		out->bytes = got;
+		return 0;
 	}
 	if (off >= n->size)
 		count = 0;
 	else if (count > n->size - off)
 		count = n->size - off;
-	r->out_ptr = n->data + off;
-	r->out_len = count;
-	r->m->mr[0] = count;
-	return 1;
+	out->data = n->data + off;
+	out->data_len = (uint32_t)count;
+	out->bytes = count;
+	return 0;
 }
 
-static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
+/* Write len bytes of data at off (append: at the end), or say where to write them (*redirect). */
+static int write_at(struct vreq *r, struct ofd *f, const void *data, uint64_t len, uint64_t off, bool append,
+		    struct vfs_write_out *out, struct vfs_redirect_out *redirect)
 {
 	struct node *n = f->node;
-	uint64_t len = r->data ? r->data_len : 0;
 	int e;
 
 	if ((f->flags & VO_ACCMODE) == VO_RDONLY)
@@ -375,7 +383,7 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 	if (node_is_dir(n))
 		return -XE_EISDIR;
 	if (n->pipe)
-		return pipe_write(r, f);
+		return pipe_write(r, f, data, len, out);
 	switch (n->dev) {
 	case VDEV_NONE:
 		break;
@@ -383,24 +391,23 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 	case VDEV_ZERO:
 	case VDEV_RANDOM:
 	case VDEV_URANDOM:
-		r->m->mr[0] = len; /* writes to the random devices are taken and dropped */
-		return 1;
+		out->bytes = len; /* writes to the random devices are taken and dropped */
+		return 0;
 	case VDEV_FULL:
 		return -XE_ENOSPC;
 	case VDEV_SERVER:
-		r->redirect = true;
-		r->m->mr[0] = n->dev_server;
-		r->m->mr[1] = f->out_handle;
-		r->m->mr[2] = 0; /* the REDIRECT reply's rdflags: a read's only */
-		return 3;
+		redirect->server = n->dev_server;
+		redirect->handle = f->out_handle;
+		redirect->rdflags = 0; /* a read's only */
+		return EXO_PROTO_OTHER;
 	}
 	if (n->mnt) {
 		uint64_t done;
 
-		if ((e = fsc_write(n, off, append, r->data, len, &done)) < 0)
+		if ((e = fsc_write(n, off, append, data, len, &done)) < 0)
 			return e;
-		r->m->mr[0] = done;
-		return 1;
+		out->bytes = done;
+		return 0;
 	}
 	if (append)
 		off = n->size; /* atomic: the server does one request at a time */
@@ -409,64 +416,82 @@ static int write_at(struct vreq *r, struct ofd *f, uint64_t off, bool append)
 	if (off + len > n->size && (e = file_resize(n, off + len)) < 0)
 		return e;
 	if (len)
-		memcpy(n->data + off, r->data, len);
+		memcpy(n->data + off, data, len);
 	n->mtime = n->ctime = vfs_now();
-	r->m->mr[0] = len;
-	return 1;
+	out->bytes = len;
+	return 0;
 }
 
-static int do_read(struct vreq *r)
+static int do_read(void *ctx, const struct vfs_read_in *in, struct vfs_read_out *out,
+		   struct vfs_redirect_out *redirect)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 	int e;
 
 	if (!f)
 		return -XE_EBADF;
-	e = read_at(r, f, r->m->mr[1], f->offset);
-	if (e > 0 && !r->redirect && !f->node->pipe)
-		f->offset += r->out_len;
+	e = read_at(r, f, in->count, f->offset, out, redirect);
+	if (e == 0 && !f->node->pipe)
+		f->offset += out->data_len;
 	return e;
 }
 
-static int do_write(struct vreq *r)
+static int do_write(void *ctx, const struct vfs_write_in *in, struct vfs_write_out *out,
+		    struct vfs_redirect_out *redirect)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 	uint64_t off;
 	int e;
 
 	if (!f)
 		return -XE_EBADF;
 	off = f->offset;
-	e = write_at(r, f, off, f->flags & VO_APPEND);
-	if (e > 0 && !r->redirect && f->node->dev == VDEV_NONE && !f->node->pipe)
-		f->offset = (f->flags & VO_APPEND ? f->node->size : off + r->m->mr[0]);
+	e = write_at(r, f, in->data, in->data_len, off, f->flags & VO_APPEND, out, redirect);
+	if (e == 0 && f->node->dev == VDEV_NONE && !f->node->pipe)
+		f->offset = (f->flags & VO_APPEND ? f->node->size : off + out->bytes);
 	return e;
 }
 
-static int do_pread(struct vreq *r)
+static int do_pread(void *ctx, const struct vfs_pread_in *in, struct vfs_pread_out *out,
+		    struct vfs_redirect_out *redirect)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
+	struct vfs_read_out got = { 0 };
+	int e;
 
 	if (!f)
 		return -XE_EBADF;
 	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE;
-	if ((int64_t)r->m->mr[2] < 0)
+	if (in->offset < 0)
 		return -XE_EINVAL;
-	return read_at(r, f, r->m->mr[1], r->m->mr[2]);
+	e = read_at(r, f, in->count, (uint64_t)in->offset, &got, redirect);
+	out->bytes = got.bytes;
+	out->data = got.data;
+	out->data_len = got.data_len;
+	return e;
 }
 
-static int do_pwrite(struct vreq *r)
+static int do_pwrite(void *ctx, const struct vfs_pwrite_in *in, struct vfs_pwrite_out *out,
+		     struct vfs_redirect_out *redirect)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
+	struct vfs_write_out done = { 0 };
+	int e;
 
 	if (!f)
 		return -XE_EBADF;
 	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE;
-	if ((int64_t)r->m->mr[1] < 0)
+	if (in->offset < 0)
 		return -XE_EINVAL;
-	return write_at(r, f, r->m->mr[1], false);
+	e = write_at(r, f, in->data, in->data_len, (uint64_t)in->offset, false, &done, redirect);
+	out->bytes = done.bytes;
+	return e;
 }
 
 int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos)
@@ -492,9 +517,10 @@ int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos)
 	return 0;
 }
 
-static int do_lseek(struct vreq *r)
+static int do_lseek(void *ctx, const struct vfs_lseek_in *in, struct vfs_lseek_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 	int64_t pos;
 	int e;
 
@@ -502,19 +528,20 @@ static int do_lseek(struct vreq *r)
 		return -XE_EBADF;
 	if (f->node->dev == VDEV_SERVER || f->node->pipe)
 		return -XE_ESPIPE; /* terminals and pipes do not seek */
-	if (f->node->mnt && r->m->mr[2] == VSEEK_END && (e = fsc_getattr(r->v, f->node)) < 0)
+	if (f->node->mnt && in->whence == VSEEK_END && (e = fsc_getattr(r->v, f->node)) < 0)
 		return e;
-	e = fd_position(f, r->m->mr[2], (int64_t)r->m->mr[1], &pos);
+	e = fd_position(f, in->whence, in->offset, &pos);
 	if (e)
 		return e;
 	f->offset = (uint64_t)pos;
-	r->m->mr[0] = f->offset;
-	return 1;
+	out->offset = f->offset;
+	return 0;
 }
 
-static int do_fstat(struct vreq *r)
+static int do_fstat(void *ctx, const struct vfs_fstat_in *in, struct vfs_fstat_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
 	if (!f)
 		return -XE_EBADF;
@@ -524,31 +551,32 @@ static int do_fstat(struct vreq *r)
 		if (e)
 			return e;
 	}
-	stat_words(f->node, r->m->mr);
-	return VST_WORDS;
+	stat_words(f->node, out->stat);
+	return 0;
 }
 
-static int stat_path(struct vreq *r, bool follow)
+static int stat_path(struct vreq *r, uint32_t at, const char *path, size_t len, bool follow,
+		     uint64_t stat[VST_WORDS])
 {
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, false, follow, &dir, &n, last, &slash);
+	int e = resolve(r, at, path, len, false, follow, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
-	stat_words(n, r->m->mr);
-	return VST_WORDS;
+	stat_words(n, stat);
+	return 0;
 }
 
-static int do_stat(struct vreq *r)
+static int do_stat(void *ctx, const struct vfs_stat_in *in, struct vfs_stat_out *out)
 {
-	return stat_path(r, true);
+	return stat_path(ctx, in->dirfd, in->path, in->path_len, true, out->stat);
 }
 
-static int do_lstat(struct vreq *r)
+static int do_lstat(void *ctx, const struct vfs_lstat_in *in, struct vfs_lstat_out *out)
 {
-	return stat_path(r, false);
+	return stat_path(ctx, in->dirfd, in->path, in->path_len, false, out->stat);
 }
 
 /* Enter a node just made into dir; if that fails the node goes again. */
@@ -561,12 +589,13 @@ static int dir_add_new(struct vfs *v, struct node *dir, const char *name, struct
 	return e;
 }
 
-static int do_mkdir(struct vreq *r)
+static int do_mkdir(void *ctx, const struct vfs_mkdir_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	int e = resolve(r, in->dirfd, in->path, in->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e == -XE_ENOTDIR && dir && !n)
 		return e;
@@ -578,24 +607,25 @@ static int do_mkdir(struct vreq *r)
 	if (e)
 		return e;
 	if (dir->mnt) {
-		uint32_t m = VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask), uid, gid;
+		uint32_t m = VS_IFDIR | ((uint32_t)in->mode & VS_PERM & ~r->p->umask), uid, gid;
 
 		owner_for(r->who, dir, &m, &uid, &gid);
 		return fsc_make(r->v, dir, last, m, uid, gid, 0, &n);
 	}
-	n = node_new(r->v, VS_IFDIR | ((uint32_t)r->m->mr[0] & VS_PERM & ~r->p->umask));
+	n = node_new(r->v, VS_IFDIR | ((uint32_t)in->mode & VS_PERM & ~r->p->umask));
 	if (!n)
 		return -XE_ENOSPC;
 	node_own(n, r->who, dir);
 	return dir_add_new(r->v, dir, last, n);
 }
 
-static int do_rmdir(struct vreq *r)
+static int do_rmdir(void *ctx, const struct vfs_rmdir_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	int e = resolve(r, in->dirfd, in->path, in->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -617,12 +647,13 @@ static int do_rmdir(struct vreq *r)
 	return 0;
 }
 
-static int do_unlink(struct vreq *r)
+static int do_unlink(void *ctx, const struct vfs_unlink_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	int e = resolve(r, in->dirfd, in->path, in->path_len, true, false, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -638,28 +669,30 @@ static int do_unlink(struct vreq *r)
 	return 0;
 }
 
-static int do_dup(struct vreq *r)
+static int do_dup(void *ctx, const struct vfs_dup_in *in, struct vfs_dup_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 	int fd;
 
 	if (!f)
 		return -XE_EBADF;
-	if (r->m->mr[1] >= VFS_FD_MAX)
+	if (in->lowest >= VFS_FD_MAX)
 		return -XE_EINVAL;
-	fd = fd_alloc(r->p, r->m->mr[1]);
+	fd = fd_alloc(r->p, in->lowest);
 	if (fd < 0)
 		return fd;
 	f->refs++;
 	r->p->fds[fd].f = f;
-	r->p->fds[fd].cloexec = r->m->mr[2] != 0;
-	r->m->mr[0] = (uint64_t)fd;
-	return 1;
+	r->p->fds[fd].cloexec = in->cloexec != 0;
+	out->fd = (uint64_t)fd;
+	return 0;
 }
 
-static int do_dup2(struct vreq *r)
+static int do_dup2(void *ctx, const struct vfs_dup2_in *in, struct vfs_dup2_out *out)
 {
-	uint64_t old = r->m->mr[0], nw = r->m->mr[1];
+	struct vreq *r = ctx;
+	uint64_t old = in->fd, nw = in->newfd;
 	struct ofd *f = fd_get(r->p, old);
 
 	if (!f || nw >= VFS_FD_MAX)
@@ -670,28 +703,30 @@ static int do_dup2(struct vreq *r)
 		r->p->fds[nw].f = f;
 		r->p->fds[nw].cloexec = false;
 	}
-	r->m->mr[0] = nw;
-	return 1;
+	out->fd = nw;
+	return 0;
 }
 
-static int do_getcwd(struct vreq *r)
+static int do_getcwd(void *ctx, struct vfs_getcwd_out *out)
 {
+	struct vreq *r = ctx;
 	size_t len;
 	int e = path_of(r->v, r->p->root, r->p->cwd, r->out, VFS_PATH_MAX + 1, &len);
 
 	if (e)
 		return e;
-	r->out_ptr = r->out;
-	r->out_len = len;
+	out->path = r->out;
+	out->path_len = (uint32_t)len;
 	return 0;
 }
 
-static int do_chdir(struct vreq *r)
+static int do_chdir(void *ctx, const struct vfs_chdir_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, false, true, &dir, &n, last, &slash);
+	int e = resolve(r, in->dirfd, in->path, in->path_len, false, true, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -707,10 +742,11 @@ static int do_chdir(struct vreq *r)
 	return 0;
 }
 
-static int do_getdents(struct vreq *r)
+static int do_getdents(void *ctx, const struct vfs_getdents_in *in, struct vfs_getdents_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
-	uint64_t cookie = r->m->mr[1];
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
+	uint64_t cookie = in->cookie;
 	size_t len = 0, room = VFS_DIRENT_BUF;
 	struct node *d;
 
@@ -750,25 +786,26 @@ static int do_getdents(struct vreq *r)
 			cookie = e->cookie + 1;
 		}
 	}
-	r->out_ptr = r->out;
-	r->out_len = len;
-	r->m->mr[0] = len ? cookie : 0; /* 0: the end */
-	return 1;
+	out->entries = r->out;
+	out->entries_len = (uint32_t)len;
+	out->cookie = len ? cookie : 0; /* 0: the end */
+	return 0;
 }
 
-static int do_ftruncate(struct vreq *r)
+static int do_ftruncate(void *ctx, const struct vfs_ftruncate_in *in)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 	int e;
 
 	if (!f)
 		return -XE_EBADF;
-	if ((int64_t)r->m->mr[1] < 0 || node_is_dir(f->node) || f->node->pipe || f->node->dev ||
+	if (in->length < 0 || node_is_dir(f->node) || f->node->pipe || f->node->dev ||
 	    (f->flags & VO_ACCMODE) == VO_RDONLY)
 		return -XE_EINVAL;
 	if (f->node->mnt)
-		return fsc_truncate(r->v, f->node, r->m->mr[1]);
-	e = file_resize(f->node, r->m->mr[1]);
+		return fsc_truncate(r->v, f->node, (uint64_t)in->length);
+	e = file_resize(f->node, (uint64_t)in->length);
 	if (!e)
 		f->node->mtime = f->node->ctime = vfs_now();
 	return e;
@@ -782,18 +819,19 @@ static bool is_ancestor(struct node *a, struct node *n)
 	return false;
 }
 
-static int do_rename(struct vreq *r)
+static int do_rename(void *ctx, const struct vfs_rename_in *in)
 {
+	struct vreq *r = ctx;
 	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
 	struct node *d1, *n1, *d2, *n2;
 	bool s1, s2;
-	int e = resolve(r, r->path, r->path_len, true, false, &d1, &n1, l1, &s1);
+	int e = resolve(r, in->from_dirfd, in->from, in->from_len, true, false, &d1, &n1, l1, &s1);
 
 	if (e)
 		return e;
-	if (!r->path2)
+	if (!in->to)
 		return -XE_EINVAL;
-	e = resolve(r, r->path2, r->path2_len, true, false, &d2, &n2, l2, &s2);
+	e = resolve(r, in->to_dirfd, in->to, in->to_len, true, false, &d2, &n2, l2, &s2);
 	if (e == -XE_ENOTDIR && n1 && node_is_dir(n1) && !n2 && d2)
 		e = 0;
 	if (e)
@@ -839,20 +877,21 @@ static int do_rename(struct vreq *r)
 	return e;
 }
 
-static int do_symlink(struct vreq *r)
+static int do_symlink(void *ctx, const struct vfs_symlink_in *in)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
 	int e;
 
-	if (!r->path2)
+	if (!in->target)
 		return -XE_EINVAL;
-	if (r->path2_len == 0)
+	if (in->target_len == 0)
 		return -XE_ENOENT;
-	if (r->path2_len > VFS_PATH_MAX)
+	if (in->target_len > VFS_PATH_MAX)
 		return -XE_ENAMETOOLONG;
-	e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	e = resolve(r, in->dirfd, in->path, in->path_len, true, false, &dir, &n, last, &slash);
 	if (e)
 		return e;
 	if (n)
@@ -866,26 +905,27 @@ static int do_symlink(struct vreq *r)
 		uint32_t m = VS_IFLNK | 0777, uid, gid;
 
 		owner_for(r->who, dir, &m, &uid, &gid);
-		return fsc_symlink(r->v, dir, last, r->path2, r->path2_len, uid, gid);
+		return fsc_symlink(r->v, dir, last, in->target, in->target_len, uid, gid);
 	}
 	n = node_new(r->v, VS_IFLNK | 0777);
 	if (n)
 		node_own(n, r->who, dir);
-	if (!n || file_resize(n, r->path2_len) < 0) {
+	if (!n || file_resize(n, in->target_len) < 0) {
 		if (n)
 			node_put(r->v, n);
 		return -XE_ENOSPC;
 	}
-	memcpy(n->data, r->path2, r->path2_len);
+	memcpy(n->data, in->target, in->target_len);
 	return dir_add_new(r->v, dir, last, n);
 }
 
-static int do_readlink(struct vreq *r)
+static int do_readlink(void *ctx, const struct vfs_readlink_in *in, struct vfs_readlink_out *out)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, false, false, &dir, &n, last, &slash);
+	int e = resolve(r, in->dirfd, in->path, in->path_len, false, false, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -894,28 +934,29 @@ static int do_readlink(struct vreq *r)
 	if (n->mnt) {
 		/* A vnode goes before the reply is sent (mount.c): send a copy. */
 		memcpy(r->out, n->data, n->size);
-		r->out_ptr = r->out;
+		out->target = r->out;
 	} else {
-		r->out_ptr = n->data;
+		out->target = n->data;
 	}
-	r->out_len = n->size;
+	out->target_len = (uint32_t)n->size;
 	return 0;
 }
 
-static int do_link(struct vreq *r)
+static int do_link(void *ctx, const struct vfs_link_in *in)
 {
+	struct vreq *r = ctx;
 	char l1[VFS_NAME_MAX + 1], l2[VFS_NAME_MAX + 1];
 	struct node *d1, *n1, *d2, *n2;
-	bool s1, s2, follow = r->m->mr[0] != 0; /* linkat AT_SYMLINK_FOLLOW */
-	int e = resolve(r, r->path, r->path_len, false, follow, &d1, &n1, l1, &s1);
+	bool s1, s2, follow = in->follow != 0; /* linkat AT_SYMLINK_FOLLOW */
+	int e = resolve(r, in->from_dirfd, in->from, in->from_len, false, follow, &d1, &n1, l1, &s1);
 
 	if (e)
 		return e;
-	if (!r->path2)
+	if (!in->to)
 		return -XE_EINVAL;
 	if (node_is_dir(n1))
 		return -XE_EPERM;
-	e = resolve(r, r->path2, r->path2_len, true, false, &d2, &n2, l2, &s2);
+	e = resolve(r, in->to_dirfd, in->to, in->to_len, true, false, &d2, &n2, l2, &s2);
 	if (e)
 		return e;
 	if (n2 || l2[0] == 0)
@@ -933,13 +974,13 @@ static int do_link(struct vreq *r)
 }
 
 /* The node a CHMOD/CHOWN/UTIMENS path names (following a final link if asked). */
-static int path_node(struct vreq *r, bool follow, struct node **n)
+static int path_node(struct vreq *r, uint32_t at, const char *path, size_t len, bool follow, struct node **n)
 {
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir;
 	bool slash;
 
-	return resolve(r, r->path, r->path_len, false, follow, &dir, n, last, &slash);
+	return resolve(r, at, path, len, false, follow, &dir, n, last, &slash);
 }
 
 /* Only the owner or root; a group the caller is not in gets no setgid bit. */
@@ -968,19 +1009,21 @@ static int attr_push(struct vreq *r, struct node *n, unsigned which, int e)
 	return fsc_setattr(r->v, n, which);
 }
 
-static int do_chmod(struct vreq *r)
+static int do_chmod(void *ctx, const struct vfs_chmod_in *in)
 {
+	struct vreq *r = ctx;
 	struct node *n;
-	int e = path_node(r, r->m->mr[1] != 0, &n);
+	int e = path_node(r, in->dirfd, in->path, in->path_len, in->follow != 0, &n);
 
-	return e ? e : attr_push(r, n, FSS_MODE, chmod_node(r->who, n, r->m->mr[0]));
+	return e ? e : attr_push(r, n, FSS_MODE, chmod_node(r->who, n, in->mode));
 }
 
-static int do_fchmod(struct vreq *r)
+static int do_fchmod(void *ctx, const struct vfs_fchmod_in *in)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
-	return f ? attr_push(r, f->node, FSS_MODE, chmod_node(r->who, f->node, r->m->mr[1])) : -XE_EBADF;
+	return f ? attr_push(r, f->node, FSS_MODE, chmod_node(r->who, f->node, in->mode)) : -XE_EBADF;
 }
 
 /*
@@ -1011,21 +1054,21 @@ static int chown_node(const struct vcred *who, struct node *n, uint64_t uid, uin
 	return 0;
 }
 
-static int do_chown(struct vreq *r)
+static int do_chown(void *ctx, const struct vfs_chown_in *in)
 {
+	struct vreq *r = ctx;
 	struct node *n;
-	int e = path_node(r, r->m->mr[2] != 0, &n);
+	int e = path_node(r, in->dirfd, in->path, in->path_len, in->follow != 0, &n);
 
-	return e ? e
-		 : attr_push(r, n, FSS_MODE | FSS_UID | FSS_GID, chown_node(r->who, n, r->m->mr[0], r->m->mr[1]));
+	return e ? e : attr_push(r, n, FSS_MODE | FSS_UID | FSS_GID, chown_node(r->who, n, in->uid, in->gid));
 }
 
-static int do_fchown(struct vreq *r)
+static int do_fchown(void *ctx, const struct vfs_fchown_in *in)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
-	return f ? attr_push(r, f->node, FSS_MODE | FSS_UID | FSS_GID,
-			     chown_node(r->who, f->node, r->m->mr[1], r->m->mr[2]))
+	return f ? attr_push(r, f->node, FSS_MODE | FSS_UID | FSS_GID, chown_node(r->who, f->node, in->uid, in->gid))
 		 : -XE_EBADF;
 }
 
@@ -1055,38 +1098,41 @@ static int utimens_node(const struct vcred *who, struct node *n, uint64_t a, uin
 	return 0;
 }
 
-static int do_utimens(struct vreq *r)
+static int do_utimens(void *ctx, const struct vfs_utimens_in *in)
 {
+	struct vreq *r = ctx;
 	struct node *n;
-	int e = path_node(r, r->m->mr[2] != 0, &n);
+	int e = path_node(r, in->dirfd, in->path, in->path_len, in->follow != 0, &n);
 
-	return e ? e : attr_push(r, n, FSS_ATIME | FSS_MTIME, utimens_node(r->who, n, r->m->mr[0], r->m->mr[1]));
+	return e ? e : attr_push(r, n, FSS_ATIME | FSS_MTIME, utimens_node(r->who, n, in->atime, in->mtime));
 }
 
-static int do_futimens(struct vreq *r)
+static int do_futimens(void *ctx, const struct vfs_futimens_in *in)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
-	return f ? attr_push(r, f->node, FSS_ATIME | FSS_MTIME, utimens_node(r->who, f->node, r->m->mr[1], r->m->mr[2]))
+	return f ? attr_push(r, f->node, FSS_ATIME | FSS_MTIME, utimens_node(r->who, f->node, in->atime, in->mtime))
 		 : -XE_EBADF;
 }
 
-static int do_umask(struct vreq *r)
+static int do_umask(void *ctx, const struct vfs_umask_in *in, struct vfs_umask_out *out)
 {
-	uint32_t old = r->p->umask;
+	struct vreq *r = ctx;
 
-	r->p->umask = (uint32_t)r->m->mr[0] & 0777;
-	r->m->mr[0] = old;
-	return 1;
+	out->old = r->p->umask;
+	r->p->umask = (uint32_t)in->mask & 0777;
+	return 0;
 }
 
 /*
  * access(): with the real ids, the path's directories too; with
  * VACC_EFFECTIVE (AT_EACCESS) with the effective ones.
  */
-static int do_access(struct vreq *r)
+static int do_access(void *ctx, const struct vfs_access_in *in)
 {
-	uint64_t want = r->m->mr[0];
+	struct vreq *r = ctx;
+	uint64_t want = in->want;
 	struct vcred as = *r->who;
 	struct node *n;
 	int e;
@@ -1098,32 +1144,34 @@ static int do_access(struct vreq *r)
 		as.egid = as.rgid;
 	}
 	r->who = &as;
-	e = path_node(r, true, &n);
+	e = path_node(r, in->dirfd, in->path, in->path_len, true, &n);
 	if (!e)
 		e = perm_check(&as, n, (unsigned)want & (VACC_R | VACC_W | VACC_X));
 	r->who = &r->p->cred;
 	return e;
 }
 
-static int do_getfl(struct vreq *r)
+static int do_getfl(void *ctx, const struct vfs_getfl_in *in, struct vfs_getfl_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
 	if (!f)
 		return -XE_EBADF;
-	r->m->mr[0] = r->p->fds[r->m->mr[0]].cloexec ? VO_CLOEXEC : 0;
-	r->m->mr[1] = f->flags;
-	return 2;
+	out->fdflags = r->p->fds[in->fd].cloexec ? VO_CLOEXEC : 0;
+	out->flags = f->flags;
+	return 0;
 }
 
-static int do_setfl(struct vreq *r)
+static int do_setfl(void *ctx, const struct vfs_setfl_in *in)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
 	if (!f)
 		return -XE_EBADF;
-	r->p->fds[r->m->mr[0]].cloexec = r->m->mr[1] & VO_CLOEXEC;
-	f->flags = (f->flags & VO_ACCMODE) | ((unsigned)r->m->mr[2] & (VO_APPEND | VO_NONBLOCK));
+	r->p->fds[in->fd].cloexec = in->fdflags & VO_CLOEXEC;
+	f->flags = (f->flags & VO_ACCMODE) | ((unsigned)in->flags & (VO_APPEND | VO_NONBLOCK));
 	return 0;
 }
 
@@ -1131,10 +1179,11 @@ static int do_setfl(struct vreq *r)
  * What mapping a descriptor takes: a shared object (files in /dev/shm), a
  * copy (other regular files: MAP_PRIVATE only), zeros (/dev/zero).
  */
-static int do_mmap(struct vreq *r)
+static int do_mmap(void *ctx, const struct vfs_mmap_in *in, struct vfs_mmap_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
-	bool write_shared = r->m->mr[1] != 0;
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
+	bool write_shared = in->write_shared != 0;
 	unsigned acc;
 	struct node *n;
 	int e;
@@ -1143,10 +1192,9 @@ static int do_mmap(struct vreq *r)
 		return -XE_EBADF;
 	n = f->node;
 	acc = f->flags & VO_ACCMODE;
-	r->m->mr[0] = r->m->mr[1] = r->m->mr[2] = 0;
 	if (n->dev == VDEV_ZERO) {
-		r->m->mr[2] = VMAP_ZERO;
-		return 3;
+		out->kind = VMAP_ZERO;
+		return 0;
 	}
 	if ((n->mode & VS_IFMT) != VS_IFREG || n->dev != VDEV_NONE)
 		return -XE_ENODEV;
@@ -1154,49 +1202,51 @@ static int do_mmap(struct vreq *r)
 		return -XE_EACCES;
 	if (n->shm && (e = shm_node_share(n, r->p->space)) < 0)
 		return e;
-	r->m->mr[0] = n->shm;
-	r->m->mr[1] = n->size;
-	return 3;
+	out->object = n->shm;
+	out->size = n->size;
+	return 0;
 }
 
 /* The device server behind a descriptor, for calls beyond read and write. */
-static int do_device(struct vreq *r)
+static int do_device(void *ctx, const struct vfs_device_in *in, struct vfs_device_out *out)
 {
-	struct ofd *f = fd_get(r->p, r->m->mr[0]);
+	struct vreq *r = ctx;
+	struct ofd *f = fd_get(r->p, in->fd);
 
 	if (!f)
 		return -XE_EBADF;
 	if (f->node->dev != VDEV_SERVER)
 		return -XE_ENOTTY;
-	r->m->mr[0] = f->node->dev_server;
-	r->m->mr[1] = f->in_handle;
-	r->m->mr[2] = f->out_handle;
-	r->m->mr[3] = dev_rdev(f->node);
-	return 4;
+	out->server = f->node->dev_server;
+	out->in_handle = f->in_handle;
+	out->out_handle = f->out_handle;
+	out->rdev = dev_rdev(f->node);
+	return 0;
 }
 
 /* mkfifo and mknod: FIFOs, regular files, and the devices the VFS serves. */
-static int do_mknod(struct vreq *r)
+static int do_mknod(void *ctx, const struct vfs_mknod_in *in)
 {
-	uint32_t mode = (uint32_t)r->m->mr[0], type = mode & VS_IFMT;
+	struct vreq *r = ctx;
+	uint32_t mode = (uint32_t)in->mode, type = mode & VS_IFMT;
 	char last[VFS_NAME_MAX + 1];
 	enum vdev dev = VDEV_NONE;
 	struct node *dir, *n;
 	bool slash;
 	int e;
 
-	if ((r->m->mr[0] & ~(uint64_t)(VS_IFMT | VS_PERM)))
+	if ((in->mode & ~(uint64_t)(VS_IFMT | VS_PERM)))
 		return -XE_EINVAL;
 	if (type == VS_IFCHR) {
 		for (enum vdev d = VDEV_NULL; d < VDEV_SERVER; d++)
-			if (rdevs[d] == r->m->mr[1])
+			if (rdevs[d] == in->rdev)
 				dev = d;
 		if (dev == VDEV_NONE)
 			return -XE_ENXIO; /* no such device here */
 	} else if (type != VS_IFIFO && type != VS_IFREG && type != 0) {
 		return type == VS_IFDIR ? -XE_EPERM : -XE_EINVAL;
 	}
-	e = resolve(r, r->path, r->path_len, true, false, &dir, &n, last, &slash);
+	e = resolve(r, in->dirfd, in->path, in->path_len, true, false, &dir, &n, last, &slash);
 	if (e)
 		return e;
 	if (n || last[0] == 0)
@@ -1212,7 +1262,7 @@ static int do_mknod(struct vreq *r)
 		uint32_t m = (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask), uid, gid;
 
 		owner_for(r->who, dir, &m, &uid, &gid);
-		return fsc_make(r->v, dir, last, m, uid, gid, type == VS_IFCHR ? (uint32_t)r->m->mr[1] : 0, &n);
+		return fsc_make(r->v, dir, last, m, uid, gid, type == VS_IFCHR ? (uint32_t)in->rdev : 0, &n);
 	}
 	n = node_new(r->v, (type ? type : VS_IFREG) | (mode & VS_PERM & ~r->p->umask));
 	if (!n)
@@ -1227,13 +1277,14 @@ static int do_mknod(struct vreq *r)
 }
 
 /* realpath: the absolute path of what path names, every link followed. */
-static int do_realpath(struct vreq *r)
+static int do_realpath(void *ctx, const struct vfs_realpath_in *in, struct vfs_realpath_out *out)
 {
+	struct vreq *r = ctx;
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	size_t len;
 	bool slash;
-	int e = resolve(r, r->path, r->path_len, true, true, &dir, &n, last, &slash);
+	int e = resolve(r, 0, in->path, in->path_len, true, true, &dir, &n, last, &slash);
 
 	if (e)
 		return e;
@@ -1255,16 +1306,17 @@ static int do_realpath(struct vreq *r)
 		memcpy(r->out + len, last, l + 1);
 		len += l;
 	}
-	r->out_ptr = r->out;
-	r->out_len = len;
+	out->path = r->out;
+	out->path_len = (uint32_t)len;
 	return 0;
 }
 
 /* chroot: later absolute paths, and "..", stop at the new root. */
-static int do_chroot(struct vreq *r)
+static int do_chroot(void *ctx, const struct vfs_chroot_in *in)
 {
+	struct vreq *r = ctx;
 	struct node *n;
-	int e = path_node(r, true, &n);
+	int e = path_node(r, 0, in->path, in->path_len, true, &n);
 
 	if (e)
 		return e;
@@ -1282,61 +1334,44 @@ static int do_chroot(struct vreq *r)
 	return 0;
 }
 
-/* The handlers; each request's shape is checked against protocols/vfs.def first. */
-static int (*const ops[VFS_OP_COUNT])(struct vreq *r) = {
-	[VFS_OPEN] = do_open,         [VFS_CLOSE] = do_close,
-	[VFS_READ] = do_read,         [VFS_WRITE] = do_write,
-	[VFS_PREAD] = do_pread,       [VFS_PWRITE] = do_pwrite,
-	[VFS_LSEEK] = do_lseek,       [VFS_FSTAT] = do_fstat,
-	[VFS_STAT] = do_stat,         [VFS_MKDIR] = do_mkdir,
-	[VFS_RMDIR] = do_rmdir,       [VFS_UNLINK] = do_unlink,
-	[VFS_DUP] = do_dup,           [VFS_DUP2] = do_dup2,
-	[VFS_GETCWD] = do_getcwd,     [VFS_CHDIR] = do_chdir,
-	[VFS_GETDENTS] = do_getdents, [VFS_FTRUNCATE] = do_ftruncate,
-	[VFS_RENAME] = do_rename,     [VFS_GETFL] = do_getfl,
-	[VFS_SETFL] = do_setfl,       [VFS_PIPE] = pipe_create,
-	[VFS_LSTAT] = do_lstat,       [VFS_SYMLINK] = do_symlink,
-	[VFS_READLINK] = do_readlink, [VFS_LINK] = do_link,
-	[VFS_CHMOD] = do_chmod,       [VFS_FCHMOD] = do_fchmod,
-	[VFS_CHOWN] = do_chown,       [VFS_FCHOWN] = do_fchown,
-	[VFS_UTIMENS] = do_utimens,   [VFS_FUTIMENS] = do_futimens,
-	[VFS_UMASK] = do_umask,       [VFS_ACCESS] = do_access,
-	[VFS_MMAP] = do_mmap,         [VFS_DEVICE] = do_device,
-	[VFS_MKNOD] = do_mknod,       [VFS_REALPATH] = do_realpath,
-	[VFS_CHROOT] = do_chroot,     [VFS_POLL] = do_poll,
-	[VFS_LOCK] = do_lock,         [VFS_FLOCK] = do_flock,
-	[VFS_FORK] = do_fork,         [VFS_EXEC] = do_exec,
-	[VFS_SETCRED] = do_setcred,
-	[VFS_MOUNT] = do_mount,       [VFS_UNMOUNT] = do_unmount,
-	[VFS_MOUNTS] = do_mounts,
+/* The handlers, one an operation of protocols/vfs.def (vfs_serve checks each request's shape first). */
+static const struct vfs_handlers handlers = {
+	.open = do_open,         .close = do_close,
+	.read = do_read,         .write = do_write,
+	.pread = do_pread,       .pwrite = do_pwrite,
+	.lseek = do_lseek,       .fstat = do_fstat,
+	.stat = do_stat,         .mkdir = do_mkdir,
+	.rmdir = do_rmdir,       .unlink = do_unlink,
+	.dup = do_dup,           .dup2 = do_dup2,
+	.getcwd = do_getcwd,     .chdir = do_chdir,
+	.getdents = do_getdents, .ftruncate = do_ftruncate,
+	.rename = do_rename,     .getfl = do_getfl,
+	.setfl = do_setfl,       .pipe = pipe_create,
+	.lstat = do_lstat,       .symlink = do_symlink,
+	.readlink = do_readlink, .link = do_link,
+	.chmod = do_chmod,       .fchmod = do_fchmod,
+	.chown = do_chown,       .fchown = do_fchown,
+	.utimens = do_utimens,   .futimens = do_futimens,
+	.umask = do_umask,       .access = do_access,
+	.mmap = do_mmap,         .device = do_device,
+	.mknod = do_mknod,       .realpath = do_realpath,
+	.chroot = do_chroot,     .poll = do_poll,
+	.lock = do_lock,         .flock = do_flock,
+	.fork = do_fork,         .exec = do_exec,
+	.setcred = do_setcred,
+	.mount = do_mount,       .unmount = do_unmount,
+	.mounts = do_mounts,
 };
 
-exo_err vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err)
+exo_err vfs_answer(exo_tid_t client, exo_msg_t *m, unsigned words, unsigned typed, int e)
 {
-	exo_msg_t m = { 0 };
-
-	m.mr[0] = word;
-	if (err)
-		m.tag = exo_tag(err, 0, 0);
-	else if (data) {
-		exo_msg_put_string(&m, 1, data, (uint32_t)len);
-		m.tag = exo_tag(0, 1, 2);
-	} else {
-		m.tag = exo_tag(0, 1, 0);
-	}
-	return exo_reply(client, &m);
+	m->tag = e < 0 ? exo_tag((uint32_t)-e, 0, 0) : exo_tag(0, words, typed);
+	return exo_reply(client, m);
 }
 
 void vfs_dispatch(struct vreq *r)
 {
-	uint32_t full = exo_tag_label(r->m->tag), label = full & VFS_OP_MASK;
-	int res;
-
-	r->at1 = (full >> VFS_AT_SHIFT1) & VFS_AT_MASK;
-	r->at2 = (full >> VFS_AT_SHIFT2) & VFS_AT_MASK;
-	r->out_len = 0;
-	r->out_ptr = NULL;
-	if (full == EXO_LABEL_CANCEL) {
+	if (exo_tag_label(r->m->tag) == EXO_LABEL_CANCEL) {
 		/* The client was interrupted in a deferred request: forget it. */
 		pipe_cancel(r->v, r->from);
 		poll_cancel(r->from);
@@ -1344,29 +1379,11 @@ void vfs_dispatch(struct vreq *r)
 		r->m->tag = exo_tag(0, 0, 0);
 		return;
 	}
-	/* The shape declared in protocols/vfs.def, checked as every server checks it (exo/proto.h). */
-	if ((res = exo_proto_check(&vfs_proto, r->m, r->from)) < 0 || !ops[label]) {
-		res = res < 0 ? res : -XE_ENOSYS;
-	} else if (!r->p) {
-		res = -XE_ENOMEM;
-	} else {
-		r->who = &r->p->cred;
-		res = ops[label](r);
-	}
-	if (res < 0) {
-		r->m->tag = exo_tag((uint32_t)-res, 0, 0);
+	if (!r->p) {
+		r->m->tag = exo_tag(XE_ENOMEM, 0, 0);
 		return;
 	}
-	if (r->redirect) {
-		r->m->tag = exo_tag(VFS_REDIRECT, (unsigned)res, 0);
-		return;
-	}
-	if (r->deferred)
-		return; /* answered later (pipe.c) */
-	if (r->out_ptr) {
-		exo_msg_put_string(r->m, (unsigned)res, r->out_ptr, (uint32_t)r->out_len);
-		r->m->tag = exo_tag(0, (unsigned)res, 2);
-	} else {
-		r->m->tag = exo_tag(0, (unsigned)res, 0);
-	}
+	r->who = &r->p->cred;
+	/* Checked as every server checks (exo/proto.h), decoded, handled, answered in r->m. */
+	r->deferred = vfs_serve(&handlers, r, r->m, r->from) == EXO_PROTO_HELD; /* answered later */
 }

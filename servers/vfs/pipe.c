@@ -67,20 +67,23 @@ static void settle(struct pipe *p)
 		while (p->rwait && (p->len > 0 || p->writers == 0)) {
 			struct pwait *w = p->rwait;
 			uint64_t n = take(p, out, w->count);
+			struct vfs_read_out ro = { .bytes = n, .data = out, .data_len = (uint32_t)n };
+			exo_msg_t m = { 0 };
 
 			p->rwait = w->next;
-			if (vfs_answer(w->client, n, out, n, 0) != EXO_OK)
+			if (vfs_answer(w->client, &m, VFS_READ_OUT_WORDS, vfs_read_out_put(&m, &ro), 0) != EXO_OK)
 				untake(p, n); /* nobody got them: the next reader will */
 			free(w);
 			moved = true;
 		}
 		while (p->wwait) {
 			struct pwait *w = p->wwait;
+			exo_msg_t m = { 0 };
 			uint64_t n;
 
 			if (p->readers == 0) {
 				p->wwait = w->next;
-				vfs_answer(w->client, 0, NULL, 0, XE_EPIPE);
+				vfs_answer(w->client, &m, 0, 0, -XE_EPIPE);
 				free(w->data);
 				free(w);
 				moved = true;
@@ -96,8 +99,10 @@ static void settle(struct pipe *p)
 			w->count += n;
 			moved = true;
 			if (w->count == w->len) {
+				struct vfs_write_out wo = { .bytes = w->len };
+
 				p->wwait = w->next;
-				if (vfs_answer(w->client, w->len, NULL, 0, 0) != EXO_OK)
+				if (vfs_answer(w->client, &m, VFS_WRITE_OUT_WORDS, vfs_write_out_put(&m, &wo), 0) != EXO_OK)
 					p->len -= n; /* the writer does not count it written: out again */
 				free(w->data);
 				free(w);
@@ -138,8 +143,11 @@ static void open_settle(struct vfs *v, struct pipe *p)
 
 		/* w->len: the access mode it waits with; w->count: its descriptor. */
 		if (w->len == VO_RDONLY ? p->writers > 0 : p->readers > 0) {
+			struct vfs_open_out out = { .fd = w->count };
+			exo_msg_t m = { 0 };
+
 			*q = w->next;
-			if (vfs_answer(w->client, w->count, NULL, 0, 0) != EXO_OK) {
+			if (vfs_answer(w->client, &m, VFS_OPEN_OUT_WORDS, vfs_open_out_put(&m, &out), 0) != EXO_OK) {
 				w->next = undo;
 				undo = w;
 			} else {
@@ -172,10 +180,10 @@ int fifo_open(struct vreq *r, struct ofd *f, int fd)
 	open_settle(r->v, p);
 	settle(p);
 	if (acc == VO_RDWR || (acc == VO_RDONLY ? p->writers > 0 : p->readers > 0))
-		return 1;
+		return 0;
 	if (f->flags & VO_NONBLOCK) {
 		if (acc == VO_RDONLY)
-			return 1;
+			return 0;
 		/* A writer with no reader: undo the open. */
 		r->p->fds[fd].f = NULL;
 		pipe_close_end(r->v, f);
@@ -186,19 +194,19 @@ int fifo_open(struct vreq *r, struct ofd *f, int fd)
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
-		return 1; /* cannot wait: open now, as O_NONBLOCK would */
+		return 0; /* cannot wait: open now, as O_NONBLOCK would */
 	w->client = r->from;
 	w->space = r->p->space;
 	w->count = (uint64_t)fd;
 	w->len = acc;
 	enqueue(&p->owait, w);
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
-int pipe_create(struct vreq *r)
+int pipe_create(void *ctx, const struct vfs_pipe_in *in, struct vfs_pipe_out *out)
 {
-	unsigned flags = (unsigned)r->m->mr[0];
+	struct vreq *r = ctx;
+	unsigned flags = (unsigned)in->flags;
 	struct node *n;
 	struct ofd *rd, *wr;
 	int fr, fw;
@@ -236,14 +244,14 @@ int pipe_create(struct vreq *r)
 	r->p->fds[fr].cloexec = flags & VO_CLOEXEC;
 	r->p->fds[fw].f = wr;
 	r->p->fds[fw].cloexec = flags & VO_CLOEXEC;
-	r->m->mr[0] = (uint64_t)fr;
-	r->m->mr[1] = (uint64_t)fw;
-	return 2;
+	out->rfd = (uint64_t)fr;
+	out->wfd = (uint64_t)fw;
+	return 0;
 }
 
-int pipe_read(struct vreq *r, struct ofd *f, uint64_t count)
+int pipe_read(struct vreq *r, struct ofd *f, uint64_t count, struct vfs_read_out *out)
 {
-	static uint8_t out[EXO_STRING_MAX];
+	static uint8_t buf[EXO_STRING_MAX];
 	struct pipe *p = f->node->pipe;
 	struct pwait *w;
 	uint64_t n;
@@ -251,12 +259,12 @@ int pipe_read(struct vreq *r, struct ofd *f, uint64_t count)
 	if (count > EXO_STRING_MAX)
 		count = EXO_STRING_MAX;
 	if (p->len > 0 || p->writers == 0 || count == 0) {
-		n = take(p, out, count);
-		r->out_ptr = out;
-		r->out_len = n;
-		r->m->mr[0] = n;
+		n = take(p, buf, count);
+		out->data = buf;
+		out->data_len = (uint32_t)n;
+		out->bytes = n;
 		settle(p); /* room for waiting writers */
-		return 1;
+		return 0;
 	}
 	if (f->flags & VO_NONBLOCK)
 		return -XE_EAGAIN;
@@ -267,35 +275,34 @@ int pipe_read(struct vreq *r, struct ofd *f, uint64_t count)
 	w->space = r->p->space;
 	w->count = count;
 	enqueue(&p->rwait, w);
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
-int pipe_write(struct vreq *r, struct ofd *f)
+int pipe_write(struct vreq *r, struct ofd *f, const void *data, uint64_t len, struct vfs_write_out *out)
 {
 	struct pipe *p = f->node->pipe;
-	uint64_t len = r->data ? r->data_len : 0, n;
 	struct pwait *w;
+	uint64_t n;
 
 	if (p->readers == 0)
 		return -XE_EPIPE;
 	/* Nobody is queued ahead of it, and it fits (atomically when small): now. */
 	if (!p->wwait && (len <= VFS_PIPE_BUF ? room(p) >= len : room(p) > 0)) {
 		n = len < room(p) ? len : room(p);
-		put(p, r->data, n);
+		put(p, data, n);
 		settle(p);
 		if (n == len || (f->flags & VO_NONBLOCK)) {
-			r->m->mr[0] = n;
-			return 1;
+			out->bytes = n;
+			return 0;
 		}
 		/* A long blocking write: the rest waits. */
 		w = calloc(1, sizeof(*w));
 		if (!w || !(w->data = malloc(len))) {
 			free(w);
-			r->m->mr[0] = n;
-			return 1;
+			out->bytes = n;
+			return 0;
 		}
-		memcpy(w->data, r->data, len);
+		memcpy(w->data, data, len);
 		w->len = len;
 		w->count = n;
 	} else {
@@ -306,14 +313,13 @@ int pipe_write(struct vreq *r, struct ofd *f)
 			free(w);
 			return -XE_ENOMEM;
 		}
-		memcpy(w->data, r->data, len);
+		memcpy(w->data, data, len);
 		w->len = len;
 	}
 	w->client = r->from;
 	w->space = r->p->space;
 	enqueue(&p->wwait, w);
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
 /* An open file description of a pipe end goes away. */

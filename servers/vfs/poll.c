@@ -111,23 +111,25 @@ static unsigned scan(struct vproc *p, struct vfs_pollfd *fds, unsigned n, bool *
 	return count;
 }
 
-int do_poll(struct vreq *r)
+int do_poll(void *ctx, const struct vfs_poll_in *in, struct vfs_poll_out *out)
 {
-	uint64_t n = r->m->mr[0], timeout = r->m->mr[1];
+	struct vreq *r = ctx;
+	uint64_t n = in->entries, timeout = in->timeout;
 	struct vfs_pollfd *fds = (struct vfs_pollfd *)(void *)r->out;
 	struct pollwait *w;
 	unsigned count;
 	bool on_device;
 
-	if (n > VPOLL_MAX || (n && (!r->data || r->data_len != n * sizeof(*fds))))
+	if (n > VPOLL_MAX || (n && (!in->fds || in->fds_len != n * sizeof(*fds))))
 		return -XE_EINVAL;
-	memcpy(fds, r->data, n * sizeof(*fds));
+	if (n)
+		memcpy(fds, in->fds, n * sizeof(*fds));
 	count = scan(r->p, fds, (unsigned)n, &on_device);
 	if (count || timeout == 0) {
-		r->out_ptr = fds;
-		r->out_len = n * sizeof(*fds);
-		r->m->mr[0] = count;
-		return 1;
+		out->fds = fds;
+		out->fds_len = (uint32_t)(n * sizeof(*fds));
+		out->ready = count;
+		return 0;
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w || !(w->fds = malloc(n ? n * sizeof(*fds) : 1))) {
@@ -144,8 +146,7 @@ int do_poll(struct vreq *r)
 		w->deadline = VPOLL_FOREVER;
 	w->next = waiting;
 	waiting = w;
-	r->deferred = true;
-	return 0;
+	return EXO_PROTO_HELD;
 }
 
 void poll_settle(struct vfs *v)
@@ -176,8 +177,11 @@ void poll_settle(struct vfs *v)
 			q = &w->next;
 			continue;
 		}
+		struct vfs_poll_out out = { .ready = count, .fds = w->fds, .fds_len = (uint32_t)(w->n * sizeof(*w->fds)) };
+		exo_msg_t m = { 0 };
+
 		*q = w->next;
-		vfs_answer(w->client, count, w->fds, w->n * sizeof(*w->fds), 0);
+		vfs_answer(w->client, &m, VFS_POLL_OUT_WORDS, vfs_poll_out_put(&m, &out), 0);
 		free(w->fds);
 		free(w);
 	}

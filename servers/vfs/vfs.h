@@ -134,24 +134,19 @@ struct vfs {
 	uint32_t next_dev;
 };
 
+/*
+ * A request's context, beside the message: what the handlers' decoded
+ * fields (vfs_proto.h) do not say. The reply strings a handler gives
+ * point into `out` or at the VFS's own bytes.
+ */
 struct vreq {
 	struct vfs *v;
 	struct vproc *p;
 	exo_msg_t *m;
-	const char *path;        /* the first string item, NUL-terminated */
-	size_t path_len;
-	const char *path2;       /* the second (RENAME) */
-	size_t path2_len;
-	const uint8_t *data;     /* WRITE data: the first string item */
-	size_t data_len;
 	char *out;               /* reply data buffer */
-	size_t out_len;          /* bytes to send back as a string item */
-	const void *out_ptr;     /* or a pointer to send them from */
-	bool redirect;           /* reply VFS_REDIRECT: mr[0] server, mr[1] handle */
-	bool deferred;           /* no reply now: it is sent when the request completes */
+	bool deferred;           /* held (EXO_PROTO_HELD): answered when the request completes */
 	exo_tid_t from;          /* the client */
 	const struct vcred *who; /* the ids permissions are checked with (p's; access: real ids) */
-	uint32_t at1, at2;       /* dirfd + 1 of each path (0: the working directory) */
 };
 
 /* node.c */
@@ -182,12 +177,13 @@ int path_resolve(struct vfs *v, struct vproc *p, const struct vcred *who, struct
 int path_of(struct vfs *v, struct node *root, struct node *dir, char *buf, size_t size, size_t *len);
 
 /* pipe.c */
-int pipe_create(struct vreq *r);
+int pipe_create(void *ctx, const struct vfs_pipe_in *in, struct vfs_pipe_out *out);
 struct pipe *pipe_new(void);
-/* Open of a FIFO by f (already in the table as fd): 0, deferred, or -XE_*. */
+/* Open of a FIFO by f (already in the table as fd): 0, EXO_PROTO_HELD, or -XE_*. */
 int fifo_open(struct vreq *r, struct ofd *f, int fd);
-int pipe_read(struct vreq *r, struct ofd *f, uint64_t count);
-int pipe_write(struct vreq *r, struct ofd *f);
+/* Both: 0 (answer with *out), EXO_PROTO_HELD (answered when it completes) or -XE_*. */
+int pipe_read(struct vreq *r, struct ofd *f, uint64_t count, struct vfs_read_out *out);
+int pipe_write(struct vreq *r, struct ofd *f, const void *data, uint64_t len, struct vfs_write_out *out);
 void pipe_close_end(struct vfs *v, struct ofd *f);
 void pipe_forget_space(struct vfs *v, exo_space_t space);
 /* EXO_LABEL_CANCEL: the requests `client` left waiting go (a FIFO it was opening closes). */
@@ -195,8 +191,8 @@ void pipe_cancel(struct vfs *v, exo_tid_t client);
 void pipe_free(struct node *n);
 
 /* lock.c */
-int do_lock(struct vreq *r);
-int do_flock(struct vreq *r);
+int do_lock(void *ctx, const struct vfs_lock_in *in, struct vfs_lock_out *out);
+int do_flock(void *ctx, const struct vfs_flock_in *in);
 /* p closes a descriptor of f (last: f's last descriptor). */
 void lock_close(struct vfs *v, struct vproc *p, struct ofd *f, bool last);
 void lock_forget_space(struct vfs *v, exo_space_t space);
@@ -204,7 +200,7 @@ void lock_cancel(struct vfs *v, exo_tid_t client);
 void lock_node_free(struct node *n);
 
 /* poll.c */
-int do_poll(struct vreq *r);
+int do_poll(void *ctx, const struct vfs_poll_in *in, struct vfs_poll_out *out);
 /* Answer the waiting polls that are ready or past their deadline. */
 void poll_settle(struct vfs *v);
 bool poll_waiting(void);
@@ -227,11 +223,11 @@ int perm_sticky(const struct vcred *who, const struct node *dir, const struct no
 void node_own(struct node *n, const struct vcred *who, const struct node *dir);
 /* Whether `from` is the thread registered as the process server. */
 bool from_proc(exo_tid_t from);
-int do_setcred(struct vreq *r);
+int do_setcred(void *ctx, const struct vfs_setcred_in *in);
 
 /* fork.c */
-int do_fork(struct vreq *r);
-int do_exec(struct vreq *r);
+int do_fork(void *ctx, const struct vfs_fork_in *in);
+int do_exec(void *ctx);
 
 /* random.c */
 void random_fill(uint8_t *buf, size_t len);
@@ -243,9 +239,9 @@ int shm_node_share(struct node *n, exo_space_t space);
 void shm_node_free(struct node *n);
 
 /* mount.c: the mount table and the vnodes of mounted file systems. */
-int do_mount(struct vreq *r);
-int do_unmount(struct vreq *r);
-int do_mounts(struct vreq *r);
+int do_mount(void *ctx, const struct vfs_mount_in *in);
+int do_unmount(void *ctx, const struct vfs_unmount_in *in);
+int do_mounts(void *ctx, const struct vfs_mounts_in *in, struct vfs_mounts_out *out);
 /* A mount point (a covered directory or a mount's root): rmdir, rename, mount over it are EBUSY. */
 bool mnt_point(const struct node *n);
 /* Whether n is on a read-only mount. */
@@ -307,13 +303,14 @@ struct ofd *fd_get(struct vproc *p, uint64_t fd);
 /* The offset whence + off names in f (lseek, locks): 0, EINVAL or EOVERFLOW. */
 int fd_position(const struct ofd *f, uint64_t whence, int64_t off, int64_t *pos);
 /*
- * Answer a deferred request: label err, or label 0 with `word` in mr[0] and
- * the data as a string item when given. Not EXO_OK: the client is gone or
- * was interrupted before the answer came (it will send EXO_LABEL_CANCEL),
- * and the caller undoes what the request did (data read goes back, a lock
- * taken is released, a FIFO opened is closed).
+ * Answer a held request: m holds its reply, `words` registers and `typed`
+ * words of items (as vfs_<op>_out_put put them and returned); e < 0: the
+ * errno e instead. Not EXO_OK: the client is gone or was interrupted before
+ * the answer came (it will send EXO_LABEL_CANCEL), and the caller undoes
+ * what the request did (data read goes back, a lock taken is released, a
+ * FIFO opened is closed).
  */
-exo_err vfs_answer(exo_tid_t client, uint64_t word, const void *data, uint64_t len, uint32_t err);
+exo_err vfs_answer(exo_tid_t client, exo_msg_t *m, unsigned words, unsigned typed, int e);
 void proc_exit(struct vfs *v, exo_space_t space);
 void vfs_dispatch(struct vreq *r);
 

@@ -9,22 +9,23 @@
 
 #include "vfs.h"
 
-int __real_pipe_create(struct vreq *r);
-int __wrap_pipe_create(struct vreq *r);
+int __real_pipe_create(void *ctx, const struct vfs_pipe_in *in, struct vfs_pipe_out *out);
+int __wrap_pipe_create(void *ctx, const struct vfs_pipe_in *in, struct vfs_pipe_out *out);
 
-int __wrap_pipe_create(struct vreq *r)
+int __wrap_pipe_create(void *ctx, const struct vfs_pipe_in *in, struct vfs_pipe_out *out)
 {
-	int n = __real_pipe_create(r), fw, to;
+	struct vreq *r = ctx;
+	int e = __real_pipe_create(ctx, in, out), fw, to;
 
-	if (n != 2)
-		return n;
-	fw = (int)r->m->mr[1];
+	if (e != 0)
+		return e;
+	fw = (int)out->wfd;
 	for (to = fw + 1; to < VFS_FD_MAX && r->p->fds[to].f; to++)
 		;
 	if (to >= VFS_FD_MAX)
-		return n; /* no room to move it: as it was */
+		return e; /* no room to move it: as it was */
 	r->p->fds[to] = r->p->fds[fw];
 	memset(&r->p->fds[fw], 0, sizeof(r->p->fds[fw]));
-	r->m->mr[1] = (uint64_t)to;
-	return n;
+	out->wfd = (uint64_t)to;
+	return e;
 }
