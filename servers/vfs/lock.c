@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include <exo/errno.h>
+#include <exo/held.h>
 
 #include "vfs.h"
 
@@ -32,17 +33,18 @@ struct lock {
 	struct lock *next;
 };
 
+/* A lock request held until it can be granted (exo/held.h: client, space, arrival order). */
 struct lockwait {
-	exo_tid_t client;
-	exo_space_t space;
+	struct exo_held held;
 	struct node *node;
 	struct ofd *ofd;         /* flock waits */
 	unsigned type;
 	uint64_t start, end;
-	struct lockwait *next;
 };
 
-static struct lockwait *waits;
+static struct exo_held_queue waits;
+
+#define WAIT_OF(h) EXO_HELD_OF(h, struct lockwait, held)
 
 static bool overlap(const struct lock *l, uint64_t start, uint64_t end)
 {
@@ -123,14 +125,17 @@ static int place(struct node *n, exo_space_t space, unsigned type, uint64_t star
 static bool deadlock(exo_space_t space, exo_space_t owner)
 {
 	for (unsigned hops = 0; hops < 1000; hops++) {
-		struct lockwait *w;
+		struct exo_held *h;
+		struct lockwait *w = NULL;
 		struct lock *l = NULL;
 
 		if (owner == space)
 			return true;
-		for (w = waits; w && (w->space != owner || w->ofd); w = w->next)
+		for (h = waits.head; h && (h->space != owner || WAIT_OF(h)->ofd); h = h->next)
 			;
-		if (!w || !(l = blocker(w->node, w->space, w->type, w->start, w->end)))
+		if (h)
+			w = WAIT_OF(h);
+		if (!w || !(l = blocker(w->node, w->held.space, w->type, w->start, w->end)))
 			return false;
 		owner = l->owner;
 	}
@@ -183,8 +188,8 @@ static exo_err answer(const struct lockwait *w, int e)
 	exo_msg_t m = { 0 };
 
 	if (e < 0 || w->ofd) /* FLOCK's reply has no words */
-		return vfs_answer(w->client, &m, 0, 0, e);
-	return vfs_answer(w->client, &m, VFS_LOCK_OUT_WORDS, vfs_lock_out_put(&m, &out), 0);
+		return vfs_answer(w->held.client, &m, 0, 0, e);
+	return vfs_answer(w->held.client, &m, VFS_LOCK_OUT_WORDS, vfs_lock_out_put(&m, &out), 0);
 }
 
 /* Grant the waiting locks that can be had now, in arrival order. */
@@ -193,27 +198,27 @@ static void settle(struct vfs *v)
 	bool moved = true;
 
 	while (moved) {
-		struct lockwait **q = &waits;
+		struct exo_held *h = waits.head;
 
 		moved = false;
-		while (*q) {
-			struct lockwait *w = *q;
+		while (h) {
+			struct lockwait *w = WAIT_OF(h);
+			exo_space_t space = h->space;
 			int e;
 
+			h = h->next;
 			if (w->ofd ? flock_blocker(w->node, w->ofd, w->type) != NULL
-				   : blocker(w->node, w->space, w->type, w->start, w->end) != NULL) {
-				q = &w->next;
+				   : blocker(w->node, space, w->type, w->start, w->end) != NULL)
 				continue;
-			}
 			e = w->ofd ? flock_take(w->node, w->ofd, w->type)
-				   : place(w->node, w->space, w->type, w->start, w->end);
-			*q = w->next;
+				   : place(w->node, space, w->type, w->start, w->end);
+			exo_held_remove(&waits, &w->held);
 			if (answer(w, e) != EXO_OK && e == 0) {
 				/* The client was interrupted first: it does not hold the lock. */
 				if (w->ofd)
 					flock_drop(w->node, w->ofd);
 				else
-					carve(w->node, w->space, w->start, w->end);
+					carve(w->node, space, w->start, w->end);
 			}
 			w->node->opens--;
 			node_put(v, w->node);
@@ -225,20 +230,16 @@ static void settle(struct vfs *v)
 
 static int wait_for(struct vreq *r, struct node *n, struct ofd *f, unsigned type, uint64_t start, uint64_t end)
 {
-	struct lockwait *w = calloc(1, sizeof(*w)), **q = &waits;
+	struct lockwait *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return -XE_ENOLCK;
-	w->client = r->from;
-	w->space = r->p->space;
 	w->node = n;
 	w->ofd = f;
 	w->type = type;
 	w->start = start;
 	w->end = end;
-	while (*q)
-		q = &(*q)->next;
-	*q = w;
+	exo_held_add(&waits, &w->held, r->from, r->p->space, NULL);
 	n->opens++; /* the node stays while someone waits on it */
 	return EXO_PROTO_HELD;
 }
@@ -356,19 +357,14 @@ void lock_close(struct vfs *v, struct vproc *p, struct ofd *f, bool last)
 
 static void lock_drop(struct vfs *v, exo_space_t space, exo_tid_t client)
 {
-	struct lockwait **q = &waits;
+	struct exo_held *h;
 
-	while (*q) {
-		struct lockwait *w = *q;
+	while ((h = exo_held_take(&waits, client, space))) {
+		struct lockwait *w = WAIT_OF(h);
 
-		if ((space != EXO_NILSPACE && w->space == space) || (client != EXO_NILTHREAD && w->client == client)) {
-			*q = w->next;
-			w->node->opens--;
-			node_put(v, w->node);
-			free(w);
-		} else {
-			q = &w->next;
-		}
+		w->node->opens--;
+		node_put(v, w->node);
+		free(w);
 	}
 }
 
