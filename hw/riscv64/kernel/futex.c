@@ -106,20 +106,28 @@ static void end_wait(struct kthread *t, exo_err err)
 	k_ready(t);
 }
 
+/* t's word at uva as its key in *key: false when the call is answered (EXO_EINVAL) or made again later. */
+static bool keyed(struct kthread *t, uint64_t uva, uint64_t *key)
+{
+	switch (word_key(t, uva, key)) {
+	case KEY_OK:
+		return true;
+	case KEY_BAD:
+		t->f.regs[R_A0] = EXO_EINVAL;
+		return false;
+	case KEY_FAULT:
+		break;
+	}
+	return false;
+}
+
 void k_futex_wait(struct kthread *t, uint64_t uva, uint32_t expected, exo_timeout_t timeout)
 {
 	uint64_t key = 0;
 	unsigned b;
 
-	switch (word_key(t, uva, &key)) {
-	case KEY_FAULT:
+	if (!keyed(t, uva, &key))
 		return;
-	case KEY_BAD:
-		t->f.regs[R_A0] = EXO_EINVAL;
-		return;
-	case KEY_OK:
-		break;
-	}
 	if (__atomic_load_n((const uint32_t *)(uintptr_t)key, __ATOMIC_SEQ_CST) != expected) {
 		t->f.regs[R_A0] = EXO_OK; /* changed already: the caller reads it again */
 		return;
@@ -150,15 +158,8 @@ void k_futex_wake(struct kthread *t, uint64_t uva, uint32_t n)
 	uint32_t woken = 0;
 	struct kthread *w, *next;
 
-	switch (word_key(t, uva, &key)) {
-	case KEY_FAULT:
+	if (!keyed(t, uva, &key))
 		return;
-	case KEY_BAD:
-		t->f.regs[R_A0] = EXO_EINVAL;
-		return;
-	case KEY_OK:
-		break;
-	}
 	for (w = K.futex_head[bucket(key)]; w && woken < n; w = next) {
 		next = w->fnext;
 		if (w->futex_key == key) {

@@ -26,44 +26,38 @@
 
 static exo_tid_t mem;
 
-static uint32_t mcall(exo_msg_t *m, uint32_t op, unsigned n, const uint64_t *w)
+/* The memory protocol's stubs (memory_proto.h) over one call to the server. */
+static int transport(exo_msg_t *m)
 {
-	m->tag = exo_tag(op, n, exo_tag_typed(m->tag));
-	for (unsigned i = 0; i < n; i++)
-		m->mr[i] = w[i];
 	if (exo_call(mem, m, exo_timeout_ms(10000), exo_timeout_ms(10000)) != EXO_OK)
-		return 0xffffffffu;
-	return exo_tag_label(m->tag);
+		return -XE_EIO;
+	return -(int)exo_tag_label(m->tag);
 }
 
 static void *mmap_anon(uint64_t len, unsigned prot)
 {
-	exo_msg_t m = { 0 };
-	uint64_t w[6] = { len, prot, 0, 0, 0, 0 };
+	struct memory_mmap_in in = { .len = len, .prot = prot };
+	struct memory_mmap_out out;
 
-	return mcall(&m, MEM_MMAP, 6, w) == 0 ? (void *)(uintptr_t)m.mr[0] : NULL;
+	return memory_call_mmap(transport, &in, &out) == 0 ? (void *)(uintptr_t)out.addr : NULL;
 }
 
 /* The shared object (created when create), mapped: NULL when it cannot be. */
 static uint32_t *shm(int create)
 {
-	exo_msg_t m = { 0 };
-	unsigned idx = exo_msg_put_string(&m, 2, SHM_NAME, (uint32_t)strlen(SHM_NAME));
-	uint64_t id;
+	struct memory_shm_open_in in = { .flags = create ? MEM_SHM_CREAT | MEM_SHM_EXCL : 0, .size = create ? PAGE : 0,
+					 .name = SHM_NAME, .name_len = (uint32_t)strlen(SHM_NAME) };
+	struct memory_shm_open_out o;
+	struct memory_mmap_out mo;
 
-	m.tag = exo_tag(MEM_SHM_OPEN, 2, idx - 2);
-	m.mr[0] = create ? MEM_SHM_CREAT | MEM_SHM_EXCL : 0;
-	m.mr[1] = create ? PAGE : 0;
-	if (exo_call(mem, &m, exo_timeout_ms(10000), exo_timeout_ms(10000)) != EXO_OK || exo_tag_label(m.tag) != 0)
+	if (memory_call_shm_open(transport, &in, &o) != 0)
 		return NULL;
-	id = m.mr[0];
-	memset(&m, 0, sizeof(m));
-	if (create && mcall(&m, MEM_SHM_TRUNCATE, 2, (uint64_t[2]){ id, PAGE }) != 0)
+	if (create && memory_call_shm_truncate(transport, &(struct memory_shm_truncate_in){ .shm = o.shm, .size = PAGE }) != 0)
 		return NULL;
-	memset(&m, 0, sizeof(m));
-	if (mcall(&m, MEM_MMAP, 6, (uint64_t[6]){ PAGE, EXO_R | EXO_W, MEM_SHARED, 0, id, 0 }) != 0)
+	if (memory_call_mmap(transport, &(struct memory_mmap_in){ .len = PAGE, .prot = EXO_R | EXO_W, .flags = MEM_SHARED,
+								   .shm = o.shm }, &mo) != 0)
 		return NULL;
-	return (uint32_t *)(uintptr_t)m.mr[0];
+	return (uint32_t *)(uintptr_t)mo.addr;
 }
 
 static void pause_ms(unsigned ms)
@@ -112,7 +106,8 @@ int main(int argc, char **argv)
 	T_OK(ro != NULL, "map a read-only page");
 	T_EQ(exo_futex_wait(ro, 1, EXO_TIMEOUT_NEVER), EXO_OK,
 	     "a wait on it: the pager refuses the write, the read will do (0 differs from 1: EXO_OK)");
-	T_EQ(mcall(&m, MEM_MUNMAP, 2, (uint64_t[2]){ (uint64_t)(uintptr_t)p, 2 * PAGE }), 0, "unmap the two pages");
+	T_EQ(memory_call_munmap(transport, &(struct memory_munmap_in){ .addr = (uint64_t)(uintptr_t)p, .len = 2 * PAGE }), 0,
+	     "unmap the two pages");
 	T_EQ(exo_futex_wait(p, 0, EXO_TIMEOUT_ZERO), EXO_EINVAL, "a wait where nothing is mapped: EXO_EINVAL");
 	T_EQ(exo_futex_wake(p, 1, NULL), EXO_EINVAL, "... a wake there too, and the space lives on");
 
