@@ -10,7 +10,10 @@
  * thread as a message; the discipline turns it into readable input; a read
  * that cannot be answered yet is kept and answered when input, end of file,
  * new attributes or its VTIME make it possible — a deferred reply. Waiting
- * readers are answered oldest first.
+ * readers are answered oldest first. Requests go through the generated
+ * dev_serve (protocols/dev.def), which checks their shape; a READ that must
+ * wait is held (EXO_PROTO_HELD) and its answer made later with
+ * dev_read_out_put, as dev_serve would have made it.
  *
  * Handles: CONSOLE_IN reads; CONSOLE_OUT and CONSOLE_ERR write (the host's
  * stdout and stderr); the terminal calls take any of the three.
@@ -31,7 +34,6 @@
 
 #define INPUT_LABEL 0xc0de
 #define MAX_WAITERS 64
-#define DEFER 1 /* a handler's answer: the reply comes later */
 
 struct waiter {
 	exo_tid_t tid;
@@ -52,6 +54,16 @@ struct con {
 };
 
 static struct con con;
+
+/* A request's context: the console and who asked (a held READ's waiter). */
+struct con_req {
+	struct con *c;
+	exo_tid_t from;
+};
+
+_Static_assert(DEV_TCGETATTR_OUT_WORDS == DTW_WORDS && DEV_TCSETATTR_IN_WORDS == 2 + DTW_WORDS,
+	       "protocols/dev.def: the terminal attributes are the DTW_WORDS of exo/dev.h");
+_Static_assert(DTC_COUNT <= 16, "the control characters fit DTW_CC0 and DTW_CC1");
 
 /* The reader thread: the terminal's input to the server, as messages. */
 static void reader(void *arg)
@@ -97,15 +109,18 @@ static void serve_waiters(struct con *c)
 		uint64_t due = deadline(c);
 		long n;
 		exo_msg_t r = { 0 };
+		struct dev_read_out out;
+		unsigned typed;
 
 		saved = c->ld;
 		n = con_ld_read(&c->ld, c->out, c->waiters[0].count, due && con_host_now() >= due);
 
 		if (n < 0)
 			return;
-		r.mr[0] = (uint64_t)n;
-		exo_msg_put_string(&r, 1, c->out, (uint32_t)n);
-		r.tag = exo_tag(0, 1, 2);
+		/* The held READ's answer, as dev_serve would have given it. */
+		out = (struct dev_read_out){ .bytes = (uint64_t)n, .data = c->out, .data_len = (uint32_t)n };
+		typed = dev_read_out_put(&r, &out);
+		r.tag = exo_tag(0, DEV_READ_OUT_WORDS, typed);
 		if (exo_reply(c->waiters[0].tid, &r) != EXO_OK)
 			c->ld = saved; /* the reader was interrupted: the bytes stay for the next */
 		memmove(&c->waiters[0], &c->waiters[1], (c->nwaiters - 1) * sizeof(c->waiters[0]));
@@ -177,170 +192,183 @@ static int handle_ok(uint64_t h)
 	return h == CONSOLE_IN || h == CONSOLE_OUT || h == CONSOLE_ERR;
 }
 
-static int do_read(struct con *c, exo_msg_t *m, exo_tid_t from)
+/*
+ * READ: answered now when input is ready (and nobody waits before it),
+ * EAGAIN without waiting (NONBLOCK), else held: the reader waits, and
+ * serve_waiters answers it later.
+ */
+static int do_read(void *ctx, const struct dev_read_in *in, struct dev_read_out *out)
 {
-	uint64_t count = m->mr[1] > EXO_STRING_MAX ? EXO_STRING_MAX : m->mr[1];
+	struct con_req *r = ctx;
+	struct con *c = r->c;
+	uint64_t count = in->count > EXO_STRING_MAX ? EXO_STRING_MAX : in->count;
 	long n = -1;
 
-	if (m->mr[0] != CONSOLE_IN)
+	if (in->handle != CONSOLE_IN)
 		return -XE_EBADF;
-	if (m->mr[2] & ~(uint64_t)DEV_RD_KNOWN)
+	if (in->flags & ~(uint64_t)DEV_RD_KNOWN)
 		return -XE_EINVAL;
 	if (c->nwaiters == 0 || count == 0)
 		n = con_ld_read(&c->ld, c->out, count, 0);
-	if (n < 0 && (m->mr[2] & DEV_RD_NONBLOCK))
+	if (n < 0 && (in->flags & DEV_RD_NONBLOCK))
 		return -XE_EAGAIN; /* O_NONBLOCK: nothing typed yet */
 	if (n >= 0) {
-		m->mr[0] = (uint64_t)n;
-		exo_msg_put_string(m, 1, c->out, (uint32_t)n);
-		m->tag = exo_tag(0, 1, 2);
+		out->bytes = (uint64_t)n;
+		out->data = c->out;
+		out->data_len = (uint32_t)n;
 		return 0;
 	}
 	if (c->nwaiters == MAX_WAITERS)
 		return -XE_EAGAIN;
-	c->waiters[c->nwaiters].tid = from;
+	c->waiters[c->nwaiters].tid = r->from;
 	c->waiters[c->nwaiters].count = count;
 	c->waiters[c->nwaiters].since_ns = con_host_now();
 	c->nwaiters++;
-	return DEFER;
+	return EXO_PROTO_HELD;
 }
 
-static int do_write(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_write(void *ctx, const struct dev_write_in *in, struct dev_write_out *out)
 {
-	uint64_t h = m->mr[0];
-	uint32_t n;
 	int e;
 
-	if (exo_tag_typed(m->tag) != 2 || exo_item_kind(m->mr[1]) != EXO_ITEM_STRING)
-		return -XE_EINVAL;
-	if (h != CONSOLE_OUT && h != CONSOLE_ERR)
+	if (!in->data)
+		return -XE_EINVAL; /* the data is optional in the declaration, not here */
+	if (in->handle != CONSOLE_OUT && in->handle != CONSOLE_ERR)
 		return -XE_EBADF;
-	n = exo_string_len(m->mr[1]);
-	e = con_host_write((int)h, c->in, n);
+	e = con_host_write((int)in->handle, in->data, in->data_len);
 	if (e < 0)
 		return e;
-	m->mr[0] = n;
-	m->tag = exo_tag(0, 1, 0);
+	out->bytes = in->data_len;
 	return 0;
 }
 
-static int do_tcgetattr(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_tcgetattr(void *ctx, const struct dev_tcgetattr_in *in, struct dev_tcgetattr_out *out)
 {
-	const struct con_termios *t = &c->ld.t;
+	const struct con_termios *t = &((struct con_req *)ctx)->c->ld.t;
+	uint64_t cc[2] = { 0, 0 };
 
-	if (!handle_ok(m->mr[0]))
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
-	memset(m->mr, 0, DTW_WORDS * sizeof(m->mr[0]));
-	m->mr[DTW_IFLAG] = t->iflag;
-	m->mr[DTW_OFLAG] = t->oflag;
-	m->mr[DTW_CFLAG] = t->cflag;
-	m->mr[DTW_LFLAG] = t->lflag;
-	m->mr[DTW_SPEED] = t->speed;
+	out->iflag = t->iflag;
+	out->oflag = t->oflag;
+	out->cflag = t->cflag;
+	out->lflag = t->lflag;
+	out->speed = t->speed;
 	for (int i = 0; i < DTC_COUNT; i++)
-		m->mr[DTW_CC0 + i / 8] |= (uint64_t)t->cc[i] << (8 * (i % 8));
-	m->tag = exo_tag(0, DTW_WORDS, 0);
+		cc[i / 8] |= (uint64_t)t->cc[i] << (8 * (i % 8));
+	out->cc0 = cc[0];
+	out->cc1 = cc[1];
 	return 0;
 }
 
-static int do_tcsetattr(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_tcsetattr(void *ctx, const struct dev_tcsetattr_in *in)
 {
-	const uint64_t *w = &m->mr[2];
+	struct con *c = ((struct con_req *)ctx)->c;
+	const uint64_t cc[2] = { in->cc0, in->cc1 };
 	struct con_termios t;
 	int e;
 
-	if (!handle_ok(m->mr[0]))
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
-	if (m->mr[1] > DT_TCSAFLUSH)
+	if (in->when > DT_TCSAFLUSH)
 		return -XE_EINVAL;
-	for (int i = DTW_IFLAG; i <= DTW_SPEED; i++)
-		if (w[i] > UINT32_MAX)
-			return -XE_EINVAL;
-	t.iflag = (uint32_t)w[DTW_IFLAG];
-	t.oflag = (uint32_t)w[DTW_OFLAG];
-	t.cflag = (uint32_t)w[DTW_CFLAG];
-	t.lflag = (uint32_t)w[DTW_LFLAG];
-	t.speed = (uint32_t)w[DTW_SPEED];
+	if (in->iflag > UINT32_MAX || in->oflag > UINT32_MAX || in->cflag > UINT32_MAX || in->lflag > UINT32_MAX ||
+	    in->speed > UINT32_MAX)
+		return -XE_EINVAL;
+	t.iflag = (uint32_t)in->iflag;
+	t.oflag = (uint32_t)in->oflag;
+	t.cflag = (uint32_t)in->cflag;
+	t.lflag = (uint32_t)in->lflag;
+	t.speed = (uint32_t)in->speed;
 	for (int i = 0; i < DTC_COUNT; i++)
-		t.cc[i] = (uint8_t)(w[DTW_CC0 + i / 8] >> (8 * (i % 8)));
+		t.cc[i] = (uint8_t)(cc[i / 8] >> (8 * (i % 8)));
 	if ((e = con_ld_check(&t)) < 0)
 		return e;
 	/* Output is written before a write is answered: DRAIN has nothing to wait for. */
-	if (m->mr[1] == DT_TCSAFLUSH)
+	if (in->when == DT_TCSAFLUSH)
 		con_ld_flush(&c->ld);
 	con_ld_set(&c->ld, &t);
 	con_host_oflag(t.oflag);
 	serve_waiters(c); /* the new mode may answer them */
-	m->tag = exo_tag(0, 0, 0);
 	return 0;
 }
 
-static int do_tcflush(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_tcflush(void *ctx, const struct dev_tcflush_in *in)
 {
-	if (!handle_ok(m->mr[0]))
+	struct con *c = ((struct con_req *)ctx)->c;
+
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
-	if (m->mr[1] < DT_FLUSH_IN || m->mr[1] > DT_FLUSH_BOTH)
+	if (in->queue < DT_FLUSH_IN || in->queue > DT_FLUSH_BOTH)
 		return -XE_EINVAL;
-	if (m->mr[1] & DT_FLUSH_IN)
+	if (in->queue & DT_FLUSH_IN)
 		con_ld_flush(&c->ld);
-	m->tag = exo_tag(0, 0, 0);
 	return 0;
 }
 
-static int do_getwinsz(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_getwinsz(void *ctx, const struct dev_getwinsz_in *in, struct dev_getwinsz_out *out)
 {
+	struct con *c = ((struct con_req *)ctx)->c;
 	uint16_t ws[4];
 
-	if (!handle_ok(m->mr[0]))
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
 	if (c->ws_set)
 		memcpy(ws, c->ws, sizeof(ws));
 	else
 		con_host_winsize(ws);
-	for (int i = 0; i < 4; i++)
-		m->mr[i] = ws[i];
-	m->tag = exo_tag(0, 4, 0);
+	out->rows = ws[0];
+	out->cols = ws[1];
+	out->xpixels = ws[2];
+	out->ypixels = ws[3];
 	return 0;
 }
 
-static int do_setwinsz(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_setwinsz(void *ctx, const struct dev_setwinsz_in *in)
 {
-	if (!handle_ok(m->mr[0]))
+	struct con *c = ((struct con_req *)ctx)->c;
+
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
-	for (int i = 1; i <= 4; i++)
-		if (m->mr[i] > UINT16_MAX)
-			return -XE_EINVAL;
-	for (int i = 0; i < 4; i++)
-		c->ws[i] = (uint16_t)m->mr[i + 1];
+	if (in->rows > UINT16_MAX || in->cols > UINT16_MAX || in->xpixels > UINT16_MAX || in->ypixels > UINT16_MAX)
+		return -XE_EINVAL;
+	c->ws[0] = (uint16_t)in->rows;
+	c->ws[1] = (uint16_t)in->cols;
+	c->ws[2] = (uint16_t)in->xpixels;
+	c->ws[3] = (uint16_t)in->ypixels;
 	c->ws_set = 1; /* from now on the set size, not the host's */
-	m->tag = exo_tag(0, 0, 0);
 	return 0;
 }
 
-static int do_nread(struct con *c, exo_msg_t *m, exo_tid_t from)
+static int do_nread(void *ctx, const struct dev_nread_in *in, struct dev_nread_out *out)
 {
-	if (!handle_ok(m->mr[0]))
+	struct con *c = ((struct con_req *)ctx)->c;
+
+	if (!handle_ok(in->handle))
 		return -XE_EBADF;
-	m->mr[0] = con_ld_ready(&c->ld);
-	m->mr[1] = (con_ld_at_eof(&c->ld) ? DEV_NR_EOF : 0) | (c->ld.eof ? DEV_NR_HUP : 0);
-	m->tag = exo_tag(0, 2, 0);
+	out->bytes = con_ld_ready(&c->ld);
+	out->flags = (con_ld_at_eof(&c->ld) ? DEV_NR_EOF : 0) | (c->ld.eof ? DEV_NR_HUP : 0);
 	return 0;
 }
 
-/* The handlers; the words each request carries come from DEV_OPS (dev_op_in). */
-static int (*const ops[DEV_OP_COUNT])(struct con *c, exo_msg_t *m, exo_tid_t from) = {
-	[DEV_READ] = do_read,           [DEV_WRITE] = do_write,
-	[DEV_TCGETATTR] = do_tcgetattr, [DEV_TCSETATTR] = do_tcsetattr,
-	[DEV_TCFLUSH] = do_tcflush,     [DEV_GETWINSZ] = do_getwinsz,
-	[DEV_SETWINSZ] = do_setwinsz,   [DEV_NREAD] = do_nread,
+/* The handlers of protocols/dev.def; dev_serve checks each request's shape first. */
+static const struct dev_handlers handlers = {
+	.read = do_read,
+	.write = do_write,
+	.tcgetattr = do_tcgetattr,
+	.tcsetattr = do_tcsetattr,
+	.tcflush = do_tcflush,
+	.getwinsz = do_getwinsz,
+	.setwinsz = do_setwinsz,
+	.nread = do_nread,
 };
 
-/* One request: 0 when m holds the reply, DEFER when it is kept. */
+/* One request: 0 when m holds the reply, EXO_PROTO_HELD when it is kept (a waiting READ). */
 static int dispatch(struct con *c, exo_msg_t *m, exo_tid_t from)
 {
-	uint32_t label = exo_tag_label(m->tag);
-	int r;
+	struct con_req r = { .c = c, .from = from };
 
-	if (label == EXO_LABEL_CANCEL) {
+	if (exo_tag_label(m->tag) == EXO_LABEL_CANCEL) {
 		/* A reader a signal interrupted: forget its waiting read. */
 		for (size_t i = 0; i < c->nwaiters; i++) {
 			if (c->waiters[i].tid == from) {
@@ -352,15 +380,7 @@ static int dispatch(struct con *c, exo_msg_t *m, exo_tid_t from)
 		m->tag = exo_tag(0, 0, 0);
 		return 0;
 	}
-	/* The shape protocols/dev.def declares: ENOSYS for no such operation, EINVAL for another shape. */
-	if ((r = exo_proto_check(&dev_proto, m, from)) < 0 || !ops[label]) {
-		m->tag = exo_tag(r < 0 ? (uint32_t)-r : XE_ENOSYS, 0, 0);
-		return 0;
-	}
-	r = ops[label](c, m, from);
-	if (r < 0)
-		m->tag = exo_tag((uint32_t)-r, 0, 0);
-	return r == DEFER ? DEFER : 0;
+	return dev_serve(&handlers, &r, m, from) == EXO_PROTO_HELD ? EXO_PROTO_HELD : 0;
 }
 
 /* The reply_wait timeout: until the oldest reader's VTIME runs out, or forever. */
@@ -402,7 +422,7 @@ int main(int argc, char **argv)
 			input(c, &m);
 			continue;
 		}
-		if (dispatch(c, &m, from) != DEFER)
+		if (dispatch(c, &m, from) != EXO_PROTO_HELD)
 			to = from;
 	}
 }

@@ -16,7 +16,8 @@
  * and so its offset). Writes are refused with EROFS; the terminal calls
  * with ENOTTY; NREAD reports the bytes left. At most MAX_STREAMS handles
  * are remembered; beyond that the least recently used one is forgotten and
- * starts again from the beginning if it is used again.
+ * starts again from the beginning if it is used again. Requests go through
+ * the generated dev_serve (protocols/dev.def), which checks their shape.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,10 +68,11 @@ static struct stream *stream(struct initrd *d, uint64_t h)
 	return s;
 }
 
-static int do_read(struct initrd *d, exo_msg_t *m)
+static int do_read(void *ctx, const struct dev_read_in *in, struct dev_read_out *out)
 {
-	struct stream *s = stream(d, m->mr[0]);
-	uint64_t count = m->mr[1] > EXO_STRING_MAX ? EXO_STRING_MAX : m->mr[1];
+	struct initrd *d = ctx;
+	struct stream *s = stream(d, in->handle);
+	uint64_t count = in->count > EXO_STRING_MAX ? EXO_STRING_MAX : in->count;
 	long n = 0;
 
 	if (s->offset < d->size) {
@@ -83,53 +85,64 @@ static int do_read(struct initrd *d, exo_msg_t *m)
 		}
 	}
 	s->offset += (uint64_t)n;
-	m->mr[0] = (uint64_t)n;
-	exo_msg_put_string(m, 1, d->out, (uint32_t)n);
-	m->tag = exo_tag(0, 1, 2);
+	out->bytes = (uint64_t)n;
+	out->data = d->out;
+	out->data_len = (uint32_t)n;
 	return 0;
 }
 
-static int do_write(struct initrd *d, exo_msg_t *m)
+static int do_write(void *ctx, const struct dev_write_in *in, struct dev_write_out *out)
 {
 	return -XE_EROFS;
 }
 
-static int do_nread(struct initrd *d, exo_msg_t *m)
+static int do_nread(void *ctx, const struct dev_nread_in *in, struct dev_nread_out *out)
 {
-	struct stream *s = stream(d, m->mr[0]);
+	struct initrd *d = ctx;
+	struct stream *s = stream(d, in->handle);
 
-	m->mr[0] = s->offset < d->size ? d->size - s->offset : 0;
-	m->mr[1] = m->mr[0] ? 0 : DEV_NR_EOF; /* at the end a read returns 0 */
-	m->tag = exo_tag(0, 2, 0);
+	out->bytes = s->offset < d->size ? d->size - s->offset : 0;
+	out->flags = out->bytes ? 0 : DEV_NR_EOF; /* at the end a read returns 0 */
 	return 0;
 }
 
-static int not_a_tty(struct initrd *d, exo_msg_t *m)
+/* The terminal calls: not a terminal. */
+static int no_tcgetattr(void *ctx, const struct dev_tcgetattr_in *in, struct dev_tcgetattr_out *out)
 {
 	return -XE_ENOTTY;
 }
 
-/* The handlers; the words each request carries come from DEV_OPS (dev_op_in). */
-static int (*const ops[DEV_OP_COUNT])(struct initrd *d, exo_msg_t *m) = {
-	[DEV_READ] = do_read,         [DEV_WRITE] = do_write,      [DEV_NREAD] = do_nread,
-	[DEV_TCGETATTR] = not_a_tty,  [DEV_TCSETATTR] = not_a_tty, [DEV_TCFLUSH] = not_a_tty,
-	[DEV_GETWINSZ] = not_a_tty,   [DEV_SETWINSZ] = not_a_tty,
-};
-
-static void dispatch(struct initrd *d, exo_msg_t *m)
+static int no_tcsetattr(void *ctx, const struct dev_tcsetattr_in *in)
 {
-	uint32_t label = exo_tag_label(m->tag);
-	int r;
-
-	/* The shape protocols/dev.def declares: ENOSYS for no such operation, EINVAL for another shape. */
-	if ((r = exo_proto_check(&dev_proto, m, EXO_NILTHREAD)) < 0 || !ops[label]) {
-		m->tag = exo_tag(r < 0 ? (uint32_t)-r : XE_ENOSYS, 0, 0);
-		return;
-	}
-	r = ops[label](d, m);
-	if (r < 0)
-		m->tag = exo_tag((uint32_t)-r, 0, 0);
+	return -XE_ENOTTY;
 }
+
+static int no_tcflush(void *ctx, const struct dev_tcflush_in *in)
+{
+	return -XE_ENOTTY;
+}
+
+static int no_getwinsz(void *ctx, const struct dev_getwinsz_in *in, struct dev_getwinsz_out *out)
+{
+	return -XE_ENOTTY;
+}
+
+static int no_setwinsz(void *ctx, const struct dev_setwinsz_in *in)
+{
+	return -XE_ENOTTY;
+}
+
+/* The handlers of protocols/dev.def; dev_serve checks each request's shape first. */
+static const struct dev_handlers handlers = {
+	.read = do_read,
+	.write = do_write,
+	.nread = do_nread,
+	.tcgetattr = no_tcgetattr,
+	.tcsetattr = no_tcsetattr,
+	.tcflush = no_tcflush,
+	.getwinsz = no_getwinsz,
+	.setwinsz = no_setwinsz,
+};
 
 int main(int argc, char **argv)
 {
@@ -161,7 +174,7 @@ int main(int argc, char **argv)
 			to = EXO_NILTHREAD;
 			continue;
 		}
-		dispatch(d, &m);
+		dev_serve(&handlers, d, &m, from); /* never held: the reply is in m */
 		to = from;
 	}
 }

@@ -37,23 +37,16 @@ static bool from_vfs(exo_tid_t from)
 	return vfs != EXO_NILTHREAD && from == vfs;
 }
 
-/* Point r at the request's string items (NUL-terminated in place). */
-static void take_strings(struct treq *r)
+/*
+ * NUL-terminate the request's string items in place (the buffers have a
+ * byte to spare): the handlers compare and store names as C strings.
+ */
+static void terminate_strings(exo_msg_t *m)
 {
 	char *p[2];
 	uint32_t len[2];
-	unsigned n = exo_msg_strings(r->m, p, len, 2, 1); /* the buffers have a byte to spare */
 
-	if (n >= 1) {
-		r->s1 = p[0];
-		r->l1 = len[0];
-		r->has1 = true;
-	}
-	if (n >= 2) {
-		r->s2 = p[1];
-		r->l2 = len[1];
-		r->has2 = true;
-	}
+	exo_msg_strings(m, p, len, 2, 1);
 }
 
 static void usage(void)
@@ -103,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	memset(&m, 0, sizeof(m));
 	for (;;) {
-		struct treq r = { .t = &t, .m = &m, .buf = scratch };
+		struct treq r = { .t = &t, .buf = scratch };
 
 		m.nbr = 0;
 		m.rcv_window = EXO_FPAGE_NIL;
@@ -121,7 +114,7 @@ int main(int argc, char **argv)
 			m.tag = exo_tag(XE_EPERM, 0, 0);
 			continue;
 		}
-		take_strings(&r);
-		tmpfs_dispatch(&r);
+		terminate_strings(&m);
+		tmpfs_dispatch(&r, &m, from);
 	}
 }

@@ -1,11 +1,13 @@
 /*
- * servers/tmpfs/ops.c — the file system operations (exo/fs.h), one handler
- * each, dispatched by table.
+ * servers/tmpfs/ops.c — the file system operations (protocols/fs.def,
+ * exo/fs.h), one handler each, dispatched by the generated fs_serve.
  *
- * Each handler checks the whole request (ids, names, flags, lengths), then
- * changes the tree, then fills the reply; it returns the number of reply
- * words or -XE_*. Permissions are the VFS's business: it asks only what the
- * caller may do, and gives the owner of what is made.
+ * Each handler takes the request's declared fields (struct fs_<op>_in; its
+ * names are NUL-terminated in place, main.c), checks all of them (ids,
+ * names, flags, lengths), then changes the tree, then fills the reply
+ * (struct fs_<op>_out); it returns 0 (answered with the reply) or -XE_*.
+ * Permissions are the VFS's business: it asks only what the caller may do,
+ * and gives the owner of what is made.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,25 +16,25 @@
 
 #include "tmpfs.h"
 
-/* The node a request's word names, or NULL. */
-static struct tnode *node_of(struct treq *r, unsigned w)
+/* The node id names, or NULL (0 names none). */
+static struct tnode *node_of(struct tmpfs *t, uint64_t id)
 {
-	return r->m->mr[w] ? tnode_find(r->t, r->m->mr[w]) : NULL;
+	return id ? tnode_find(t, id) : NULL;
 }
 
-/* A directory a request's word names: 0, or -XE_ENOENT / -XE_ENOTDIR. */
-static int dir_of(struct treq *r, unsigned w, struct tnode **d)
+/* The directory id names: 0, or -XE_ENOENT / -XE_ENOTDIR. */
+static int dir_of(struct tmpfs *t, uint64_t id, struct tnode **d)
 {
-	*d = node_of(r, w);
+	*d = node_of(t, id);
 	if (!*d)
 		return -XE_ENOENT;
 	return tnode_is_dir(*d) ? 0 : -XE_ENOTDIR;
 }
 
 /* A name to make or remove: 0 or -XE_EINVAL / -XE_ENAMETOOLONG. */
-static int name_ok(const char *s, size_t len, bool has, bool dots)
+static int name_ok(const char *s, size_t len, bool dots)
 {
-	if (!has || len == 0 || memchr(s, '/', len) || memchr(s, 0, len))
+	if (len == 0 || memchr(s, '/', len) || memchr(s, 0, len))
 		return -XE_EINVAL;
 	if (len > VFS_NAME_MAX)
 		return -XE_ENAMETOOLONG;
@@ -41,17 +43,15 @@ static int name_ok(const char *s, size_t len, bool has, bool dots)
 	return 0;
 }
 
-static bool read_only(struct treq *r)
+static bool read_only(const struct tmpfs *t)
 {
-	return (r->t->flags & FSM_RDONLY) != 0;
+	return (t->flags & FSM_RDONLY) != 0;
 }
 
-/* Reply: node, attrs. */
-static int node_reply(struct treq *r, const struct tnode *n)
+/* A reply's "node, attrs" (every reply struct that has them names them so): 0. */
+static int node_out(const struct tnode *n, uint64_t *node, uint64_t a[FSA_WORDS])
 {
-	uint64_t *a = &r->m->mr[1];
-
-	r->m->mr[0] = n->id;
+	*node = n->id;
 	a[FSA_MODE] = n->mode;
 	a[FSA_NLINK] = n->nlink;
 	a[FSA_UID] = n->uid;
@@ -61,24 +61,26 @@ static int node_reply(struct treq *r, const struct tnode *n)
 	a[FSA_MTIME] = n->mtime;
 	a[FSA_CTIME] = n->ctime;
 	a[FSA_RDEV] = n->rdev;
-	return FS_NODE_WORDS;
+	return 0;
 }
 
-static int do_mount(struct treq *r)
+static int do_mount(void *ctx, const struct fs_mount_in *in, struct fs_mount_out *out)
 {
-	if (r->m->mr[0] & ~(uint64_t)FSM_KNOWN)
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+
+	if (in->flags & ~(uint64_t)FSM_KNOWN)
 		return -XE_EINVAL;
-	if (r->t->mounted)
+	if (t->mounted)
 		return -XE_EBUSY;
-	r->t->mounted = true;
-	r->t->flags = (unsigned)r->m->mr[0];
-	return node_reply(r, r->t->root);
+	t->mounted = true;
+	t->flags = (unsigned)in->flags;
+	return node_out(t->root, &out->node, out->attrs);
 }
 
 /* Drop every hold: the VFS keeps nothing of this tree any more. */
-static int do_unmount(struct treq *r)
+static int do_unmount(void *ctx)
 {
-	struct tmpfs *t = r->t;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 
 	for (size_t b = 0; b < TMPFS_BUCKETS; b++) {
 		struct tnode *n = t->table[b];
@@ -95,66 +97,67 @@ static int do_unmount(struct treq *r)
 	return 0;
 }
 
-static int do_lookup(struct treq *r)
+static int do_lookup(void *ctx, const struct fs_lookup_in *in, struct fs_lookup_out *out)
 {
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *d, *n;
 	struct ram_ent *e;
-	int err = dir_of(r, 0, &d);
+	int err = dir_of(t, in->dir, &d);
 
 	if (err)
 		return err;
-	if ((err = name_ok(r->s1, r->l1, r->has1, true)) < 0)
+	if ((err = name_ok(in->name, in->name_len, true)) < 0)
 		return err;
-	if (strcmp(r->s1, ".") == 0)
+	if (strcmp(in->name, ".") == 0)
 		n = d;
-	else if (strcmp(r->s1, "..") == 0)
+	else if (strcmp(in->name, "..") == 0)
 		n = d->parent ? d->parent : d; /* the root's, or an unlinked directory's: itself */
-	else if ((e = tdir_find(d, r->s1)))
+	else if ((e = tdir_find(d, in->name)))
 		n = e->node;
 	else
 		return -XE_ENOENT;
-	return node_reply(r, n);
+	return node_out(n, &out->node, out->attrs);
 }
 
-static int do_getattr(struct treq *r)
+static int do_getattr(void *ctx, const struct fs_getattr_in *in, struct fs_getattr_out *out)
 {
-	struct tnode *n = node_of(r, 0);
+	struct tnode *n = node_of(((struct treq *)ctx)->t, in->node);
 
-	return n ? node_reply(r, n) : -XE_ENOENT;
+	return n ? node_out(n, &out->node, out->attrs) : -XE_ENOENT;
 }
 
-static int do_setattr(struct treq *r)
+static int do_setattr(void *ctx, const struct fs_setattr_in *in, struct fs_setattr_out *out)
 {
-	const uint64_t *w = r->m->mr;
-	struct tnode *n = node_of(r, 0);
-	uint64_t which = w[1];
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	struct tnode *n = node_of(t, in->node);
+	uint64_t which = in->which;
 
 	if (!n)
 		return -XE_ENOENT;
-	if ((which & ~(uint64_t)FSS_KNOWN) || ((which & FSS_MODE) && (w[2] & ~(uint64_t)VS_PERM)) ||
-	    ((which & FSS_UID) && w[3] >= VID_KEEP) || ((which & FSS_GID) && w[4] >= VID_KEEP) ||
-	    ((which & FSS_ATIME) && w[5] > INT64_MAX) || ((which & FSS_MTIME) && w[6] > INT64_MAX))
+	if ((which & ~(uint64_t)FSS_KNOWN) || ((which & FSS_MODE) && (in->mode & ~(uint64_t)VS_PERM)) ||
+	    ((which & FSS_UID) && in->uid >= VID_KEEP) || ((which & FSS_GID) && in->gid >= VID_KEEP) ||
+	    ((which & FSS_ATIME) && in->atime > INT64_MAX) || ((which & FSS_MTIME) && in->mtime > INT64_MAX))
 		return -XE_EINVAL;
-	if (read_only(r))
+	if (read_only(t))
 		return -XE_EROFS;
 	if (which & FSS_MODE)
-		n->mode = (n->mode & VS_IFMT) | (uint32_t)w[2];
+		n->mode = (n->mode & VS_IFMT) | (uint32_t)in->mode;
 	if (which & FSS_UID)
-		n->uid = (uint32_t)w[3];
+		n->uid = (uint32_t)in->uid;
 	if (which & FSS_GID)
-		n->gid = (uint32_t)w[4];
+		n->gid = (uint32_t)in->gid;
 	if (which & FSS_ATIME)
-		n->atime = w[5];
+		n->atime = in->atime;
 	if (which & FSS_MTIME)
-		n->mtime = w[6];
+		n->mtime = in->mtime;
 	n->ctime = tmpfs_now();
-	return node_reply(r, n);
+	return node_out(n, &out->node, out->attrs);
 }
 
-static int do_read(struct treq *r)
+static int do_read(void *ctx, const struct fs_read_in *in, struct fs_read_out *out)
 {
-	struct tnode *n = node_of(r, 0);
-	uint64_t off = r->m->mr[1], count = r->m->mr[2];
+	struct tnode *n = node_of(((struct treq *)ctx)->t, in->node);
+	uint64_t off = in->offset, count = in->count;
 
 	if (!n)
 		return -XE_ENOENT;
@@ -170,16 +173,17 @@ static int do_read(struct treq *r)
 		count = 0;
 	else if (count > n->size - off)
 		count = n->size - off;
-	r->out = n->data + off;
-	r->out_len = count;
-	r->m->mr[0] = count;
-	return 1;
+	out->bytes = count;
+	out->data = count ? n->data + off : NULL; /* a file never written has no data */
+	out->data_len = (uint32_t)count;
+	return 0;
 }
 
-static int do_write(struct treq *r)
+static int do_write(void *ctx, const struct fs_write_in *in, struct fs_write_out *out)
 {
-	struct tnode *n = node_of(r, 0);
-	uint64_t off = r->m->mr[1], flags = r->m->mr[2], len = r->has1 ? r->l1 : 0;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	struct tnode *n = node_of(t, in->node);
+	uint64_t off = in->offset, flags = in->flags, len = in->data_len; /* 0 without data */
 	int err;
 
 	if (!n)
@@ -188,28 +192,29 @@ static int do_write(struct treq *r)
 		return -XE_EISDIR;
 	if ((n->mode & VS_IFMT) != VS_IFREG || (flags & ~(uint64_t)FSW_KNOWN) || off > INT64_MAX)
 		return -XE_EINVAL;
-	if (read_only(r))
+	if (read_only(t))
 		return -XE_EROFS;
 	if (flags & FSW_APPEND)
 		off = n->size;
 	if (off + len > INT64_MAX)
 		return -XE_EFBIG;
-	if (off + len > n->size && (err = tnode_resize(r->t, n, off + len)) < 0)
+	if (off + len > n->size && (err = tnode_resize(t, n, off + len)) < 0)
 		return err;
 	if (len)
-		memcpy(n->data + off, r->s1, len);
+		memcpy(n->data + off, in->data, len);
 	n->mtime = n->ctime = tmpfs_now();
-	r->m->mr[0] = len;
-	r->m->mr[1] = off;
-	return 2;
+	out->bytes = len;
+	out->offset = off;
+	return 0;
 }
 
-static int do_readdir(struct treq *r)
+static int do_readdir(void *ctx, const struct fs_readdir_in *in, struct fs_readdir_out *out)
 {
+	struct treq *r = ctx;
 	struct tnode *d;
-	uint64_t cookie = r->m->mr[1];
+	uint64_t cookie = in->cookie;
 	size_t len = 0;
-	int err = dir_of(r, 0, &d);
+	int err = dir_of(r->t, in->dir, &d);
 
 	if (err)
 		return err;
@@ -224,133 +229,137 @@ static int do_readdir(struct treq *r)
 		cookie = e->cookie + 1;
 	}
 	d->atime = tmpfs_now();
-	r->out = r->buf;
-	r->out_len = len;
-	r->m->mr[0] = len ? cookie : 0;
-	return 1;
+	out->cookie = len ? cookie : 0;
+	out->entries = r->buf;
+	out->entries_len = (uint32_t)len;
+	return 0;
 }
 
-/* Make n (new, unlinked) dir's entry `name`; on failure n goes. */
-static int link_new(struct treq *r, struct tnode *dir, const char *name, struct tnode *n)
+/* Make n (new, unlinked) dir's entry `name` and answer with it; on failure n goes. */
+static int link_new(struct tmpfs *t, struct tnode *dir, const char *name, struct tnode *n, uint64_t *node,
+		    uint64_t attrs[FSA_WORDS])
 {
-	int err = tdir_add(r->t, dir, name, n);
+	int err = tdir_add(t, dir, name, n);
 
 	if (err) {
-		tnode_put(r->t, n);
+		tnode_put(t, n);
 		return err;
 	}
-	return node_reply(r, n);
+	return node_out(n, node, attrs);
 }
 
-/* The checks every request that makes a name in a directory shares. */
-static int make_checks(struct treq *r, struct tnode **dir)
+/* The checks every request that makes `name` in directory `dir_id` shares. */
+static int make_checks(struct tmpfs *t, uint64_t dir_id, const char *name, uint32_t len, struct tnode **dir)
 {
-	int err = dir_of(r, 0, dir);
+	int err = dir_of(t, dir_id, dir);
 
 	if (err)
 		return err;
-	if ((err = name_ok(r->s1, r->l1, r->has1, false)) < 0)
+	if ((err = name_ok(name, len, false)) < 0)
 		return err;
-	if (tdir_find(*dir, r->s1))
+	if (tdir_find(*dir, name))
 		return -XE_EEXIST;
 	if ((*dir)->nlink == 0)
 		return -XE_ENOENT; /* a removed directory takes no new names */
-	return read_only(r) ? -XE_EROFS : 0;
+	return read_only(t) ? -XE_EROFS : 0;
 }
 
-static int do_create(struct treq *r)
+static int do_create(void *ctx, const struct fs_create_in *in, struct fs_create_out *out)
 {
-	const uint64_t *w = r->m->mr;
-	uint32_t type = (uint32_t)w[1] & VS_IFMT;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	uint32_t type = (uint32_t)in->mode & VS_IFMT;
 	struct tnode *dir, *n;
 	int err;
 
-	if ((w[1] & ~(uint64_t)(VS_IFMT | VS_PERM)) || (type != VS_IFREG && type != VS_IFIFO && type != VS_IFCHR) ||
-	    w[2] >= VID_KEEP || w[3] >= VID_KEEP || w[4] > UINT32_MAX || (type != VS_IFCHR && w[4]))
+	if ((in->mode & ~(uint64_t)(VS_IFMT | VS_PERM)) || (type != VS_IFREG && type != VS_IFIFO && type != VS_IFCHR) ||
+	    in->uid >= VID_KEEP || in->gid >= VID_KEEP || in->rdev > UINT32_MAX || (type != VS_IFCHR && in->rdev))
 		return -XE_EINVAL;
-	if ((err = make_checks(r, &dir)) < 0)
+	if ((err = make_checks(t, in->dir, in->name, in->name_len, &dir)) < 0)
 		return err;
-	n = tnode_new(r->t, (uint32_t)w[1], (uint32_t)w[2], (uint32_t)w[3]);
+	n = tnode_new(t, (uint32_t)in->mode, (uint32_t)in->uid, (uint32_t)in->gid);
 	if (!n)
 		return -XE_ENOSPC;
-	n->rdev = (uint32_t)w[4];
-	return link_new(r, dir, r->s1, n);
+	n->rdev = (uint32_t)in->rdev;
+	return link_new(t, dir, in->name, n, &out->node, out->attrs);
 }
 
-static int do_mkdir(struct treq *r)
+static int do_mkdir(void *ctx, const struct fs_mkdir_in *in, struct fs_mkdir_out *out)
 {
-	const uint64_t *w = r->m->mr;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *dir, *n;
 	int err;
 
-	if ((w[1] & ~(uint64_t)VS_PERM) || w[2] >= VID_KEEP || w[3] >= VID_KEEP)
+	if ((in->mode & ~(uint64_t)VS_PERM) || in->uid >= VID_KEEP || in->gid >= VID_KEEP)
 		return -XE_EINVAL;
-	if ((err = make_checks(r, &dir)) < 0)
+	if ((err = make_checks(t, in->dir, in->name, in->name_len, &dir)) < 0)
 		return err;
-	n = tnode_new(r->t, VS_IFDIR | (uint32_t)w[1], (uint32_t)w[2], (uint32_t)w[3]);
+	n = tnode_new(t, VS_IFDIR | (uint32_t)in->mode, (uint32_t)in->uid, (uint32_t)in->gid);
 	if (!n)
 		return -XE_ENOSPC;
-	return link_new(r, dir, r->s1, n);
+	return link_new(t, dir, in->name, n, &out->node, out->attrs);
 }
 
-static int do_symlink(struct treq *r)
+static int do_symlink(void *ctx, const struct fs_symlink_in *in, struct fs_symlink_out *out)
 {
-	const uint64_t *w = r->m->mr;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *dir, *n;
 	int err;
 
-	if (w[1] >= VID_KEEP || w[2] >= VID_KEEP || !r->has2)
+	if (in->uid >= VID_KEEP || in->gid >= VID_KEEP)
 		return -XE_EINVAL;
-	if (r->l2 == 0)
+	if (in->target_len == 0)
 		return -XE_ENOENT;
-	if (r->l2 > VFS_PATH_MAX)
+	if (in->target_len > VFS_PATH_MAX)
 		return -XE_ENAMETOOLONG;
-	if ((err = make_checks(r, &dir)) < 0)
+	if ((err = make_checks(t, in->dir, in->name, in->name_len, &dir)) < 0)
 		return err;
-	n = tnode_new(r->t, VS_IFLNK | 0777, (uint32_t)w[1], (uint32_t)w[2]);
+	n = tnode_new(t, VS_IFLNK | 0777, (uint32_t)in->uid, (uint32_t)in->gid);
 	if (!n)
 		return -XE_ENOSPC;
-	if ((err = tnode_resize(r->t, n, r->l2)) < 0) {
-		tnode_put(r->t, n);
+	if ((err = tnode_resize(t, n, in->target_len)) < 0) {
+		tnode_put(t, n);
 		return err;
 	}
-	memcpy(n->data, r->s2, r->l2);
-	return link_new(r, dir, r->s1, n);
+	memcpy(n->data, in->target, in->target_len);
+	return link_new(t, dir, in->name, n, &out->node, out->attrs);
 }
 
-/* The entry a directory-and-name request removes: 0 or -XE_*. */
-static int remove_checks(struct treq *r, struct tnode **dir, struct ram_ent **e)
+/* The entry `name` of directory `dir_id` that a request removes: 0 or -XE_*. */
+static int remove_checks(struct tmpfs *t, uint64_t dir_id, const char *name, uint32_t len, struct tnode **dir,
+			 struct ram_ent **e)
 {
-	int err = dir_of(r, 0, dir);
+	int err = dir_of(t, dir_id, dir);
 
 	if (err)
 		return err;
-	if ((err = name_ok(r->s1, r->l1, r->has1, false)) < 0)
+	if ((err = name_ok(name, len, false)) < 0)
 		return err;
-	if (!(*e = tdir_find(*dir, r->s1)))
+	if (!(*e = tdir_find(*dir, name)))
 		return -XE_ENOENT;
-	return read_only(r) ? -XE_EROFS : 0;
+	return read_only(t) ? -XE_EROFS : 0;
 }
 
-static int do_unlink(struct treq *r)
+static int do_unlink(void *ctx, const struct fs_unlink_in *in)
 {
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *dir;
 	struct ram_ent *e;
-	int err = remove_checks(r, &dir, &e);
+	int err = remove_checks(t, in->dir, in->name, in->name_len, &dir, &e);
 
 	if (err)
 		return err;
 	if (tnode_is_dir(e->node))
 		return -XE_EISDIR;
-	tdir_remove(r->t, dir, e);
+	tdir_remove(t, dir, e);
 	return 0;
 }
 
-static int do_rmdir(struct treq *r)
+static int do_rmdir(void *ctx, const struct fs_rmdir_in *in)
 {
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *dir;
 	struct ram_ent *e;
-	int err = remove_checks(r, &dir, &e);
+	int err = remove_checks(t, in->dir, in->name, in->name_len, &dir, &e);
 
 	if (err)
 		return err;
@@ -358,7 +367,7 @@ static int do_rmdir(struct treq *r)
 		return -XE_ENOTDIR;
 	if (((struct tnode *)e->node)->dir.nents)
 		return -XE_ENOTEMPTY;
-	tdir_remove(r->t, dir, e);
+	tdir_remove(t, dir, e);
 	return 0;
 }
 
@@ -370,22 +379,23 @@ static bool is_ancestor(const struct tnode *a, const struct tnode *n)
 	return false;
 }
 
-static int do_rename(struct treq *r)
+static int do_rename(void *ctx, const struct fs_rename_in *in)
 {
+	struct tmpfs *t = ((struct treq *)ctx)->t;
 	struct tnode *d1, *d2, *n1, *n2;
 	struct ram_ent *e1, *e2;
 	int err;
 
-	if ((err = dir_of(r, 0, &d1)) < 0 || (err = dir_of(r, 1, &d2)) < 0)
+	if ((err = dir_of(t, in->from_dir, &d1)) < 0 || (err = dir_of(t, in->to_dir, &d2)) < 0)
 		return err;
-	if ((err = name_ok(r->s1, r->l1, r->has1, false)) < 0 || (err = name_ok(r->s2, r->l2, r->has2, false)) < 0)
+	if ((err = name_ok(in->from, in->from_len, false)) < 0 || (err = name_ok(in->to, in->to_len, false)) < 0)
 		return err;
-	if (!(e1 = tdir_find(d1, r->s1)))
+	if (!(e1 = tdir_find(d1, in->from)))
 		return -XE_ENOENT;
-	if (read_only(r))
+	if (read_only(t))
 		return -XE_EROFS;
 	n1 = e1->node;
-	e2 = tdir_find(d2, r->s2);
+	e2 = tdir_find(d2, in->to);
 	n2 = e2 ? e2->node : NULL;
 	if (n1 == n2)
 		return 0;
@@ -403,76 +413,78 @@ static int do_rename(struct treq *r)
 	}
 	/* Checked; now change. The node is held while it has no name. */
 	n1->holds++;
-	tdir_remove(r->t, d1, e1);
+	tdir_remove(t, d1, e1);
 	if (n2)
-		tdir_remove(r->t, d2, tdir_find(d2, r->s2));
-	err = tdir_add(r->t, d2, r->s2, n1);
+		tdir_remove(t, d2, tdir_find(d2, in->to));
+	err = tdir_add(t, d2, in->to, n1);
 	n1->holds--;
-	tnode_put(r->t, n1); /* out of memory: the file is lost, and the error says so */
+	tnode_put(t, n1); /* out of memory: the file is lost, and the error says so */
 	return err;
 }
 
-static int do_link(struct treq *r)
+static int do_link(void *ctx, const struct fs_link_in *in, struct fs_link_out *out)
 {
-	struct tnode *n = node_of(r, 0), *dir;
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	struct tnode *n = node_of(t, in->node), *dir;
 	int err;
 
 	if (!n)
 		return -XE_ENOENT;
-	if ((err = dir_of(r, 1, &dir)) < 0)
+	if ((err = dir_of(t, in->dir, &dir)) < 0)
 		return err;
-	if ((err = name_ok(r->s1, r->l1, r->has1, false)) < 0)
+	if ((err = name_ok(in->name, in->name_len, false)) < 0)
 		return err;
 	if (tnode_is_dir(n))
 		return -XE_EPERM;
-	if (tdir_find(dir, r->s1))
+	if (tdir_find(dir, in->name))
 		return -XE_EEXIST;
 	if (n->nlink == 0 || dir->nlink == 0)
 		return -XE_ENOENT;
 	if (n->nlink >= 65000)
 		return -XE_EMLINK;
-	if (read_only(r))
+	if (read_only(t))
 		return -XE_EROFS;
-	err = tdir_add(r->t, dir, r->s1, n);
-	return err ? err : node_reply(r, n);
+	err = tdir_add(t, dir, in->name, n);
+	return err ? err : node_out(n, &out->node, out->attrs);
 }
 
-static int do_readlink(struct treq *r)
+static int do_readlink(void *ctx, const struct fs_readlink_in *in, struct fs_readlink_out *out)
 {
-	struct tnode *n = node_of(r, 0);
+	struct tnode *n = node_of(((struct treq *)ctx)->t, in->node);
 
 	if (!n)
 		return -XE_ENOENT;
 	if ((n->mode & VS_IFMT) != VS_IFLNK)
 		return -XE_EINVAL;
-	r->out = n->data;
-	r->out_len = n->size;
-	r->m->mr[0] = n->size;
-	return 1;
+	out->length = n->size;
+	out->target = n->data;
+	out->target_len = (uint32_t)n->size; /* at most VFS_PATH_MAX (SYMLINK) */
+	return 0;
 }
 
-static int do_truncate(struct treq *r)
+static int do_truncate(void *ctx, const struct fs_truncate_in *in, struct fs_truncate_out *out)
 {
-	struct tnode *n = node_of(r, 0);
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	struct tnode *n = node_of(t, in->node);
 	int err;
 
 	if (!n)
 		return -XE_ENOENT;
 	if (tnode_is_dir(n))
 		return -XE_EISDIR;
-	if ((n->mode & VS_IFMT) != VS_IFREG || r->m->mr[1] > INT64_MAX)
+	if ((n->mode & VS_IFMT) != VS_IFREG || in->size > INT64_MAX)
 		return -XE_EINVAL;
-	if (read_only(r))
+	if (read_only(t))
 		return -XE_EROFS;
-	if ((err = tnode_resize(r->t, n, r->m->mr[1])) < 0)
+	if ((err = tnode_resize(t, n, in->size)) < 0)
 		return err;
 	n->mtime = n->ctime = tmpfs_now();
-	return node_reply(r, n);
+	return node_out(n, &out->node, out->attrs);
 }
 
-static int do_open(struct treq *r)
+static int do_open(void *ctx, const struct fs_open_in *in)
 {
-	struct tnode *n = node_of(r, 0);
+	struct tnode *n = node_of(((struct treq *)ctx)->t, in->node);
 
 	if (!n)
 		return -XE_ENOENT;
@@ -482,55 +494,57 @@ static int do_open(struct treq *r)
 	return 0;
 }
 
-static int do_close(struct treq *r)
+static int do_close(void *ctx, const struct fs_close_in *in)
 {
-	struct tnode *n = node_of(r, 0);
+	struct tmpfs *t = ((struct treq *)ctx)->t;
+	struct tnode *n = node_of(t, in->node);
 
 	if (!n)
 		return -XE_ENOENT;
 	if (n->holds == 0)
 		return -XE_EINVAL; /* not held: a confused VFS, or someone else */
 	n->holds--;
-	tnode_put(r->t, n);
+	tnode_put(t, n);
 	return 0;
 }
 
 _Static_assert(sizeof(((struct fs_getattr_out *)0)->attrs) == FSA_WORDS * sizeof(uint64_t),
 	       "protocols/fs.def: a node's attrs are the FSA_WORDS of exo/fs.h");
 
-/* The handlers; the shape of each request is protocols/fs.def's (exo_proto_check). */
-static int (*const ops[FS_OP_COUNT])(struct treq *r) = {
-	[FS_MOUNT] = do_mount,       [FS_LOOKUP] = do_lookup,     [FS_GETATTR] = do_getattr,
-	[FS_SETATTR] = do_setattr,   [FS_READ] = do_read,         [FS_WRITE] = do_write,
-	[FS_READDIR] = do_readdir,   [FS_CREATE] = do_create,     [FS_MKDIR] = do_mkdir,
-	[FS_UNLINK] = do_unlink,     [FS_RMDIR] = do_rmdir,       [FS_RENAME] = do_rename,
-	[FS_LINK] = do_link,         [FS_SYMLINK] = do_symlink,   [FS_READLINK] = do_readlink,
-	[FS_TRUNCATE] = do_truncate, [FS_OPEN] = do_open,         [FS_CLOSE] = do_close,
-	[FS_UNMOUNT] = do_unmount,
+/* The handlers of protocols/fs.def; fs_serve checks each request's shape first. */
+static const struct fs_handlers handlers = {
+	.mount = do_mount,
+	.lookup = do_lookup,
+	.getattr = do_getattr,
+	.setattr = do_setattr,
+	.read = do_read,
+	.write = do_write,
+	.readdir = do_readdir,
+	.create = do_create,
+	.mkdir = do_mkdir,
+	.unlink = do_unlink,
+	.rmdir = do_rmdir,
+	.rename = do_rename,
+	.link = do_link,
+	.symlink = do_symlink,
+	.readlink = do_readlink,
+	.truncate = do_truncate,
+	.open = do_open,
+	.close = do_close,
+	.unmount = do_unmount,
 };
 
-void tmpfs_dispatch(struct treq *r)
+void tmpfs_dispatch(struct treq *r, exo_msg_t *m, exo_tid_t from)
 {
-	uint32_t label = exo_tag_label(r->m->tag);
-	int res;
+	int op = exo_proto_check(&fs_proto, m, from);
 
-	r->out = NULL;
-	r->out_len = 0;
-	/* The shape protocols/fs.def declares: ENOSYS for no such operation, EINVAL for another shape. */
-	if ((res = exo_proto_check(&fs_proto, r->m, EXO_NILTHREAD)) < 0)
-		;
-	else if (!ops[label])
-		res = -XE_ENOSYS;
-	else if (label != FS_MOUNT && !r->t->mounted)
-		res = -XE_ENXIO; /* nobody mounted it: nothing is served */
-	else
-		res = ops[label](r);
-	if (res < 0) {
-		r->m->tag = exo_tag((uint32_t)-res, 0, 0);
-	} else if (r->out) {
-		exo_msg_put_string(r->m, (unsigned)res, r->out, (uint32_t)r->out_len);
-		r->m->tag = exo_tag(0, (unsigned)res, 2);
-	} else {
-		r->m->tag = exo_tag(0, (unsigned)res, 0);
+	/*
+	 * The shape first (ENOSYS, EINVAL), as fs_serve would check it, then
+	 * whether anyone mounted the tree: until then only MOUNT is served.
+	 */
+	if (op < 0 || (op != FS_MOUNT && !r->t->mounted)) {
+		m->tag = exo_tag(op < 0 ? (uint32_t)-op : XE_ENXIO, 0, 0);
+		return;
 	}
+	fs_serve(&handlers, r, m, from);
 }

@@ -67,14 +67,13 @@ int tnode_resize(struct tmpfs *t, struct tnode *n, uint64_t size);
 /* ops.c */
 struct treq {
 	struct tmpfs *t;
-	exo_msg_t *m;
-	const char *s1, *s2;     /* the string items, NUL-terminated */
-	size_t l1, l2;
-	bool has1, has2;
-	const void *out;         /* reply data, sent as one string item */
-	size_t out_len;
 	char *buf;               /* scratch for replies (EXO_STRING_MAX bytes) */
 };
-void tmpfs_dispatch(struct treq *r);
+/*
+ * Answer request m from `from` in place: the shape protocols/fs.def declares
+ * (ENOSYS, EINVAL), ENXIO before a MOUNT, then the operation. Its string
+ * items must be NUL-terminated in their receive buffers (exo_msg_strings).
+ */
+void tmpfs_dispatch(struct treq *r, exo_msg_t *m, exo_tid_t from);
 
 #endif
