@@ -9,6 +9,11 @@
  * within FSC_REPLY_MS, is XE_EIO too: the VFS serves everyone from one
  * thread, so a stuck file system costs its callers time, never the VFS.
  *
+ * Every request goes through the stubs protocols/fs.def makes (fs_proto.h:
+ * fs_call_*), which check that a reply has exactly the words and strings
+ * declared, and one transport, fsc_transport; what the stubs cannot know
+ * (attributes, node ids, lengths, records) is checked here.
+ *
  * Vnodes: fsc_vnode finds the mount's vnode for a node id or makes one
  * (mount.c frees it after the request when nothing refers to it), with the
  * attributes the reply carries. A symbolic link's target is read when its
@@ -27,41 +32,39 @@
 static uint8_t data_buf[EXO_STRING_MAX];
 static char dir_buf[VFS_DIRENT_BUF];
 
-int fsc_call(struct mount *mt, exo_msg_t *m, void *rbuf, uint32_t rcap)
-{
-	uint32_t op = exo_tag_label(m->tag), label;
+/*
+ * The mount the next stub call goes to. A transport is only given the
+ * message, so fsc_to sets this just before each fs_call_* and hands back
+ * fsc_transport: the VFS serves one request at a time from one thread, so
+ * nothing can change it between the two.
+ */
+static struct mount *fsc_server;
 
-	m->nbr = 0;
-	m->rcv_window = EXO_FPAGE_NIL;
-	if (rbuf)
-		exo_msg_accept_string(m, rbuf, rcap);
-	if (exo_call(mt->server, m, exo_timeout_ms(FSC_SEND_MS), exo_timeout_ms(FSC_REPLY_MS)) != EXO_OK)
+/* Send m to fsc_server, the reply in m: 0, the server's -XE_*, or -XE_EIO (no answer in time, a label no errno). */
+static int fsc_transport(exo_msg_t *m)
+{
+	uint32_t label;
+
+	m->rcv_window = EXO_FPAGE_NIL; /* m->br: the stub's receive buffer, if any */
+	if (exo_call(fsc_server->server, m, exo_timeout_ms(FSC_SEND_MS), exo_timeout_ms(FSC_REPLY_MS)) != EXO_OK)
 		return -XE_EIO;
 	label = exo_tag_label(m->tag);
 	if (label != 0)
 		return label < 256 ? -(int)label : -XE_EIO;
-	/* Fewer words than protocols/fs.def declares for the reply: not an answer we can use. */
-	if (op < FS_OP_COUNT && fs_proto.ops[op].name && exo_tag_untyped(m->tag) < fs_proto.ops[op].nout)
-		return -XE_EIO;
 	return 0;
 }
 
-/* The string item of a reply: its length, or -1 when there is none. */
-static long reply_string(const exo_msg_t *m)
+exo_proto_call_fn fsc_to(struct mount *mt)
 {
-	unsigned u = exo_tag_untyped(m->tag), t = exo_tag_typed(m->tag);
-
-	if (t < EXO_ITEM_WORDS || exo_item_kind(m->mr[u]) != EXO_ITEM_STRING)
-		return -1;
-	return (long)exo_string_len(m->mr[u]);
+	fsc_server = mt;
+	return fsc_transport;
 }
 
-static bool attrs_ok(const uint64_t *w)
+static bool attrs_ok(uint64_t node, const uint64_t *a)
 {
-	const uint64_t *a = w + 1;
 	uint64_t type = a[FSA_MODE] & VS_IFMT;
 
-	if (w[0] == 0 || (a[FSA_MODE] & ~(uint64_t)(VS_IFMT | VS_PERM)))
+	if (node == 0 || (a[FSA_MODE] & ~(uint64_t)(VS_IFMT | VS_PERM)))
 		return false;
 	if (type != VS_IFDIR && type != VS_IFREG && type != VS_IFLNK && type != VS_IFIFO && type != VS_IFCHR)
 		return false;
@@ -71,10 +74,8 @@ static bool attrs_ok(const uint64_t *w)
 	return !(type == VS_IFLNK && (a[FSA_SIZE] == 0 || a[FSA_SIZE] > VFS_PATH_MAX));
 }
 
-static void attrs_take(struct node *n, const uint64_t *w)
+static void attrs_take(struct node *n, const uint64_t *a)
 {
-	const uint64_t *a = w + 1;
-
 	n->mode = (uint32_t)a[FSA_MODE];
 	n->nlink = (uint32_t)a[FSA_NLINK];
 	n->uid = (uint32_t)a[FSA_UID];
@@ -90,40 +91,37 @@ static void attrs_take(struct node *n, const uint64_t *w)
 /* A symbolic link's target into its vnode. */
 static int read_link(struct mount *mt, struct node *n)
 {
-	exo_msg_t m = { 0 };
-	long len;
+	struct fs_readlink_in in = { .node = n->fid };
+	struct fs_readlink_out out = { .target = data_buf, .target_len = VFS_PATH_MAX };
 	int e;
 
-	m.mr[0] = n->fid;
-	m.tag = exo_tag(FS_READLINK, 1, 0);
-	if ((e = fsc_call(mt, &m, data_buf, VFS_PATH_MAX)) < 0)
+	if ((e = fs_call_readlink(fsc_to(mt), &in, &out)) < 0)
 		return e;
-	len = reply_string(&m);
-	if (len <= 0 || len > VFS_PATH_MAX || (uint64_t)len != m.mr[0])
+	if (out.target_len == 0 || out.target_len > VFS_PATH_MAX || out.target_len != out.length)
 		return -XE_EIO;
-	n->data = malloc((size_t)len);
+	n->data = malloc(out.target_len);
 	if (!n->data)
 		return -XE_ENOMEM;
-	memcpy(n->data, data_buf, (size_t)len);
-	n->size = n->cap = (uint64_t)len;
+	memcpy(n->data, data_buf, out.target_len);
+	n->size = n->cap = out.target_len;
 	return 0;
 }
 
-int fsc_vnode(struct vfs *v, struct mount *mt, const uint64_t *w, struct node **out)
+int fsc_vnode(struct vfs *v, struct mount *mt, uint64_t node, const uint64_t attrs[FSA_WORDS], struct node **out)
 {
 	struct node *n;
 	int e;
 
 	*out = NULL;
-	if (!attrs_ok(w))
+	if (!attrs_ok(node, attrs))
 		return -XE_EIO;
 	for (n = mt->vnodes; n; n = n->mnext)
-		if (n->fid == w[0])
+		if (n->fid == node)
 			break;
 	if (n) {
-		if ((n->mode & VS_IFMT) != (w[1 + FSA_MODE] & VS_IFMT))
+		if ((n->mode & VS_IFMT) != (attrs[FSA_MODE] & VS_IFMT))
 			return -XE_EIO; /* a node does not change its type */
-		attrs_take(n, w);
+		attrs_take(n, attrs);
 		*out = n;
 		return 0;
 	}
@@ -131,8 +129,8 @@ int fsc_vnode(struct vfs *v, struct mount *mt, const uint64_t *w, struct node **
 	if (!n)
 		return -XE_ENOMEM;
 	n->mnt = mt;
-	n->fid = n->ino = w[0];
-	attrs_take(n, w);
+	n->fid = n->ino = node;
+	attrs_take(n, attrs);
 	if ((n->mode & VS_IFMT) == VS_IFLNK && (e = read_link(mt, n)) < 0) {
 		free(n);
 		return e;
@@ -150,24 +148,19 @@ int fsc_vnode(struct vfs *v, struct mount *mt, const uint64_t *w, struct node **
 	return 0;
 }
 
-/* Put a name as the request's first string item. */
-static void put_name(exo_msg_t *m, unsigned words, const char *name)
-{
-	exo_msg_put_string(m, words, name, (uint32_t)strlen(name));
-}
+/* A name as a request's string (sent without its NUL). */
+#define NAME(s) (s), (uint32_t)strlen(s)
 
 int fsc_lookup(struct vfs *v, struct node *dir, const char *name, struct node **n)
 {
-	exo_msg_t m = { 0 };
+	struct fs_lookup_in in = { dir->fid, NAME(name) };
+	struct fs_lookup_out out;
 	int e;
 
 	*n = NULL;
-	m.mr[0] = dir->fid;
-	put_name(&m, 1, name);
-	m.tag = exo_tag(FS_LOOKUP, 1, 2);
-	if ((e = fsc_call(dir->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_lookup(fsc_to(dir->mnt), &in, &out)) < 0)
 		return e;
-	if ((e = fsc_vnode(v, dir->mnt, m.mr, n)) < 0)
+	if ((e = fsc_vnode(v, dir->mnt, out.node, out.attrs, n)) < 0)
 		return e;
 	if (*n != dir && strcmp(name, "..") != 0)
 		(*n)->parent = dir; /* for this request (mount.c clears it after) */
@@ -176,38 +169,38 @@ int fsc_lookup(struct vfs *v, struct node *dir, const char *name, struct node **
 
 int fsc_getattr(struct vfs *v, struct node *n)
 {
-	exo_msg_t m = { 0 };
+	struct fs_getattr_in in = { .node = n->fid };
+	struct fs_getattr_out out;
 	struct node *got;
 	int e;
 
-	m.mr[0] = n->fid;
-	m.tag = exo_tag(FS_GETATTR, 1, 0);
-	if ((e = fsc_call(n->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_getattr(fsc_to(n->mnt), &in, &out)) < 0)
 		return e;
-	if (m.mr[0] != n->fid)
+	if (out.node != n->fid)
 		return -XE_EIO;
-	return fsc_vnode(v, n->mnt, m.mr, &got);
+	return fsc_vnode(v, n->mnt, out.node, out.attrs, &got);
 }
 
 int fsc_setattr(struct vfs *v, struct node *n, unsigned which)
 {
-	exo_msg_t m = { 0 };
+	struct fs_setattr_in in = {
+		.node = n->fid,
+		.which = which,
+		.mode = n->mode & VS_PERM,
+		.uid = n->uid,
+		.gid = n->gid,
+		.atime = n->atime,
+		.mtime = n->mtime,
+	};
+	struct fs_setattr_out out;
 	struct node *got;
 	int e;
 
-	m.mr[0] = n->fid;
-	m.mr[1] = which;
-	m.mr[2] = n->mode & VS_PERM;
-	m.mr[3] = n->uid;
-	m.mr[4] = n->gid;
-	m.mr[5] = n->atime;
-	m.mr[6] = n->mtime;
-	m.tag = exo_tag(FS_SETATTR, 7, 0);
-	e = fsc_call(n->mnt, &m, NULL, 0);
-	if (e == 0 && m.mr[0] != n->fid)
+	e = fs_call_setattr(fsc_to(n->mnt), &in, &out);
+	if (e == 0 && out.node != n->fid)
 		e = -XE_EIO;
 	if (e == 0)
-		e = fsc_vnode(v, n->mnt, m.mr, &got);
+		e = fsc_vnode(v, n->mnt, out.node, out.attrs, &got);
 	if (e < 0)
 		fsc_getattr(v, n); /* what the server has, not what was asked */
 	return e;
@@ -215,73 +208,66 @@ int fsc_setattr(struct vfs *v, struct node *n, unsigned which)
 
 int fsc_read(struct node *n, uint64_t off, uint64_t count, const void **data, uint64_t *got)
 {
-	exo_msg_t m = { 0 };
-	long len;
+	struct fs_read_in in = { .node = n->fid, .offset = off };
+	struct fs_read_out out = { .data = data_buf };
 	int e;
 
 	if (count > EXO_STRING_MAX)
 		count = EXO_STRING_MAX;
-	m.mr[0] = n->fid;
-	m.mr[1] = off;
-	m.mr[2] = count;
-	m.tag = exo_tag(FS_READ, 3, 0);
-	if ((e = fsc_call(n->mnt, &m, data_buf, (uint32_t)count)) < 0)
+	in.count = count;
+	out.data_len = (uint32_t)count;
+	if ((e = fs_call_read(fsc_to(n->mnt), &in, &out)) < 0)
 		return e;
-	len = reply_string(&m);
-	if (m.mr[0] > count || (m.mr[0] > 0 && (len < 0 || (uint64_t)len != m.mr[0])))
+	if (out.bytes > count || (out.bytes > 0 && out.data_len != out.bytes))
 		return -XE_EIO;
 	*data = data_buf;
-	*got = m.mr[0];
+	*got = out.bytes;
 	return 0;
 }
 
 int fsc_write(struct node *n, uint64_t off, bool append, const void *data, uint64_t len, uint64_t *done)
 {
-	exo_msg_t m = { 0 };
+	struct fs_write_in in = {
+		.node = n->fid,
+		.offset = off,
+		.flags = append ? FSW_APPEND : 0,
+		.data = data ? data : "",
+		.data_len = (uint32_t)len,
+	};
+	struct fs_write_out out;
 	int e;
 
 	if (mnt_rdonly(n))
 		return -XE_EROFS;
-	m.mr[0] = n->fid;
-	m.mr[1] = off;
-	m.mr[2] = append ? FSW_APPEND : 0;
-	exo_msg_put_string(&m, 3, data, (uint32_t)len);
-	m.tag = exo_tag(FS_WRITE, 3, 2);
-	if ((e = fsc_call(n->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_write(fsc_to(n->mnt), &in, &out)) < 0)
 		return e;
-	if (m.mr[0] > len || m.mr[1] > INT64_MAX || m.mr[0] > INT64_MAX - m.mr[1])
+	if (out.bytes > len || out.offset > INT64_MAX || out.bytes > INT64_MAX - out.offset)
 		return -XE_EIO;
-	*done = m.mr[0];
-	if (m.mr[1] + m.mr[0] > n->size || append)
-		n->size = m.mr[1] + m.mr[0]; /* an append's end is the file's */
+	*done = out.bytes;
+	if (out.offset + out.bytes > n->size || append)
+		n->size = out.offset + out.bytes; /* an append's end is the file's */
 	return 0;
 }
 
 int fsc_readdir(struct node *dir, uint64_t cookie, char *out, size_t room, uint64_t bias, size_t *len,
 		uint64_t *last)
 {
-	exo_msg_t m = { 0 };
-	size_t at = 0;
-	long got;
+	struct fs_readdir_in in = { .dir = dir->fid, .cookie = cookie };
+	struct fs_readdir_out rep = { .entries = dir_buf, .entries_len = sizeof(dir_buf) };
+	size_t at = 0, got;
 	int e;
 
 	*len = 0;
 	*last = 0;
-	m.mr[0] = dir->fid;
-	m.mr[1] = cookie;
-	m.tag = exo_tag(FS_READDIR, 2, 0);
-	if ((e = fsc_call(dir->mnt, &m, dir_buf, sizeof(dir_buf))) < 0)
+	if ((e = fs_call_readdir(fsc_to(dir->mnt), &in, &rep)) < 0)
 		return e;
-	got = reply_string(&m);
-	if (got < 0)
-		got = 0;
+	got = rep.entries_len;
 	/* Check every record, then copy the whole ones that fit. */
-	while (at < (size_t)got) {
+	while (at < got) {
 		struct vfs_dirent *d = (struct vfs_dirent *)(void *)(dir_buf + at);
 		size_t head = offsetof(struct vfs_dirent, name), nlen;
 
-		if ((size_t)got - at < head + 1 || d->reclen < head + 2 || d->reclen % 8 ||
-		    d->reclen > (size_t)got - at)
+		if (got - at < head + 1 || d->reclen < head + 2 || d->reclen % 8 || d->reclen > got - at)
 			return -XE_EIO;
 		nlen = strnlen(d->name, d->reclen - head);
 		if (nlen == 0 || nlen == d->reclen - head || nlen > VFS_NAME_MAX || memchr(d->name, '/', nlen) ||
@@ -303,105 +289,100 @@ int fsc_readdir(struct node *dir, uint64_t cookie, char *out, size_t room, uint6
 int fsc_make(struct vfs *v, struct node *dir, const char *name, uint32_t mode, uint32_t uid, uint32_t gid,
 	     uint32_t rdev, struct node **n)
 {
-	exo_msg_t m = { 0 };
-	bool is_dir = (mode & VS_IFMT) == VS_IFDIR;
+	uint64_t node, attrs[FSA_WORDS];
 	int e;
 
 	if (mnt_rdonly(dir))
 		return -XE_EROFS;
-	m.mr[0] = dir->fid;
-	m.mr[1] = is_dir ? mode & VS_PERM : mode;
-	m.mr[2] = uid;
-	m.mr[3] = gid;
-	m.mr[4] = rdev;
-	put_name(&m, is_dir ? 4 : 5, name);
-	m.tag = exo_tag(is_dir ? FS_MKDIR : FS_CREATE, is_dir ? 4 : 5, 2);
-	if ((e = fsc_call(dir->mnt, &m, NULL, 0)) < 0)
-		return e;
-	if ((m.mr[1 + FSA_MODE] & VS_IFMT) != (mode & VS_IFMT))
+	if ((mode & VS_IFMT) == VS_IFDIR) {
+		struct fs_mkdir_in in = { dir->fid, mode & VS_PERM, uid, gid, NAME(name) };
+		struct fs_mkdir_out out;
+
+		if ((e = fs_call_mkdir(fsc_to(dir->mnt), &in, &out)) < 0)
+			return e;
+		node = out.node;
+		memcpy(attrs, out.attrs, sizeof(attrs));
+	} else {
+		struct fs_create_in in = { dir->fid, mode, uid, gid, rdev, NAME(name) };
+		struct fs_create_out out;
+
+		if ((e = fs_call_create(fsc_to(dir->mnt), &in, &out)) < 0)
+			return e;
+		node = out.node;
+		memcpy(attrs, out.attrs, sizeof(attrs));
+	}
+	if ((attrs[FSA_MODE] & VS_IFMT) != (mode & VS_IFMT))
 		return -XE_EIO;
-	return fsc_vnode(v, dir->mnt, m.mr, n);
+	return fsc_vnode(v, dir->mnt, node, attrs, n);
 }
 
 int fsc_symlink(struct vfs *v, struct node *dir, const char *name, const char *target, size_t tlen,
 		uint32_t uid, uint32_t gid)
 {
-	exo_msg_t m = { 0 };
+	struct fs_symlink_in in = { dir->fid, uid, gid, NAME(name), target, (uint32_t)tlen };
+	struct fs_symlink_out out;
 	struct node *n;
 	int e;
 
 	if (mnt_rdonly(dir))
 		return -XE_EROFS;
-	m.mr[0] = dir->fid;
-	m.mr[1] = uid;
-	m.mr[2] = gid;
-	put_name(&m, 3, name);
-	exo_msg_put_string(&m, 5, target, (uint32_t)tlen);
-	m.tag = exo_tag(FS_SYMLINK, 3, 4);
-	if ((e = fsc_call(dir->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_symlink(fsc_to(dir->mnt), &in, &out)) < 0)
 		return e;
-	return fsc_vnode(v, dir->mnt, m.mr, &n);
+	return fsc_vnode(v, dir->mnt, out.node, out.attrs, &n);
 }
 
 int fsc_remove(struct node *dir, const char *name, bool is_dir)
 {
-	exo_msg_t m = { 0 };
-
 	if (mnt_rdonly(dir))
 		return -XE_EROFS;
-	m.mr[0] = dir->fid;
-	put_name(&m, 1, name);
-	m.tag = exo_tag(is_dir ? FS_RMDIR : FS_UNLINK, 1, 2);
-	return fsc_call(dir->mnt, &m, NULL, 0);
+	if (is_dir) {
+		struct fs_rmdir_in in = { dir->fid, NAME(name) };
+
+		return fs_call_rmdir(fsc_to(dir->mnt), &in);
+	} else {
+		struct fs_unlink_in in = { dir->fid, NAME(name) };
+
+		return fs_call_unlink(fsc_to(dir->mnt), &in);
+	}
 }
 
 int fsc_rename(struct node *d1, const char *l1, struct node *d2, const char *l2)
 {
-	exo_msg_t m = { 0 };
+	struct fs_rename_in in = { d1->fid, d2->fid, NAME(l1), NAME(l2) };
 
 	if (mnt_rdonly(d1))
 		return -XE_EROFS;
-	m.mr[0] = d1->fid;
-	m.mr[1] = d2->fid;
-	put_name(&m, 2, l1);
-	put_name(&m, 4, l2);
-	m.tag = exo_tag(FS_RENAME, 2, 4);
-	return fsc_call(d1->mnt, &m, NULL, 0);
+	return fs_call_rename(fsc_to(d1->mnt), &in);
 }
 
 int fsc_link(struct vfs *v, struct node *n, struct node *dir, const char *name)
 {
-	exo_msg_t m = { 0 };
+	struct fs_link_in in = { n->fid, dir->fid, NAME(name) };
+	struct fs_link_out out;
 	struct node *got;
 	int e;
 
 	if (mnt_rdonly(dir))
 		return -XE_EROFS;
-	m.mr[0] = n->fid;
-	m.mr[1] = dir->fid;
-	put_name(&m, 2, name);
-	m.tag = exo_tag(FS_LINK, 2, 2);
-	if ((e = fsc_call(dir->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_link(fsc_to(dir->mnt), &in, &out)) < 0)
 		return e;
-	return fsc_vnode(v, dir->mnt, m.mr, &got);
+	return fsc_vnode(v, dir->mnt, out.node, out.attrs, &got);
 }
 
 int fsc_truncate(struct vfs *v, struct node *n, uint64_t size)
 {
-	exo_msg_t m = { 0 };
+	struct fs_truncate_in in = { .node = n->fid, .size = size };
+	struct fs_truncate_out out;
 	struct node *got;
 	int e;
 
 	if (mnt_rdonly(n))
 		return -XE_EROFS;
-	m.mr[0] = n->fid;
-	m.mr[1] = size;
-	m.tag = exo_tag(FS_TRUNCATE, 2, 0);
-	if ((e = fsc_call(n->mnt, &m, NULL, 0)) < 0)
+	if ((e = fs_call_truncate(fsc_to(n->mnt), &in, &out)) < 0)
 		return e;
-	if (m.mr[0] != n->fid)
+	if (out.node != n->fid)
 		return -XE_EIO;
-	return fsc_vnode(v, n->mnt, m.mr, &got);
+	return fsc_vnode(v, n->mnt, out.node, out.attrs, &got);
 }
 
 int fsc_name_of(struct node *dir, const struct node *child, char name[VFS_NAME_MAX + 1])

@@ -43,11 +43,15 @@ bool mnt_rdonly(const struct node *n)
 /* One hold request (FS_OPEN or FS_CLOSE) about n; a dead server is simply not told. */
 static int hold(struct node *n, uint32_t op)
 {
-	exo_msg_t m = { 0 };
+	if (op == FS_OPEN) {
+		struct fs_open_in in = { .node = n->fid };
 
-	m.mr[0] = n->fid;
-	m.tag = exo_tag(op, 1, 0);
-	return fsc_call(n->mnt, &m, NULL, 0);
+		return fs_call_open(fsc_to(n->mnt), &in);
+	} else {
+		struct fs_close_in in = { .node = n->fid };
+
+		return fs_call_close(fsc_to(n->mnt), &in);
+	}
 }
 
 static void vnode_free(struct vfs *v, struct node *n)
@@ -94,7 +98,8 @@ int do_mount(void *ctx, const struct vfs_mount_in *in)
 	char last[VFS_NAME_MAX + 1], name[EXO_NAME_MAX + 1];
 	struct node *dir, *n, *root;
 	struct mount *mt;
-	exo_msg_t m = { 0 };
+	struct fs_mount_in min;
+	struct fs_mount_out mout;
 	unsigned count = 0;
 	exo_tid_t server;
 	bool slash, answered;
@@ -133,18 +138,14 @@ int do_mount(void *ctx, const struct vfs_mount_in *in)
 	mt->flags = (unsigned)flags;
 	mt->dev = r->v->next_dev < 2 ? (r->v->next_dev = 2) : ++r->v->next_dev;
 	/* Checked; now ask the server. If it refuses, nothing here has changed. */
-	m.mr[0] = flags;
-	m.tag = exo_tag(FS_MOUNT, 1, 0);
-	answered = (e = fsc_call(mt, &m, NULL, 0)) == 0;
-	if (e == 0 && (e = fsc_vnode(r->v, mt, m.mr, &root)) == 0 && !node_is_dir(root))
+	min.flags = flags;
+	answered = (e = fs_call_mount(fsc_to(mt), &min, &mout)) == 0;
+	if (e == 0 && (e = fsc_vnode(r->v, mt, mout.node, mout.attrs, &root)) == 0 && !node_is_dir(root))
 		e = -XE_EIO;
 	if (e) {
 		settle(r->v, mt, true);
-		if (answered) { /* it thinks itself mounted: say it is not */
-			memset(&m, 0, sizeof(m));
-			m.tag = exo_tag(FS_UNMOUNT, 0, 0);
-			fsc_call(mt, &m, NULL, 0);
-		}
+		if (answered) /* it thinks itself mounted: say it is not */
+			fs_call_unmount(fsc_to(mt));
 		free(mt);
 		/*
 		 * The server's EPERM is not the caller's. ENOSYS or EINVAL: not a
@@ -170,7 +171,6 @@ int do_unmount(void *ctx, const struct vfs_unmount_in *in)
 	char last[VFS_NAME_MAX + 1];
 	struct node *dir, *n;
 	struct mount *mt, **q;
-	exo_msg_t m = { 0 };
 	bool slash;
 	int e;
 
@@ -191,8 +191,7 @@ int do_unmount(void *ctx, const struct vfs_unmount_in *in)
 	*q = mt->next;
 	mt->root->opens--;
 	settle(r->v, mt, true);
-	m.tag = exo_tag(FS_UNMOUNT, 0, 0);
-	fsc_call(mt, &m, NULL, 0);
+	fs_call_unmount(fsc_to(mt));
 	mt->covered->mounted = NULL;
 	mt->covered->opens--;
 	node_put(r->v, mt->covered);

@@ -258,9 +258,15 @@ void mnt_settle(struct vfs *v);
  * answer in time or answers what the protocol does not allow. Vnodes come
  * back with fresh attributes.
  */
-int fsc_call(struct mount *mt, exo_msg_t *m, void *rbuf, uint32_t rcap);
-/* A vnode for the node a reply describes (mr[0..FS_NODE_WORDS-1]). */
-int fsc_vnode(struct vfs *v, struct mount *mt, const uint64_t *w, struct node **n);
+/*
+ * The transport for a stub call (fs_proto.h: fs_call_*) to mt's server:
+ * `fs_call_getattr(fsc_to(mt), &in, &out)`. It keeps mt for that one call
+ * (the VFS is single-threaded); the reply's label becomes -XE_* (XE_EIO
+ * when the server does not answer in time or the label is no errno).
+ */
+exo_proto_call_fn fsc_to(struct mount *mt);
+/* A vnode for the node a reply describes: its id and its attribute words (FSA_*). */
+int fsc_vnode(struct vfs *v, struct mount *mt, uint64_t node, const uint64_t attrs[FSA_WORDS], struct node **n);
 int fsc_lookup(struct vfs *v, struct node *dir, const char *name, struct node **n);
 int fsc_getattr(struct vfs *v, struct node *n);
 /* Push the attributes `which` (FSS_*) names from n to the server (on failure n is read back). */
