@@ -140,29 +140,38 @@ static void flush_echo(struct con *c)
  * group. Without one (no process server, or nobody in the foreground) ^C
  * goes to the backend (the sim stops exosim, as it always did).
  */
+static exo_tid_t proc = EXO_NILTHREAD;
+
+/* The process server's stubs' transport: -XE_ENOSYS without one, -XE_EIO (and look again) when the call fails. */
+static int proc_transport(exo_msg_t *m)
+{
+	if (proc == EXO_NILTHREAD && exo_lookup(PROC_NAME, &proc, EXO_TIMEOUT_ZERO) != EXO_OK)
+		return -XE_ENOSYS;
+	if (exo_call(proc, m, exo_timeout_ms(1000), exo_timeout_ms(1000)) != EXO_OK) {
+		proc = EXO_NILTHREAD;
+		return -XE_EIO;
+	}
+	return -(int)exo_tag_label(m->tag);
+}
+
 static void send_signals(struct con *c)
 {
-	static exo_tid_t proc = EXO_NILTHREAD;
 	uint32_t sigs = c->ld.sigs;
 
 	c->ld.sigs = 0;
 	for (int sig = 1; sig < 32; sig++) {
-		exo_msg_t m;
 		int delivered = 0;
 
 		if (!(sigs & (1u << sig)))
 			continue;
 		for (int attempt = 0; attempt < 2 && !delivered; attempt++) {
-			if (proc == EXO_NILTHREAD && exo_lookup(PROC_NAME, &proc, EXO_TIMEOUT_ZERO) != EXO_OK)
+			int r = proc_call_ttysig(proc_transport, &(struct proc_ttysig_in){ .sig = sig });
+
+			if (r == -XE_ENOSYS)
 				break;
-			memset(&m, 0, sizeof(m));
-			m.mr[0] = (uint64_t)sig;
-			m.tag = exo_tag(PROC_TTYSIG, 1, 0);
-			if (exo_call(proc, &m, exo_timeout_ms(1000), exo_timeout_ms(1000)) != EXO_OK) {
-				proc = EXO_NILTHREAD;
-				continue;
-			}
-			delivered = exo_tag_label(m.tag) == 0;
+			if (r == -XE_EIO && proc == EXO_NILTHREAD)
+				continue; /* the server restarted: once more */
+			delivered = r == 0;
 			break;
 		}
 		if (!delivered && sig == EXO_SIGINT)

@@ -44,21 +44,26 @@ static struct pollwait *waiting;
  * bounded timeouts: a stuck device makes its descriptor look not ready, it
  * never stops the VFS.
  */
+static exo_tid_t nread_server; /* the device dev_call_nread goes to (one request at a time: the VFS's one thread) */
+
+static int nread_transport(exo_msg_t *m)
+{
+	if (exo_call(nread_server, m, exo_timeout_ms(100), exo_timeout_ms(100)) != EXO_OK)
+		return -XE_EIO;
+	return -(int)exo_tag_label(m->tag);
+}
+
 unsigned dev_readable(struct node *n, uint64_t handle)
 {
-	exo_msg_t m = { 0 };
+	struct dev_nread_out out;
 
-	m.mr[0] = handle;
-	m.tag = exo_tag(DEV_NREAD, 1, 0);
-	if (exo_call(n->dev_server, &m, exo_timeout_ms(100), exo_timeout_ms(100)) != EXO_OK ||
-	    exo_tag_label(m.tag) != 0 || exo_tag_untyped(m.tag) < 1)
+	nread_server = n->dev_server;
+	if (dev_call_nread(nread_transport, &(struct dev_nread_in){ .handle = handle }, &out) != 0)
 		return 0;
-	if (m.mr[0] > 0)
+	if (out.bytes > 0)
 		return VP_IN;
-	if (exo_tag_untyped(m.tag) < 2)
-		return 0;
 	/* End of file: a read returns 0 at once; the input gone for good is a hangup too. */
-	return ((m.mr[1] & DEV_NR_EOF) ? VP_IN : 0) | ((m.mr[1] & DEV_NR_HUP) ? VP_IN | VP_HUP : 0);
+	return ((out.flags & DEV_NR_EOF) ? VP_IN : 0) | ((out.flags & DEV_NR_HUP) ? VP_IN | VP_HUP : 0);
 }
 
 static unsigned ready(struct vproc *p, const struct vfs_pollfd *e, bool *on_device)

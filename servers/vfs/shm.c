@@ -19,14 +19,11 @@
 
 static exo_tid_t memsrv = EXO_NILTHREAD;
 
-/* Call the memory server: label, words in; reply words in m->mr. */
-static int mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m)
+/* The transport of the memory stubs: -XE_ENOSPC without a memory server (no shared memory files). */
+static int mem_transport(exo_msg_t *m)
 {
-	memset(m, 0, sizeof(*m));
 	if (memsrv == EXO_NILTHREAD && exo_lookup(MEM_NAME, &memsrv, EXO_TIMEOUT_ZERO) != EXO_OK)
-		return -XE_ENOSPC; /* no memory server: no shared memory files */
-	memcpy(m->mr, in, n * sizeof(uint64_t));
-	m->tag = exo_tag(label, n, 0);
+		return -XE_ENOSPC;
 	if (exo_call(memsrv, m, EXO_TIMEOUT_NEVER, EXO_TIMEOUT_NEVER) != EXO_OK) {
 		memsrv = EXO_NILTHREAD;
 		return -XE_EIO;
@@ -36,25 +33,25 @@ static int mem_call(uint32_t label, unsigned n, const uint64_t *in, exo_msg_t *m
 
 int shm_node_make(struct node *n)
 {
-	uint64_t in[2] = { MEM_SHM_CREAT, 0 };
-	exo_msg_t m;
-	int e = mem_call(MEM_SHM_OPEN, 2, in, &m); /* no name: a new anonymous object */
+	struct memory_shm_open_in in = { .flags = MEM_SHM_CREAT }; /* no name: a new anonymous object */
+	struct memory_shm_open_out out;
+	int e = memory_call_shm_open(mem_transport, &in, &out);
 
 	if (e)
 		return e == -XE_ENOMEM ? -XE_ENOSPC : e;
-	n->shm = (uint32_t)m.mr[0];
+	n->shm = (uint32_t)out.shm;
 	return 0;
 }
 
 int shm_node_resize(struct node *n, uint64_t size)
 {
-	uint64_t in[6] = { n->shm, size }, cap;
-	exo_msg_t m;
+	struct memory_mmap_out map;
+	uint64_t cap;
 	int e;
 
 	if (size > EXO_VM_SIZE / 4)
 		return -XE_EFBIG;
-	e = mem_call(MEM_SHM_TRUNCATE, 2, in, &m);
+	e = memory_call_shm_truncate(mem_transport, &(struct memory_shm_truncate_in){ .shm = n->shm, .size = size });
 	if (e)
 		return e == -XE_ENOMEM ? -XE_ENOSPC : e;
 	if (size <= n->cap)
@@ -63,44 +60,27 @@ int shm_node_resize(struct node *n, uint64_t size)
 	cap = n->cap ? n->cap * 2 : EXO_PAGE_SIZE;
 	while (cap < size)
 		cap *= 2;
-	in[0] = cap;
-	in[1] = MEM_PROT_READ | MEM_PROT_WRITE;
-	in[2] = MEM_SHARED;
-	in[3] = 0;
-	in[4] = n->shm;
-	in[5] = 0;
-	e = mem_call(MEM_MMAP, 6, in, &m);
+	e = memory_call_mmap(mem_transport, &(struct memory_mmap_in){ .len = cap, .prot = MEM_PROT_READ | MEM_PROT_WRITE,
+								       .flags = MEM_SHARED, .shm = n->shm }, &map);
 	if (e)
 		return -XE_ENOSPC;
-	if (n->cap) {
-		uint64_t un[2] = { (uintptr_t)n->data, n->cap };
-
-		mem_call(MEM_MUNMAP, 2, un, &m);
-	}
-	n->data = (uint8_t *)(uintptr_t)m.mr[0];
+	if (n->cap)
+		memory_call_munmap(mem_transport, &(struct memory_munmap_in){ .addr = (uintptr_t)n->data, .len = n->cap });
+	n->data = (uint8_t *)(uintptr_t)map.addr;
 	n->cap = cap;
 	return 0;
 }
 
 int shm_node_share(struct node *n, exo_space_t space)
 {
-	uint64_t in[2] = { n->shm, space };
-	exo_msg_t m;
-
-	return mem_call(MEM_SHM_SHARE, 2, in, &m);
+	return memory_call_shm_share(mem_transport, &(struct memory_shm_share_in){ .shm = n->shm, .to = space });
 }
 
 void shm_node_free(struct node *n)
 {
-	uint64_t id = n->shm;
-	exo_msg_t m;
-
-	if (n->cap) {
-		uint64_t un[2] = { (uintptr_t)n->data, n->cap };
-
-		mem_call(MEM_MUNMAP, 2, un, &m);
-	}
-	mem_call(MEM_SHM_CLOSE, 1, &id, &m);
+	if (n->cap)
+		memory_call_munmap(mem_transport, &(struct memory_munmap_in){ .addr = (uintptr_t)n->data, .len = n->cap });
+	memory_call_shm_close(mem_transport, &(struct memory_shm_close_in){ .shm = n->shm });
 	n->data = NULL;
 	n->cap = 0;
 	n->shm = 0;
